@@ -1,0 +1,111 @@
+/** The diagnosis vocabulary of ../shared/CONTRACT.md §2–§3: statuses, codes, details and findings. */
+
+export type Status = 'Failed' | 'Hung' | 'Progressing' | 'Degraded' | 'Healthy' | 'Unknown';
+
+export type Severity = 'critical' | 'warning' | 'info';
+
+/** Codes and their details (CONTRACT §3). A code with no details carries `detail: null`. */
+export const CODE_DETAILS = {
+  ImageBuildFailure: [
+    'CondaResolveFailure',
+    'PipPackageNotFound',
+    'PipBuildFailure',
+    'BaseImagePullFailure',
+    'RegistryAuthFailure',
+    'BuildTimeout',
+    'DockerStepFailure',
+  ],
+  PodUnschedulable: [
+    'InsufficientCpu',
+    'InsufficientMemory',
+    'InsufficientGpu',
+    'InsufficientExtendedResource',
+    'NodeSelectorMismatch',
+    'TaintNotTolerated',
+    'TooManyPods',
+  ],
+  QuotaExceeded: [],
+  ImagePullFailure: ['ImageNotFound', 'RegistryUnauthorized', 'RegistryUnreachable'],
+  ModelMountFailure: ['VolumeDriverError', 'MountTimeout', 'ClaimPending'],
+  ModelDownloadFailure: ['StorageAccessDenied', 'BlobNotFound', 'InitContainerFailed'],
+  ContainerConfigError: ['MissingSecret', 'MissingConfigMap'],
+  ScoringInitFailure: [
+    'MissingPythonModule',
+    'ImportError',
+    'ModelFileNotFound',
+    'EntryScriptNotFound',
+    'ServerIncompatibility',
+    'SyntaxError',
+    'InitException',
+  ],
+  OutOfMemory: [],
+  SlowInitProbeFailure: [],
+  CrashLoopBackOff: [],
+  ScoringRuntimeFailure: ['WorkerTimeout', 'Overloaded'],
+  FrontendUnhealthy: [],
+  NodeFailure: ['NotReady', 'DiskPressure', 'MemoryPressure'],
+  DeploymentHung: [],
+  ClusterUnreachable: ['Unauthorized', 'Forbidden', 'Timeout'],
+} as const satisfies Record<string, readonly string[]>;
+
+export type Code = keyof typeof CODE_DETAILS;
+export type DetailOf<C extends Code> = (typeof CODE_DETAILS)[C][number];
+export type Detail = { [C in Code]: DetailOf<C> }[Code];
+
+/** Pipeline stages in the order a deployment passes them; the earliest failing stage is the root cause. */
+export const STAGES = [
+  'monitor',
+  'build',
+  'schedule',
+  'pull',
+  'mount',
+  'configure',
+  'init',
+  'probes',
+  'runtime',
+  'platform',
+  'any',
+] as const;
+export type Stage = (typeof STAGES)[number];
+
+export interface Evidence {
+  /** Where the line came from, e.g. `pod/<pod>/container/<c>/previous-log`, `event/<obj>/<reason>`, `build.log`. */
+  source: string;
+  /** The decisive line, redacted of secrets. */
+  text: string;
+}
+
+/** One finding as it appears in the diagnosis JSON. */
+export interface Finding {
+  code: Code;
+  detail: Detail | null;
+  severity: Severity;
+  title: string;
+  explanation: string;
+  evidence: Evidence[];
+  remedy: string[];
+  docs: string[];
+}
+
+/** What a rule returns: a finding plus what the engine needs to rank it. Stripped before output. */
+export interface RuleFinding extends Finding {
+  stage: Stage;
+  /**
+   * How specific the rule is, higher wins within a stage (e.g. a parsed traceback beats a bare CrashLoopBackOff).
+   * Conventional values: 10 generic, 50 classified by message, 90 decisive (exit reason, exact log line).
+   */
+  specificity: number;
+  /**
+   * `cause` (default): a definitive failure. `consequence`: a symptom that is only the root cause when nothing
+   * earlier explains it (CrashLoopBackOff, DeploymentHung). `advisory`: independent, never makes the status Failed.
+   */
+  role?: 'cause' | 'consequence' | 'advisory';
+}
+
+export interface Diagnosis {
+  service: string;
+  namespace: string;
+  status: Status;
+  findings: Finding[];
+  gaps: string[];
+}

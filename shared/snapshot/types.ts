@@ -1,0 +1,104 @@
+/**
+ * The evidence one diagnosis works from: Kubernetes objects, container logs, the image build log and the
+ * Azure ML service record. Everything the collector gathers, and everything a bundle on disk holds, ends up here.
+ * Objects are the typed models of `@kubernetes/client-node` (timestamps are `Date`s, as the client deserialises them).
+ */
+import type {
+  CoreV1Event,
+  V1ConfigMap,
+  V1Deployment,
+  V1Namespace,
+  V1Node,
+  V1PersistentVolume,
+  V1PersistentVolumeClaim,
+  V1Pod,
+  V1ReplicaSet,
+  V1ResourceQuota,
+} from '@kubernetes/client-node';
+import type { BuildLogClassification } from '../diagnosis/buildlog/types.js';
+
+/** Logs of one container: the current instance and the previous (crashed) one, as `kubectl logs [--previous]`. */
+export interface ContainerLogs {
+  current?: string;
+  previous?: string;
+}
+
+export interface ServiceErrorDetail {
+  code?: string;
+  message?: string;
+}
+
+/** The Azure ML service record (v1 `Webservice` shape; v2 `provisioning_state` is normalised into `state`). */
+export interface ServiceRecord {
+  name?: string;
+  state?: string;
+  error?: { code?: string; message?: string; details?: ServiceErrorDetail[] };
+}
+
+/** `meta.json` of a bundle. `capturedAt` is "now" for every time-based rule. */
+export interface SnapshotMeta {
+  service?: string;
+  namespace?: string;
+  workspace?: string;
+  capturedAt?: string;
+  /** Extension: what the collector could not read, e.g. "events: 403 Forbidden". */
+  gaps?: string[];
+  /** Extension: set when the cluster itself could not be reached or refused us. */
+  clusterError?: ClusterError;
+}
+
+export type ClusterErrorKind = 'Unauthorized' | 'Forbidden' | 'Timeout';
+
+export interface ClusterError {
+  kind: ClusterErrorKind;
+  message: string;
+}
+
+/** The image build log, already classified while it was streamed (a 100 MB log never sits in memory). */
+export interface BuildLogEvidence {
+  /** Where it came from, e.g. `build.log` or `azureml/ImageLogs/<id>/build.log`. */
+  source: string;
+  classification: BuildLogClassification;
+}
+
+/** Key of `Snapshot.logs`: `<pod>/<container>`. */
+export type ContainerLogKey = `${string}/${string}`;
+
+export interface Snapshot {
+  pods: V1Pod[];
+  /** Core v1 and events.k8s.io/v1 events, both normalised to the core v1 shape. */
+  events: CoreV1Event[];
+  deployments: V1Deployment[];
+  replicaSets: V1ReplicaSet[];
+  persistentVolumeClaims: V1PersistentVolumeClaim[];
+  persistentVolumes: V1PersistentVolume[];
+  configMaps: V1ConfigMap[];
+  nodes: V1Node[];
+  resourceQuotas: V1ResourceQuota[];
+  namespaces: V1Namespace[];
+  logs: Map<ContainerLogKey, ContainerLogs>;
+  buildLog?: BuildLogEvidence;
+  service?: ServiceRecord;
+  meta: SnapshotMeta;
+}
+
+export function emptySnapshot(meta: SnapshotMeta = {}): Snapshot {
+  return {
+    pods: [],
+    events: [],
+    deployments: [],
+    replicaSets: [],
+    persistentVolumeClaims: [],
+    persistentVolumes: [],
+    configMaps: [],
+    nodes: [],
+    resourceQuotas: [],
+    namespaces: [],
+    logs: new Map(),
+    meta,
+  };
+}
+
+export function logKey(pod: string, container: string): ContainerLogKey {
+  return `${pod}/${container}`;
+}
