@@ -1,0 +1,42 @@
+/**
+ * Incidents and the notifications made of them: the hand-over between the monitor (state, lifecycle, outbox)
+ * and delivery (rendering, channels). Owned by the monitor; fields may be added, never renamed or removed.
+ */
+import type { Code, Detail, Diagnosis, Status } from '../diagnosis/types.js';
+
+/** One open or resolved problem of one deployment: fingerprint = cluster + namespace + service + code + detail. */
+export interface IncidentRecord {
+  fingerprint: string;
+  cluster: string;
+  workspace?: string;
+  namespace: string;
+  service: string;
+  code: Code;
+  detail: Detail | null;
+  status: Status;
+  /** RFC 3339 times. */
+  openedAt: string;
+  lastNotifiedAt?: string;
+  resolvedAt?: string;
+  /** The diagnosis that opened (or last changed) the incident. */
+  diagnosis: Diagnosis;
+  /** Where the archived evidence bundle lives (blob URL or path), for `amlmon diagnose` replay and report links. */
+  evidenceUrl?: string;
+  /** Azure portal page of the endpoint, when the workspace is known. */
+  portalUrl?: string;
+}
+
+export type NotificationKind = 'alert' | 'resolved' | 'digest';
+
+/** One message to send: an alert (one incident, or several of one sweep grouped), a resolved notice, a digest. */
+export interface Notification {
+  /** Deterministic id (idempotency key for senders, e.g. the ACS operation id). */
+  id: string;
+  kind: NotificationKind;
+  /** RFC 3339 time the notification was decided. */
+  at: string;
+  cluster?: string;
+  incidents: IncidentRecord[];
+  /** For `digest`: the computed digest, see shared/digest. */
+  digest?: unknown;
+}
