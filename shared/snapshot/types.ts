@@ -59,6 +59,8 @@ export interface BuildLogEvidence {
   /** Where it came from, e.g. `build.log` or `azureml/ImageLogs/<id>/build.log`. */
   source: string;
   classification: BuildLogClassification;
+  /** The last lines of the log (redacted, at most 64 KiB), so an archived bundle can carry `build.log` again. */
+  tail?: string;
 }
 
 /** Key of `Snapshot.logs`: `<pod>/<container>`. */

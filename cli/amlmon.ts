@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+/** `amlmon`: the diagnosis engine and the monitor from a terminal (CONTRACT §4). */
+import { Command, CommanderError } from 'commander';
+import { CliError, EXIT_USAGE } from './errors.js';
+import { register as registerBuildlog } from './commands/buildlog.js';
+import { register as registerCapture } from './commands/capture.js';
+import { register as registerDiagnose } from './commands/diagnose.js';
+import { register as registerSimulate } from './commands/simulate.js';
+import { register as registerWatch } from './commands/watch.js';
+
+export function buildProgram(): Command {
+  const program = new Command('amlmon')
+    .description('Diagnose Azure ML model deployments to AKS: why a deployment failed or hangs, and how to fix it')
+    .version('0.1.0')
+    .exitOverride()
+    .showHelpAfterError('(run amlmon --help for usage)');
+  for (const register of [registerDiagnose, registerCapture, registerBuildlog, registerSimulate, registerWatch]) register(program);
+  for (const cmd of program.commands) cmd.exitOverride();
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version "fail" with exit code 0; real usage errors are exit 2 (CONTRACT §2).
+      return err.exitCode === 0 ? 0 : EXIT_USAGE;
+    }
+    if (err instanceof CliError) {
+      process.stderr.write(`amlmon: ${err.message}\n`);
+      return err.exitCode;
+    }
+    process.stderr.write(`amlmon: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+}
+
+// Run when executed directly (bin), not when imported by tests.
+const invoked = process.argv[1] ?? '';
+if (invoked.endsWith('amlmon.js') || invoked.endsWith('amlmon')) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,59 @@
+/** `amlmon diagnose <bundle-dir>` (offline) and `amlmon diagnose --kubeconfig ...` (live). */
+import type { Command } from 'commander';
+import { diagnoseSnapshot } from '../../shared/diagnosis/engine.js';
+import type { Diagnosis } from '../../shared/diagnosis/types.js';
+import { BundleError, loadBundle } from '../../shared/snapshot/bundle.js';
+import type { Snapshot } from '../../shared/snapshot/types.js';
+import { inputError, usageError } from '../errors.js';
+import { renderTerminalReport } from '../terminalReport.js';
+import { collectLive } from '../live.js';
+
+export interface DiagnoseOptions {
+  service?: string;
+  json?: boolean;
+  kubeconfig?: string;
+  context?: string;
+  namespace?: string;
+}
+
+async function snapshotFrom(dir: string | undefined, opts: DiagnoseOptions): Promise<Snapshot> {
+  if (dir && opts.kubeconfig) throw usageError('give either a bundle directory or --kubeconfig, not both');
+  if (!dir && !opts.kubeconfig) throw usageError('give a bundle directory, or --kubeconfig with --namespace and --service');
+  if (opts.kubeconfig) {
+    if (!opts.namespace || !opts.service) throw usageError('--kubeconfig needs --namespace and --service');
+    return collectLive({ kubeconfig: opts.kubeconfig, context: opts.context, namespace: opts.namespace, service: opts.service });
+  }
+  try {
+    return await loadBundle(dir as string);
+  } catch (err) {
+    if (err instanceof BundleError) throw inputError(err.message);
+    throw err;
+  }
+}
+
+/** Runs the command and returns what to print; separated from commander for tests. */
+export async function runDiagnose(dir: string | undefined, opts: DiagnoseOptions, color: boolean): Promise<string> {
+  const snapshot = await snapshotFrom(dir, opts);
+  const diagnoses: Diagnosis[] = diagnoseSnapshot(snapshot, { service: opts.service });
+  if (opts.json) {
+    const doc = diagnoses.length === 1 ? diagnoses[0] : diagnoses;
+    return JSON.stringify(doc, null, 2) + '\n';
+  }
+  if (diagnoses.length === 0) return 'No Azure ML deployments found in this snapshot (v1: label isazuremlapp=true; v2: ml.azure.com/* labels).\n';
+  return diagnoses.map((d) => renderTerminalReport(d, color)).join('\n');
+}
+
+export function register(program: Command): void {
+  program
+    .command('diagnose')
+    .description('diagnose Azure ML deployments from a snapshot bundle, or live from a cluster')
+    .argument('[bundle-dir]', 'snapshot bundle directory (CONTRACT §1)')
+    .option('--service <name>', 'the service (Kubernetes Deployment name, or <endpoint>/<deployment> for v2)')
+    .option('--json', 'print the diagnosis JSON')
+    .option('--kubeconfig <file>', 'diagnose live from the cluster of this kubeconfig')
+    .option('--context <name>', 'kubeconfig context')
+    .option('--namespace <ns>', 'namespace of the service (live)')
+    .action(async (dir: string | undefined, opts: DiagnoseOptions) => {
+      process.stdout.write(await runDiagnose(dir, opts, !!process.stdout.isTTY && !process.env.NO_COLOR));
+    });
+}

@@ -1,0 +1,22 @@
+/** Live evidence for the CLI: a kubeconfig target and one collection, with progress on stderr when it is a TTY. */
+import { collectSnapshot, loadKubeconfigTarget } from '../shared/cluster/index.js';
+import type { Snapshot } from '../shared/snapshot/types.js';
+import { usageError } from './errors.js';
+
+export interface LiveOptions {
+  kubeconfig: string;
+  context?: string;
+  namespace: string;
+  service: string;
+}
+
+export async function collectLive(opts: LiveOptions): Promise<Snapshot> {
+  let target;
+  try {
+    target = loadKubeconfigTarget({ kubeconfig: opts.kubeconfig, context: opts.context });
+  } catch (err) {
+    throw usageError(`--kubeconfig ${opts.kubeconfig}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (process.stderr.isTTY) process.stderr.write(`collecting ${opts.namespace}/${opts.service} …\n`);
+  return collectSnapshot(target, { namespace: opts.namespace, service: opts.service });
+}

@@ -1,0 +1,73 @@
+/** The short, readable report `amlmon diagnose` prints for a person at a terminal. Colour only on a TTY. */
+import { styleText } from 'node:util';
+import type { Diagnosis, Status } from '../shared/diagnosis/types.js';
+
+type Style = Parameters<typeof styleText>[0];
+
+const STATUS_STYLE: Record<Status, Style> = {
+  Failed: ['red', 'bold'],
+  Hung: ['magenta', 'bold'],
+  Degraded: ['yellow', 'bold'],
+  Progressing: ['cyan'],
+  Healthy: ['green', 'bold'],
+  Unknown: ['gray', 'bold'],
+};
+
+function wrap(text: string, width: number, indent: string): string {
+  const words = text.split(/\s+/).filter(Boolean);
+  const lines: string[] = [];
+  let line = '';
+  for (const w of words) {
+    if (line && line.length + 1 + w.length > width) {
+      lines.push(line);
+      line = w;
+    } else line = line ? `${line} ${w}` : w;
+  }
+  if (line) lines.push(line);
+  return lines.map((l) => indent + l).join('\n');
+}
+
+export function renderTerminalReport(d: Diagnosis, color: boolean, width = 100): string {
+  const paint = (style: Style, text: string) => (color ? styleText(style, text, { validateStream: false }) : text);
+  const out: string[] = [];
+  out.push(`${paint('bold', d.service)} ${paint('gray', `(${d.namespace || 'namespace unknown'})`)}  ${paint(STATUS_STYLE[d.status], d.status)}`);
+  const [root, ...rest] = d.findings;
+  if (!root) {
+    out.push(d.status === 'Healthy' ? '  All replicas ready; nothing wrong found.' : d.status === 'Progressing' ? '  Still inside the normal start-up window; no failure found yet.' : '  No cause found.');
+  } else {
+    const code = root.detail ? `${root.code}/${root.detail}` : root.code;
+    out.push('');
+    out.push(`${paint('bold', 'Root cause')}  ${paint(['bold', 'red'], code)}`);
+    out.push(wrap(root.title, width, '  '));
+    out.push('');
+    out.push(wrap(root.explanation, width, '  '));
+    if (root.evidence.length) {
+      out.push('');
+      out.push(paint('bold', 'Evidence'));
+      for (const e of root.evidence) {
+        out.push(`  ${paint('gray', e.source)}`);
+        out.push(`    ${paint('yellow', e.text)}`);
+      }
+    }
+    if (root.remedy.length) {
+      out.push('');
+      out.push(paint('bold', 'Fix'));
+      root.remedy.forEach((r, i) => out.push(wrap(r, width - 5, '     ').replace(/^ {5}/, `  ${i + 1}. `)));
+    }
+    if (root.docs.length) {
+      out.push('');
+      out.push(`${paint('bold', 'Docs')}  ${root.docs.join('  ')}`);
+    }
+  }
+  if (rest.length) {
+    out.push('');
+    out.push(paint('bold', 'Also found'));
+    for (const f of rest) out.push(`  - ${f.detail ? `${f.code}/${f.detail}` : f.code}: ${f.title}`);
+  }
+  if (d.gaps.length) {
+    out.push('');
+    out.push(paint('bold', 'Could not check'));
+    for (const g of d.gaps) out.push(`  - ${g}`);
+  }
+  return out.join('\n') + '\n';
+}

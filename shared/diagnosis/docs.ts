@@ -1,0 +1,23 @@
+/** Documentation links quoted in remedies. One place, so a moved page is fixed once. */
+export const DOCS = {
+  troubleshootV1: 'https://learn.microsoft.com/azure/machine-learning/v1/how-to-troubleshoot-deployment',
+  troubleshootOnline: 'https://learn.microsoft.com/azure/machine-learning/how-to-troubleshoot-online-endpoints',
+  troubleshootKubernetesCompute: 'https://learn.microsoft.com/azure/machine-learning/how-to-troubleshoot-kubernetes-compute',
+  deployAksV1: 'https://learn.microsoft.com/azure/machine-learning/v1/how-to-deploy-azure-kubernetes-service',
+  attachAksV1: 'https://learn.microsoft.com/azure/machine-learning/v1/how-to-create-attach-kubernetes',
+  kubernetesExtension: 'https://learn.microsoft.com/azure/machine-learning/how-to-deploy-kubernetes-extension',
+  kubernetesOnlineYaml: 'https://learn.microsoft.com/azure/machine-learning/reference-yaml-deployment-kubernetes-online',
+  inferenceServer: 'https://learn.microsoft.com/azure/machine-learning/how-to-inference-server-http',
+  environments: 'https://learn.microsoft.com/azure/machine-learning/how-to-use-environments',
+  debugImage: 'https://aka.ms/debugimage',
+  k8sDeploymentFailed: 'https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#failed-deployment',
+  k8sAssignPods: 'https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/',
+  k8sTaints: 'https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/',
+  k8sResourceQuotas: 'https://kubernetes.io/docs/concepts/policy/resource-quotas/',
+  k8sImagePull: 'https://kubernetes.io/docs/concepts/containers/images/',
+  aksAcr: 'https://learn.microsoft.com/azure/aks/cluster-container-registry-integration',
+  aksGpu: 'https://learn.microsoft.com/azure/aks/gpu-cluster',
+  aksNodePressure: 'https://learn.microsoft.com/troubleshoot/azure/azure-kubernetes/availability-performance/identify-memory-saturation-aks',
+  blobCsi: 'https://learn.microsoft.com/azure/aks/azure-blob-csi',
+  aksEntra: 'https://learn.microsoft.com/azure/aks/manage-azure-rbac',
+} as const;

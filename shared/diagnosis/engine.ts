@@ -1,0 +1,156 @@
+/**
+ * The diagnosis engine: runs every rule against every Azure ML deployment in a snapshot, ranks what they found
+ * (earliest failing stage first, then the most specific rule; consequences after causes) and derives the status.
+ * Pure: no I/O, no clock. "Now" is the snapshot's capture time.
+ */
+import type { Snapshot } from '../snapshot/types.js';
+import { redact } from '../text/redact.js';
+import { deploymentCondition, podCondition } from './context.js';
+import type { AmlDeployment, Rule } from './rule.js';
+import { allRules } from './rules/index.js';
+import { findAmlDeployments, selectsTarget } from './target.js';
+import type { Diagnosis, Finding, RuleFinding, Status } from './types.js';
+import { STAGES } from './types.js';
+
+export interface DiagnoseOptions {
+  /** Diagnose only this service (Deployment name, or `<endpoint>/<deployment>` for v2). Defaults to meta.service. */
+  service?: string;
+  /** Rules to run; all by default (tests pass one rule or a subset). */
+  rules?: readonly Rule[];
+}
+
+const ROLE_ORDER = { cause: 0, consequence: 1, advisory: 2 } as const;
+
+/** Root cause first: causes before consequences before advisories, then stage order, then specificity. */
+export function rankFindings(findings: RuleFinding[]): RuleFinding[] {
+  return [...findings].sort(
+    (a, b) =>
+      ROLE_ORDER[a.role ?? 'cause'] - ROLE_ORDER[b.role ?? 'cause'] ||
+      STAGES.indexOf(a.stage) - STAGES.indexOf(b.stage) ||
+      b.specificity - a.specificity,
+  );
+}
+
+/** Every timestamp a snapshot carries, for a reproducible "now" when meta.json has no capturedAt. */
+function latestTimestamp(snapshot: Snapshot): Date | undefined {
+  let max = 0;
+  const see = (d: Date | undefined | null) => {
+    if (d instanceof Date && !Number.isNaN(d.getTime())) max = Math.max(max, d.getTime());
+  };
+  for (const e of snapshot.events) {
+    see(e.lastTimestamp);
+    see(e.eventTime);
+    see(e.series?.lastObservedTime);
+  }
+  for (const p of snapshot.pods) {
+    see(p.metadata?.creationTimestamp);
+    for (const c of p.status?.conditions ?? []) see(c.lastTransitionTime);
+    for (const cs of [...(p.status?.containerStatuses ?? []), ...(p.status?.initContainerStatuses ?? [])]) {
+      see(cs.state?.running?.startedAt);
+      see(cs.state?.terminated?.finishedAt);
+      see(cs.lastState?.terminated?.finishedAt);
+    }
+  }
+  for (const d of snapshot.deployments) for (const c of d.status?.conditions ?? []) see(c.lastUpdateTime);
+  return max ? new Date(max) : undefined;
+}
+
+/** "Now" for time-based rules, and a gap when it had to be inferred. */
+export function snapshotNow(snapshot: Snapshot): { now: Date; gap?: string } {
+  const captured = snapshot.meta.capturedAt ? new Date(snapshot.meta.capturedAt) : undefined;
+  if (captured && !Number.isNaN(captured.getTime())) return { now: captured };
+  const latest = latestTimestamp(snapshot);
+  if (latest) {
+    return {
+      now: latest,
+      gap: `capture time: meta.json has no capturedAt; "now" is the newest timestamp in the snapshot (${latest.toISOString()})`,
+    };
+  }
+  return { now: new Date(0), gap: 'capture time: unknown (no capturedAt and no timestamps); time-based rules are unreliable' };
+}
+
+function isReady(t: AmlDeployment): boolean {
+  const d = t.deployment;
+  if (d) {
+    const want = d.spec?.replicas ?? 1;
+    const st = d.status ?? {};
+    const observed = (st.observedGeneration ?? 0) >= (d.metadata?.generation ?? 0);
+    return (
+      observed &&
+      (st.readyReplicas ?? 0) >= want &&
+      (st.updatedReplicas ?? 0) >= want &&
+      (st.availableReplicas ?? 0) >= want &&
+      deploymentCondition(d, 'Progressing')?.reason !== 'ProgressDeadlineExceeded'
+    );
+  }
+  return t.pods.length > 0 && t.pods.every((p) => podCondition(p, 'Ready')?.status === 'True');
+}
+
+function statusOf(target: AmlDeployment, ranked: RuleFinding[], hasEvidence: boolean): Status {
+  const root = ranked[0];
+  if (!root || root.role === 'advisory') {
+    if (!hasEvidence) return 'Unknown';
+    return isReady(target) ? 'Healthy' : 'Progressing';
+  }
+  if (root.code === 'ClusterUnreachable') return 'Unknown';
+  if (root.code === 'DeploymentHung') return 'Hung';
+  if (root.stage === 'runtime') return 'Degraded';
+  return 'Failed';
+}
+
+function toFinding(f: RuleFinding): Finding {
+  return {
+    code: f.code,
+    detail: f.detail,
+    severity: f.severity,
+    title: redact(f.title),
+    explanation: redact(f.explanation),
+    evidence: f.evidence.map((e) => ({ source: e.source, text: redact(e.text) })),
+    remedy: f.remedy,
+    docs: f.docs,
+  };
+}
+
+function diagnoseTarget(snapshot: Snapshot, target: AmlDeployment, now: Date, rules: readonly Rule[], baseGaps: string[]): Diagnosis {
+  const gaps = [...baseGaps];
+  const found: RuleFinding[] = [];
+  for (const rule of rules) {
+    try {
+      found.push(...rule.diagnose({ target, snapshot, now }));
+    } catch (err) {
+      // One broken rule must not cost the whole diagnosis: name the gap and go on.
+      gaps.push(`rule ${rule.id}: failed (${err instanceof Error ? err.message : String(err)})`);
+    }
+  }
+  const ranked = rankFindings(found);
+  const hasEvidence = !!target.deployment || target.pods.length > 0;
+  if (!hasEvidence && !snapshot.meta.clusterError) {
+    gaps.push(`objects: no Deployment or pods of ${target.name} in the snapshot`);
+  }
+  return {
+    service: target.name,
+    namespace: target.namespace,
+    status: statusOf(target, ranked, hasEvidence),
+    findings: ranked.map(toFinding),
+    gaps,
+  };
+}
+
+/** One diagnosis per Azure ML deployment in the snapshot (or just the selected service). */
+export function diagnoseSnapshot(snapshot: Snapshot, opts: DiagnoseOptions = {}): Diagnosis[] {
+  const rules = opts.rules ?? allRules;
+  const { now, gap } = snapshotNow(snapshot);
+  const baseGaps = [...(snapshot.meta.gaps ?? []), ...(gap ? [gap] : [])];
+  let targets = findAmlDeployments(snapshot);
+  // With no deployment objects at all (a failed image build never creates any), the service record names the service.
+  const selector = opts.service ?? snapshot.meta.service ?? (targets.length === 0 ? snapshot.service?.name : undefined);
+  if (selector) {
+    targets = targets.filter((t) => selectsTarget(t, selector));
+    if (targets.length === 0) {
+      // The named service has no objects (deleted, never created, or the cluster refused us): still diagnose it,
+      // so build-log, service-record and cluster-access rules can speak, and say what is missing.
+      targets = [{ flavor: 'v1', name: selector, namespace: snapshot.meta.namespace ?? '', replicaSets: [], pods: [] }];
+    }
+  }
+  return targets.map((t) => diagnoseTarget(snapshot, t, now, rules, baseGaps));
+}

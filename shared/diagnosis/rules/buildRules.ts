@@ -1,0 +1,4 @@
+/** Rules for the image build (ImageBuildFailure) and request-time failures (ScoringRuntimeFailure). */
+import type { Rule } from '../rule.js';
+
+export const buildRules: readonly Rule[] = [];

@@ -1,0 +1,262 @@
+/**
+ * Snapshot bundles on disk (CONTRACT §1): what `amlmon capture` writes, what incidents archive, what
+ * `amlmon diagnose <dir>` reads. Reading never loses the rest of a bundle to one bad log: oversized logs are
+ * read from their tail, binary bytes are dropped, and each such gap is named in `meta.gaps`. A file that makes
+ * the bundle unusable (missing or broken snapshot.yaml, malformed JSON) is a `BundleError` naming the file.
+ */
+import { createReadStream } from 'node:fs';
+import { mkdir, open, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseAllDocuments, stringify } from 'yaml';
+import { classifyBuildLog } from '../diagnosis/buildlog/classify.js';
+import { redact } from '../text/redact.js';
+import { ObjectShapeError, addObjects, snapshotToObjects } from './objects.js';
+import type { ServiceRecord, Snapshot, SnapshotMeta } from './types.js';
+import { emptySnapshot, logKey } from './types.js';
+
+/** Logs larger than this are read from their tail: the end of a log is where the crash is. */
+export const MAX_LOG_BYTES = 4 * 1024 * 1024;
+/** How much of the build log is kept as `tail` for re-archiving. */
+export const BUILD_LOG_TAIL_BYTES = 64 * 1024;
+
+export class BundleError extends Error {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
+    super(`${file}: ${reason}`);
+    this.name = 'BundleError';
+  }
+}
+
+async function readTail(path: string, maxBytes: number): Promise<{ text: string; size: number; truncated: boolean }> {
+  const handle = await open(path, 'r');
+  try {
+    const { size } = await handle.stat();
+    const length = Math.min(size, maxBytes);
+    const buf = Buffer.alloc(length);
+    await handle.read(buf, 0, length, size - length);
+    let text = buf.toString('utf8');
+    // Starting mid-file may cut a line (and a UTF-8 sequence): drop the partial first line.
+    if (size > length) text = text.slice(text.indexOf('\n') + 1);
+    return { text, size, truncated: size > length };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Binary bytes in a text log (NULs, stray control characters) are removed; returns whether any were. */
+function scrubBinary(text: string): { text: string; scrubbed: boolean } {
+  // eslint-disable-next-line no-control-regex
+  const cleaned = text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001a\u001c-\u001f\ufffd]/g, '');
+  return { text: cleaned, scrubbed: cleaned.length !== text.length };
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+}
+
+async function readJson(dir: string, name: string): Promise<unknown | undefined> {
+  let text: string;
+  try {
+    text = await readFile(join(dir, name), 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new BundleError(name, `cannot be read (${(err as Error).message})`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new BundleError(name, `is not valid JSON (${(err as Error).message})`);
+  }
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+function asRecord(v: unknown): Record<string, unknown> | undefined {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
+/** Accepts the v1 Webservice shape and the v2 online deployment shape (`provisioning_state`, string errors). */
+export function normaliseServiceRecord(raw: unknown): ServiceRecord {
+  const r = asRecord(raw);
+  if (!r) throw new BundleError('service.json', 'must be a JSON object like {"name","state","error"}');
+  const props = asRecord(r.properties);
+  const state =
+    str(r.state) ?? str(r.provisioning_state) ?? str(r.provisioningState) ?? str(props?.provisioningState) ?? undefined;
+  const rawError = r.error ?? props?.error;
+  let error: ServiceRecord['error'];
+  if (typeof rawError === 'string') error = { message: rawError };
+  else {
+    const e = asRecord(rawError);
+    if (e) {
+      const details = Array.isArray(e.details)
+        ? e.details.map((d) => {
+            const dr = asRecord(d) ?? {};
+            return { code: str(dr.code), message: str(dr.message) };
+          })
+        : undefined;
+      error = { code: str(e.code), message: str(e.message), details };
+    }
+  }
+  return { name: str(r.name), state, error };
+}
+
+function normaliseMeta(raw: unknown): SnapshotMeta {
+  if (raw === undefined) return {};
+  const r = asRecord(raw);
+  if (!r) throw new BundleError('meta.json', 'must be a JSON object like {"service","namespace","workspace","capturedAt"}');
+  const capturedAt = str(r.capturedAt);
+  if (r.capturedAt !== undefined && (capturedAt === undefined || Number.isNaN(Date.parse(capturedAt)))) {
+    throw new BundleError('meta.json', `capturedAt ${JSON.stringify(r.capturedAt)} is not an RFC 3339 time`);
+  }
+  const meta: SnapshotMeta = {
+    service: str(r.service),
+    namespace: str(r.namespace),
+    workspace: str(r.workspace),
+    capturedAt,
+  };
+  if (Array.isArray(r.gaps)) meta.gaps = r.gaps.filter((g): g is string => typeof g === 'string');
+  const ce = asRecord(r.clusterError);
+  if (ce) {
+    const kind = str(ce.kind);
+    if (kind !== 'Unauthorized' && kind !== 'Forbidden' && kind !== 'Timeout') {
+      throw new BundleError('meta.json', `clusterError.kind must be Unauthorized, Forbidden or Timeout, not ${JSON.stringify(ce.kind)}`);
+    }
+    meta.clusterError = { kind, message: str(ce.message) ?? '' };
+  }
+  return meta;
+}
+
+/** Parses snapshot.yaml text: one `kind: List` or several documents, each an object or a List. */
+export function parseSnapshotYaml(text: string, snapshot: Snapshot, file = 'snapshot.yaml'): void {
+  const docs = parseAllDocuments(text, { prettyErrors: true, uniqueKeys: false });
+  const objects: unknown[] = [];
+  for (const doc of Array.isArray(docs) ? docs : [docs]) {
+    const error = doc.errors[0];
+    if (error) {
+      const line = error.linePos?.[0];
+      const where = line ? `line ${line.line}, column ${line.col}: ` : '';
+      throw new BundleError(file, `is not valid YAML (${where}${error.message.split('\n')[0]})`);
+    }
+    objects.push(doc.toJS({ maxAliasCount: 1000 }));
+  }
+  try {
+    const added = addObjects(snapshot, objects);
+    const hasKinds = objects.some((o) => asRecord(o)?.kind !== undefined);
+    if (!hasKinds) throw new BundleError(file, 'holds no Kubernetes objects (expected `kind: List` or objects with `kind`)');
+    void added;
+  } catch (err) {
+    if (err instanceof ObjectShapeError) throw new BundleError(file, err.message);
+    throw err;
+  }
+}
+
+async function loadLogs(dir: string, snapshot: Snapshot, gaps: string[]): Promise<void> {
+  const logsDir = join(dir, 'logs');
+  let pods: string[];
+  try {
+    pods = await readdir(logsDir);
+  } catch {
+    return; // logs are optional
+  }
+  for (const pod of pods.sort()) {
+    let files: string[];
+    try {
+      files = await readdir(join(logsDir, pod));
+    } catch {
+      continue;
+    }
+    for (const file of files.sort()) {
+      const m = /^(.+?)(\.previous)?\.log$/.exec(file);
+      if (!m?.[1]) continue;
+      const rel = `logs/${pod}/${file}`;
+      let { text, size, truncated } = await readTail(join(logsDir, pod, file), MAX_LOG_BYTES);
+      if (truncated) gaps.push(`${rel}: ${mib(size)}, only the last ${mib(MAX_LOG_BYTES)} read`);
+      const scrub = scrubBinary(text);
+      if (scrub.scrubbed) {
+        gaps.push(`${rel}: contains binary data; non-text bytes were removed`);
+        text = scrub.text;
+      }
+      const key = logKey(pod, m[1]);
+      const entry = snapshot.logs.get(key) ?? {};
+      if (m[2]) entry.previous = text;
+      else entry.current = text;
+      snapshot.logs.set(key, entry);
+    }
+  }
+}
+
+async function loadBuildLog(dir: string, snapshot: Snapshot): Promise<void> {
+  const path = join(dir, 'build.log');
+  try {
+    const s = await stat(path);
+    if (!s.isFile()) return;
+  } catch {
+    return;
+  }
+  const classification = await classifyBuildLog(createReadStream(path), 'build.log');
+  const { text } = await readTail(path, BUILD_LOG_TAIL_BYTES);
+  snapshot.buildLog = { source: 'build.log', classification, tail: redact(scrubBinary(text).text) };
+}
+
+export async function loadBundle(dir: string): Promise<Snapshot> {
+  let info;
+  try {
+    info = await stat(dir);
+  } catch {
+    throw new BundleError(dir, 'no such directory');
+  }
+  if (!info.isDirectory()) throw new BundleError(dir, 'is not a directory (a snapshot bundle is a directory with snapshot.yaml)');
+  let yamlText: string;
+  try {
+    yamlText = await readFile(join(dir, 'snapshot.yaml'), 'utf8');
+  } catch {
+    throw new BundleError(join(dir, 'snapshot.yaml'), 'missing: a bundle needs snapshot.yaml (kubectl get ... -o yaml)');
+  }
+  const meta = normaliseMeta(await readJson(dir, 'meta.json'));
+  const snapshot = emptySnapshot(meta);
+  parseSnapshotYaml(yamlText, snapshot, join(dir, 'snapshot.yaml'));
+  const service = await readJson(dir, 'service.json');
+  if (service !== undefined) snapshot.service = normaliseServiceRecord(service);
+  const gaps = [...(meta.gaps ?? [])];
+  await loadLogs(dir, snapshot, gaps);
+  await loadBuildLog(dir, snapshot);
+  if (gaps.length) snapshot.meta.gaps = gaps;
+  return snapshot;
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  const r = asRecord(value);
+  if (!r) return value;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(r).sort()) if (r[k] !== undefined) out[k] = sortKeys(r[k]);
+  return out;
+}
+
+/** The objects as one `kind: List`, keys sorted, as `kubectl get -o yaml` prints. */
+export function snapshotYaml(snapshot: Snapshot): string {
+  const list = { apiVersion: 'v1', items: snapshotToObjects(snapshot), kind: 'List', metadata: { resourceVersion: '' } };
+  return stringify(sortKeys(list), { lineWidth: 0, indentSeq: false });
+}
+
+/** Writes a bundle that `loadBundle` reads back to an equivalent snapshot. Log text is redacted on the way out. */
+export async function writeBundle(dir: string, snapshot: Snapshot): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'snapshot.yaml'), snapshotYaml(snapshot));
+  for (const [key, logs] of snapshot.logs) {
+    const slash = key.indexOf('/');
+    const pod = key.slice(0, slash);
+    const container = key.slice(slash + 1);
+    await mkdir(join(dir, 'logs', pod), { recursive: true });
+    if (logs.current !== undefined) await writeFile(join(dir, 'logs', pod, `${container}.log`), redact(logs.current));
+    if (logs.previous !== undefined) await writeFile(join(dir, 'logs', pod, `${container}.previous.log`), redact(logs.previous));
+  }
+  if (snapshot.buildLog?.tail !== undefined) await writeFile(join(dir, 'build.log'), snapshot.buildLog.tail);
+  if (snapshot.service) await writeFile(join(dir, 'service.json'), JSON.stringify(snapshot.service, null, 2) + '\n');
+  const meta = Object.fromEntries(Object.entries(snapshot.meta).filter(([, v]) => v !== undefined));
+  await writeFile(join(dir, 'meta.json'), JSON.stringify(meta, null, 2) + '\n');
+}

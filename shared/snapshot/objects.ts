@@ -1,0 +1,156 @@
+/**
+ * Raw Kubernetes JSON (as kubectl prints it or the API serves it) ↔ the typed objects of a Snapshot.
+ * Deserialisation goes through client-node's own ObjectSerializer, so a bundle read from disk and objects fetched
+ * by the collector end up identical (timestamps as Dates, unknown fields dropped).
+ */
+import type { CoreV1Event, EventsV1Event } from '@kubernetes/client-node';
+import { ObjectSerializer } from '@kubernetes/client-node/dist/serializer.js';
+import type { Snapshot } from './types.js';
+
+type Collection = Exclude<keyof Snapshot, 'logs' | 'buildLog' | 'service' | 'meta'>;
+
+interface KindInfo {
+  type: string;
+  collection: Collection;
+  apiVersion: string;
+}
+
+/** Kinds CONTRACT §1 uses; anything else in a bundle is ignored. Keyed by `<group>/<Kind>` (core group empty). */
+const KINDS: Record<string, KindInfo> = {
+  '/Pod': { type: 'V1Pod', collection: 'pods', apiVersion: 'v1' },
+  '/Event': { type: 'CoreV1Event', collection: 'events', apiVersion: 'v1' },
+  'apps/Deployment': { type: 'V1Deployment', collection: 'deployments', apiVersion: 'apps/v1' },
+  'apps/ReplicaSet': { type: 'V1ReplicaSet', collection: 'replicaSets', apiVersion: 'apps/v1' },
+  '/PersistentVolumeClaim': { type: 'V1PersistentVolumeClaim', collection: 'persistentVolumeClaims', apiVersion: 'v1' },
+  '/PersistentVolume': { type: 'V1PersistentVolume', collection: 'persistentVolumes', apiVersion: 'v1' },
+  '/ConfigMap': { type: 'V1ConfigMap', collection: 'configMaps', apiVersion: 'v1' },
+  '/Node': { type: 'V1Node', collection: 'nodes', apiVersion: 'v1' },
+  '/ResourceQuota': { type: 'V1ResourceQuota', collection: 'resourceQuotas', apiVersion: 'v1' },
+  '/Namespace': { type: 'V1Namespace', collection: 'namespaces', apiVersion: 'v1' },
+};
+
+const COLLECTION_KIND: Record<Collection, string> = {
+  pods: 'Pod',
+  events: 'Event',
+  deployments: 'Deployment',
+  replicaSets: 'ReplicaSet',
+  persistentVolumeClaims: 'PersistentVolumeClaim',
+  persistentVolumes: 'PersistentVolume',
+  configMaps: 'ConfigMap',
+  nodes: 'Node',
+  resourceQuotas: 'ResourceQuota',
+  namespaces: 'Namespace',
+};
+
+export class ObjectShapeError extends Error {
+  constructor(
+    message: string,
+    readonly index: number,
+  ) {
+    super(message);
+    this.name = 'ObjectShapeError';
+  }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function groupOf(apiVersion: string): string {
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? '' : apiVersion.slice(0, slash);
+}
+
+/** events.k8s.io/v1 → the core v1 shape, so rules read one kind of event. */
+export function eventFromEventsV1(e: EventsV1Event): CoreV1Event {
+  const regarding = e.regarding ?? {};
+  return {
+    apiVersion: 'v1',
+    kind: 'Event',
+    metadata: e.metadata ?? {},
+    involvedObject: regarding,
+    reason: e.reason,
+    message: e.note,
+    type: e.type,
+    action: e.action,
+    count: e.series?.count ?? e.deprecatedCount ?? 1,
+    eventTime: e.eventTime,
+    firstTimestamp: e.deprecatedFirstTimestamp ?? e.eventTime,
+    lastTimestamp: e.series?.lastObservedTime ?? e.deprecatedLastTimestamp ?? e.eventTime,
+    series: e.series ? { count: e.series.count, lastObservedTime: e.series.lastObservedTime } : undefined,
+    source: e.deprecatedSource ?? (e.reportingController ? { component: e.reportingController } : undefined),
+    reportingComponent: e.reportingController,
+    reportingInstance: e.reportingInstance,
+    related: e.related,
+  };
+}
+
+/**
+ * Adds raw objects (single objects or `kind: List`s) to a snapshot. Unknown kinds are skipped; an item that is not
+ * an object with a `kind` is an error naming its position.
+ * @returns how many objects of known kinds were added.
+ */
+export function addObjects(snapshot: Snapshot, objects: unknown[]): number {
+  let added = 0;
+  objects.forEach((raw, index) => {
+    if (raw === null || raw === undefined) return; // an empty YAML document
+    if (!isRecord(raw) || typeof raw.kind !== 'string') {
+      throw new ObjectShapeError(`item ${index + 1} is not a Kubernetes object (it has no "kind")`, index);
+    }
+    if (raw.kind === 'List' || raw.kind.endsWith('List')) {
+      const items = raw.items;
+      if (!Array.isArray(items)) throw new ObjectShapeError(`item ${index + 1} is a ${raw.kind} without "items"`, index);
+      const kindFromList = raw.kind === 'List' ? undefined : raw.kind.slice(0, -'List'.length);
+      added += addObjects(
+        snapshot,
+        items.map((it: unknown) =>
+          kindFromList && isRecord(it) && !it.kind ? { ...it, kind: kindFromList, apiVersion: raw.apiVersion } : it,
+        ),
+      );
+      return;
+    }
+    const apiVersion = typeof raw.apiVersion === 'string' ? raw.apiVersion : 'v1';
+    const group = groupOf(apiVersion);
+    if (group === 'events.k8s.io' && raw.kind === 'Event') {
+      const ev = ObjectSerializer.deserialize(raw, 'EventsV1Event') as EventsV1Event;
+      snapshot.events.push(eventFromEventsV1(ev));
+      added++;
+      return;
+    }
+    const info = KINDS[`${group}/${raw.kind}`];
+    if (!info) return;
+    (snapshot[info.collection] as unknown[]).push(ObjectSerializer.deserialize(raw, info.type));
+    added++;
+  });
+  return added;
+}
+
+/** API server time format: RFC 3339 without fractional seconds when they are zero, as kubectl prints. */
+function kubeTimes(value: unknown): unknown {
+  if (typeof value === 'string') return /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/.test(value) ? value.replace('.000Z', 'Z') : value;
+  if (Array.isArray(value)) return value.map(kubeTimes);
+  if (isRecord(value)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = kubeTimes(v);
+    return out;
+  }
+  return value;
+}
+
+/** Plain JSON objects of one collection, with apiVersion and kind set, as the API server would serve them. */
+export function collectionToObjects(snapshot: Snapshot, collection: Collection): Record<string, unknown>[] {
+  const kind = COLLECTION_KIND[collection];
+  const info = Object.values(KINDS).find((k) => k.collection === collection);
+  if (!info) return [];
+  return (snapshot[collection] as unknown[]).map((obj) => {
+    const plain = kubeTimes(ObjectSerializer.serialize(obj, info.type)) as Record<string, unknown>;
+    return { apiVersion: info.apiVersion, kind, ...plain };
+  });
+}
+
+export const SNAPSHOT_COLLECTIONS = Object.keys(COLLECTION_KIND) as Collection[];
+
+/** Every object of the snapshot as plain JSON (the inverse of `addObjects`). */
+export function snapshotToObjects(snapshot: Snapshot): Record<string, unknown>[] {
+  return SNAPSHOT_COLLECTIONS.flatMap((c) => collectionToObjects(snapshot, c));
+}

@@ -1,0 +1,65 @@
+/**
+ * Writes a fixture bundle (CONTRACT §1) plus `expected.json`, the answer the engine must give for it.
+ * `snapshot.yaml` is one `kind: List` with keys sorted, as `kubectl get ... -o yaml` prints it.
+ */
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import type { K8sObject } from './kit.js';
+
+/** What the engine must answer for a fixture. `root` is findings[0]; `absent` codes/details must appear nowhere. */
+export interface FixtureExpectation {
+  description: string;
+  /** The service to diagnose (`--service`); omitted when meta.json names it. */
+  service?: string;
+  status: 'Failed' | 'Hung' | 'Progressing' | 'Degraded' | 'Healthy' | 'Unknown';
+  root?: { code: string; detail: string | null; evidenceIncludes?: string };
+  absent?: { code: string; detail?: string | null }[];
+}
+
+export interface FixtureSpec {
+  objects: K8sObject[];
+  /** `<pod>/<container>` → text, and `<pod>/<container>.previous` → previous-instance text. */
+  logs?: Record<string, string>;
+  buildLog?: string;
+  service?: Record<string, unknown>;
+  meta: { service?: string; namespace?: string; workspace?: string; capturedAt: string; gaps?: string[]; clusterError?: { kind: string; message: string } };
+  expected: FixtureExpectation;
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(value).sort()) {
+      const v = (value as Record<string, unknown>)[k];
+      if (v !== undefined) out[k] = sortKeys(v);
+    }
+    return out;
+  }
+  return value;
+}
+
+export function kubectlYaml(objects: K8sObject[]): string {
+  const list = { apiVersion: 'v1', items: objects, kind: 'List', metadata: { resourceVersion: '' } };
+  return stringify(sortKeys(list), { lineWidth: 0, indentSeq: false });
+}
+
+export async function writeFixture(root: string, name: string, spec: FixtureSpec): Promise<string> {
+  const dir = join(root, name);
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'snapshot.yaml'), kubectlYaml(spec.objects));
+  for (const [key, text] of Object.entries(spec.logs ?? {})) {
+    const previous = key.endsWith('.previous');
+    const [pod, container] = (previous ? key.slice(0, -'.previous'.length) : key).split('/');
+    if (!pod || !container) throw new Error(`log key ${key} is not <pod>/<container>[.previous]`);
+    await mkdir(join(dir, 'logs', pod), { recursive: true });
+    await writeFile(join(dir, 'logs', pod, `${container}${previous ? '.previous' : ''}.log`), text);
+  }
+  if (spec.buildLog !== undefined) await writeFile(join(dir, 'build.log'), spec.buildLog);
+  if (spec.service) await writeFile(join(dir, 'service.json'), JSON.stringify(spec.service, null, 2) + '\n');
+  await writeFile(join(dir, 'meta.json'), JSON.stringify(spec.meta, null, 2) + '\n');
+  await writeFile(join(dir, 'expected.json'), JSON.stringify(spec.expected, null, 2) + '\n');
+  return dir;
+}
