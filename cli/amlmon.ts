@@ -10,11 +10,20 @@ import { register as registerWatch } from './commands/watch.js';
 
 export function buildProgram(): Command {
   const program = new Command('amlmon')
-    .description('Diagnose Azure ML model deployments to AKS: why a deployment failed or hangs, and how to fix it')
+    .description(
+      'Diagnose Azure ML model deployments to AKS: why a deployment failed or hangs, and how to fix it',
+    )
     .version('0.1.0')
     .exitOverride()
     .showHelpAfterError('(run amlmon --help for usage)');
-  for (const register of [registerDiagnose, registerCapture, registerBuildlog, registerSimulate, registerWatch]) register(program);
+  for (const register of [
+    registerDiagnose,
+    registerCapture,
+    registerBuildlog,
+    registerSimulate,
+    registerWatch,
+  ])
+    register(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }

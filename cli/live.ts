@@ -1,5 +1,4 @@
 /** Live evidence for the CLI: a kubeconfig target and one collection, with progress on stderr when it is a TTY. */
-import { collectSnapshot, loadKubeconfigTarget } from '../shared/cluster/index.js';
 import type { Snapshot } from '../shared/snapshot/types.js';
 import { usageError } from './errors.js';
 
@@ -11,6 +10,8 @@ export interface LiveOptions {
 }
 
 export async function collectLive(opts: LiveOptions): Promise<Snapshot> {
+  // Loaded on demand: offline commands never pay for (or depend on) the Kubernetes client's HTTP stack.
+  const { collectSnapshot, loadKubeconfigTarget } = await import('../shared/cluster/index.js');
   let target;
   try {
     target = loadKubeconfigTarget({ kubeconfig: opts.kubeconfig, context: opts.context });

@@ -28,12 +28,21 @@ function wrap(text: string, width: number, indent: string): string {
 }
 
 export function renderTerminalReport(d: Diagnosis, color: boolean, width = 100): string {
-  const paint = (style: Style, text: string) => (color ? styleText(style, text, { validateStream: false }) : text);
+  const paint = (style: Style, text: string) =>
+    color ? styleText(style, text, { validateStream: false }) : text;
   const out: string[] = [];
-  out.push(`${paint('bold', d.service)} ${paint('gray', `(${d.namespace || 'namespace unknown'})`)}  ${paint(STATUS_STYLE[d.status], d.status)}`);
+  out.push(
+    `${paint('bold', d.service)} ${paint('gray', `(${d.namespace || 'namespace unknown'})`)}  ${paint(STATUS_STYLE[d.status], d.status)}`,
+  );
   const [root, ...rest] = d.findings;
   if (!root) {
-    out.push(d.status === 'Healthy' ? '  All replicas ready; nothing wrong found.' : d.status === 'Progressing' ? '  Still inside the normal start-up window; no failure found yet.' : '  No cause found.');
+    out.push(
+      d.status === 'Healthy'
+        ? '  All replicas ready; nothing wrong found.'
+        : d.status === 'Progressing'
+          ? '  Still inside the normal start-up window; no failure found yet.'
+          : '  No cause found.',
+    );
   } else {
     const code = root.detail ? `${root.code}/${root.detail}` : root.code;
     out.push('');

@@ -18,10 +18,16 @@ export interface DiagnoseOptions {
 
 async function snapshotFrom(dir: string | undefined, opts: DiagnoseOptions): Promise<Snapshot> {
   if (dir && opts.kubeconfig) throw usageError('give either a bundle directory or --kubeconfig, not both');
-  if (!dir && !opts.kubeconfig) throw usageError('give a bundle directory, or --kubeconfig with --namespace and --service');
+  if (!dir && !opts.kubeconfig)
+    throw usageError('give a bundle directory, or --kubeconfig with --namespace and --service');
   if (opts.kubeconfig) {
     if (!opts.namespace || !opts.service) throw usageError('--kubeconfig needs --namespace and --service');
-    return collectLive({ kubeconfig: opts.kubeconfig, context: opts.context, namespace: opts.namespace, service: opts.service });
+    return collectLive({
+      kubeconfig: opts.kubeconfig,
+      context: opts.context,
+      namespace: opts.namespace,
+      service: opts.service,
+    });
   }
   try {
     return await loadBundle(dir as string);
@@ -32,14 +38,19 @@ async function snapshotFrom(dir: string | undefined, opts: DiagnoseOptions): Pro
 }
 
 /** Runs the command and returns what to print; separated from commander for tests. */
-export async function runDiagnose(dir: string | undefined, opts: DiagnoseOptions, color: boolean): Promise<string> {
+export async function runDiagnose(
+  dir: string | undefined,
+  opts: DiagnoseOptions,
+  color: boolean,
+): Promise<string> {
   const snapshot = await snapshotFrom(dir, opts);
   const diagnoses: Diagnosis[] = diagnoseSnapshot(snapshot, { service: opts.service });
   if (opts.json) {
     const doc = diagnoses.length === 1 ? diagnoses[0] : diagnoses;
     return JSON.stringify(doc, null, 2) + '\n';
   }
-  if (diagnoses.length === 0) return 'No Azure ML deployments found in this snapshot (v1: label isazuremlapp=true; v2: ml.azure.com/* labels).\n';
+  if (diagnoses.length === 0)
+    return 'No Azure ML deployments found in this snapshot (v1: label isazuremlapp=true; v2: ml.azure.com/* labels).\n';
   return diagnoses.map((d) => renderTerminalReport(d, color)).join('\n');
 }
 

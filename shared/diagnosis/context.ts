@@ -43,7 +43,12 @@ export function eventsFor(snapshot: Snapshot, ref: ObjectRef): CoreV1Event[] {
 }
 
 export function podRef(pod: V1Pod): ObjectRef {
-  return { kind: 'Pod', name: pod.metadata?.name ?? '', namespace: pod.metadata?.namespace, uid: pod.metadata?.uid };
+  return {
+    kind: 'Pod',
+    name: pod.metadata?.name ?? '',
+    namespace: pod.metadata?.namespace,
+    uid: pod.metadata?.uid,
+  };
 }
 
 export function podEvents(snapshot: Snapshot, pod: V1Pod): CoreV1Event[] {
@@ -90,7 +95,12 @@ export interface ContainerView {
 /** Init containers first (in order), then app containers, each with its spec and status side by side. */
 export function containersOf(pod: V1Pod): ContainerView[] {
   const view = (kind: ContainerKind, specs: V1Container[] = [], statuses: V1ContainerStatus[] = []) =>
-    specs.map((spec) => ({ kind, name: spec.name, spec, status: statuses.find((s) => s.name === spec.name) }));
+    specs.map((spec) => ({
+      kind,
+      name: spec.name,
+      spec,
+      status: statuses.find((s) => s.name === spec.name),
+    }));
   return [
     ...view('init', pod.spec?.initContainers, pod.status?.initContainerStatuses),
     ...view('app', pod.spec?.containers, pod.status?.containerStatuses),
@@ -101,11 +111,17 @@ export function logsOf(snapshot: Snapshot, pod: V1Pod, container: string): Conta
   return snapshot.logs.get(logKey(pod.metadata?.name ?? '', container));
 }
 
-export function podCondition(pod: V1Pod, type: string): { status?: string; reason?: string; message?: string; lastTransitionTime?: Date } | undefined {
+export function podCondition(
+  pod: V1Pod,
+  type: string,
+): { status?: string; reason?: string; message?: string; lastTransitionTime?: Date } | undefined {
   return pod.status?.conditions?.find((c) => c.type === type);
 }
 
-export function deploymentCondition(d: V1Deployment | undefined, type: string): V1DeploymentCondition | undefined {
+export function deploymentCondition(
+  d: V1Deployment | undefined,
+  type: string,
+): V1DeploymentCondition | undefined {
   return d?.status?.conditions?.find((c) => c.type === type);
 }
 
@@ -143,7 +159,11 @@ export function humanDuration(seconds: number): string {
 }
 
 // Evidence sources: one spelling everywhere, e.g. `pod/my-svc-5d9c-abcde/container/my-svc/previous-log`.
-export function podSource(pod: V1Pod, container?: string, part?: 'log' | 'previous-log' | 'status' | 'spec'): string {
+export function podSource(
+  pod: V1Pod,
+  container?: string,
+  part?: 'log' | 'previous-log' | 'status' | 'spec',
+): string {
   let s = `pod/${pod.metadata?.name ?? '?'}`;
   if (container) s += `/container/${container}`;
   if (part) s += `/${part}`;

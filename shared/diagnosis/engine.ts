@@ -66,7 +66,10 @@ export function snapshotNow(snapshot: Snapshot): { now: Date; gap?: string } {
       gap: `capture time: meta.json has no capturedAt; "now" is the newest timestamp in the snapshot (${latest.toISOString()})`,
     };
   }
-  return { now: new Date(0), gap: 'capture time: unknown (no capturedAt and no timestamps); time-based rules are unreliable' };
+  return {
+    now: new Date(0),
+    gap: 'capture time: unknown (no capturedAt and no timestamps); time-based rules are unreliable',
+  };
 }
 
 function isReady(t: AmlDeployment): boolean {
@@ -111,7 +114,13 @@ function toFinding(f: RuleFinding): Finding {
   };
 }
 
-function diagnoseTarget(snapshot: Snapshot, target: AmlDeployment, now: Date, rules: readonly Rule[], baseGaps: string[]): Diagnosis {
+function diagnoseTarget(
+  snapshot: Snapshot,
+  target: AmlDeployment,
+  now: Date,
+  rules: readonly Rule[],
+  baseGaps: string[],
+): Diagnosis {
   const gaps = [...baseGaps];
   const found: RuleFinding[] = [];
   for (const rule of rules) {
@@ -143,13 +152,16 @@ export function diagnoseSnapshot(snapshot: Snapshot, opts: DiagnoseOptions = {})
   const baseGaps = [...(snapshot.meta.gaps ?? []), ...(gap ? [gap] : [])];
   let targets = findAmlDeployments(snapshot);
   // With no deployment objects at all (a failed image build never creates any), the service record names the service.
-  const selector = opts.service ?? snapshot.meta.service ?? (targets.length === 0 ? snapshot.service?.name : undefined);
+  const selector =
+    opts.service ?? snapshot.meta.service ?? (targets.length === 0 ? snapshot.service?.name : undefined);
   if (selector) {
     targets = targets.filter((t) => selectsTarget(t, selector));
     if (targets.length === 0) {
       // The named service has no objects (deleted, never created, or the cluster refused us): still diagnose it,
       // so build-log, service-record and cluster-access rules can speak, and say what is missing.
-      targets = [{ flavor: 'v1', name: selector, namespace: snapshot.meta.namespace ?? '', replicaSets: [], pods: [] }];
+      targets = [
+        { flavor: 'v1', name: selector, namespace: snapshot.meta.namespace ?? '', replicaSets: [], pods: [] },
+      ];
     }
   }
   return targets.map((t) => diagnoseTarget(snapshot, t, now, rules, baseGaps));

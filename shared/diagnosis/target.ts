@@ -4,7 +4,13 @@
  * `storageinitializer-modeldata`). The front end (`azureml-fe`, `azureml-fe-v2`) and other system components
  * are platform, not targets.
  */
-import type { V1Deployment, V1LabelSelector, V1ObjectMeta, V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
+import type {
+  V1Deployment,
+  V1LabelSelector,
+  V1ObjectMeta,
+  V1Pod,
+  V1ReplicaSet,
+} from '@kubernetes/client-node';
 import type { Snapshot } from '../snapshot/types.js';
 import type { AmlDeployment, AmlFlavor } from './rule.js';
 
@@ -13,14 +19,20 @@ export const V2_ENDPOINT_LABEL = 'ml.azure.com/endpoint-name';
 export const V2_DEPLOYMENT_LABEL = 'ml.azure.com/deployment-name';
 export const V2_INIT_CONTAINER = 'storageinitializer-modeldata';
 
-const SYSTEM_NAME = /^(azureml-fe|azureml-fe-v2|azureml-ingress|inference-operator|amlarc-|relayserver|gateway$|healthcheck$)/;
+const SYSTEM_NAME =
+  /^(azureml-fe|azureml-fe-v2|azureml-ingress|inference-operator|amlarc-|relayserver|gateway$|healthcheck$)/;
 
 function labelsOf(meta: V1ObjectMeta | undefined): Record<string, string> {
   return meta?.labels ?? {};
 }
 
 function flavorOf(d: { labels: Record<string, string>; initContainers: string[] }): AmlFlavor | undefined {
-  if (d.labels[V2_ENDPOINT_LABEL] || d.labels[V2_DEPLOYMENT_LABEL] || d.initContainers.includes(V2_INIT_CONTAINER)) return 'v2';
+  if (
+    d.labels[V2_ENDPOINT_LABEL] ||
+    d.labels[V2_DEPLOYMENT_LABEL] ||
+    d.initContainers.includes(V2_INIT_CONTAINER)
+  )
+    return 'v2';
   if (d.labels[V1_APP_LABEL] === 'true') return 'v1';
   return undefined;
 }
@@ -58,7 +70,8 @@ function ownedBy(meta: V1ObjectMeta | undefined, kind: string, name: string, uid
 
 function newestFirst<T extends { metadata?: V1ObjectMeta }>(items: T[]): T[] {
   return [...items].sort(
-    (a, b) => (b.metadata?.creationTimestamp?.getTime() ?? 0) - (a.metadata?.creationTimestamp?.getTime() ?? 0),
+    (a, b) =>
+      (b.metadata?.creationTimestamp?.getTime() ?? 0) - (a.metadata?.creationTimestamp?.getTime() ?? 0),
   );
 }
 
@@ -91,7 +104,8 @@ function fromDeployment(snapshot: Snapshot, d: V1Deployment, flavor: AmlFlavor):
     namespace,
     endpoint: labels[V2_ENDPOINT_LABEL],
     deploymentName: labels[V2_DEPLOYMENT_LABEL],
-    workspace: snapshot.meta.workspace ?? labels['ml.azure.com/workspace'] ?? workspaceFromNamespace(namespace),
+    workspace:
+      snapshot.meta.workspace ?? labels['ml.azure.com/workspace'] ?? workspaceFromNamespace(namespace),
     deployment: d,
     replicaSets,
     pods,
@@ -100,7 +114,10 @@ function fromDeployment(snapshot: Snapshot, d: V1Deployment, flavor: AmlFlavor):
 
 /** Pods of an Azure ML app whose Deployment is not in the snapshot, grouped by their owning ReplicaSet's deployment. */
 function orphanTargets(snapshot: Snapshot, claimed: Set<V1Pod>): AmlDeployment[] {
-  const groups = new Map<string, { flavor: AmlFlavor; pods: V1Pod[]; rs: V1ReplicaSet[]; name: string; ns: string }>();
+  const groups = new Map<
+    string,
+    { flavor: AmlFlavor; pods: V1Pod[]; rs: V1ReplicaSet[]; name: string; ns: string }
+  >();
   for (const p of snapshot.pods) {
     if (claimed.has(p)) continue;
     const labels = labelsOf(p.metadata);
@@ -129,7 +146,9 @@ function orphanTargets(snapshot: Snapshot, claimed: Set<V1Pod>): AmlDeployment[]
       deploymentName: labels[V2_DEPLOYMENT_LABEL],
       workspace: snapshot.meta.workspace ?? workspaceFromNamespace(g.ns),
       replicaSets: newestFirst(
-        snapshot.replicaSets.filter((rs) => g.pods.some((p) => ownedBy(p.metadata, 'ReplicaSet', rs.metadata?.name ?? ''))),
+        snapshot.replicaSets.filter((rs) =>
+          g.pods.some((p) => ownedBy(p.metadata, 'ReplicaSet', rs.metadata?.name ?? '')),
+        ),
       ),
       pods: newestFirst(g.pods),
     };
@@ -143,7 +162,10 @@ export function findAmlDeployments(snapshot: Snapshot): AmlDeployment[] {
     const name = d.metadata?.name ?? '';
     if (SYSTEM_NAME.test(name)) continue;
     const labels = { ...labelsOf(d.spec?.template?.metadata), ...labelsOf(d.metadata) };
-    const flavor = flavorOf({ labels, initContainers: (d.spec?.template?.spec?.initContainers ?? []).map((c) => c.name) });
+    const flavor = flavorOf({
+      labels,
+      initContainers: (d.spec?.template?.spec?.initContainers ?? []).map((c) => c.name),
+    });
     if (flavor) targets.push(fromDeployment(snapshot, d, flavor));
   }
   const claimed = new Set(targets.flatMap((t) => t.pods));
@@ -154,5 +176,10 @@ export function findAmlDeployments(snapshot: Snapshot): AmlDeployment[] {
 /** Does `selector` (a Deployment name, or `<endpoint>/<deployment>` for v2) name this target? */
 export function selectsTarget(t: AmlDeployment, selector: string): boolean {
   if (t.name === selector) return true;
-  return t.flavor === 'v2' && !!t.endpoint && !!t.deploymentName && `${t.endpoint}/${t.deploymentName}` === selector;
+  return (
+    t.flavor === 'v2' &&
+    !!t.endpoint &&
+    !!t.deploymentName &&
+    `${t.endpoint}/${t.deploymentName}` === selector
+  );
 }

@@ -29,7 +29,10 @@ export class BundleError extends Error {
   }
 }
 
-async function readTail(path: string, maxBytes: number): Promise<{ text: string; size: number; truncated: boolean }> {
+async function readTail(
+  path: string,
+  maxBytes: number,
+): Promise<{ text: string; size: number; truncated: boolean }> {
   const handle = await open(path, 'r');
   try {
     const { size } = await handle.stat();
@@ -76,7 +79,9 @@ function str(v: unknown): string | undefined {
 }
 
 function asRecord(v: unknown): Record<string, unknown> | undefined {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+    ? (v as Record<string, unknown>)
+    : undefined;
 }
 
 /** Accepts the v1 Webservice shape and the v2 online deployment shape (`provisioning_state`, string errors). */
@@ -85,7 +90,11 @@ export function normaliseServiceRecord(raw: unknown): ServiceRecord {
   if (!r) throw new BundleError('service.json', 'must be a JSON object like {"name","state","error"}');
   const props = asRecord(r.properties);
   const state =
-    str(r.state) ?? str(r.provisioning_state) ?? str(r.provisioningState) ?? str(props?.provisioningState) ?? undefined;
+    str(r.state) ??
+    str(r.provisioning_state) ??
+    str(r.provisioningState) ??
+    str(props?.provisioningState) ??
+    undefined;
   const rawError = r.error ?? props?.error;
   let error: ServiceRecord['error'];
   if (typeof rawError === 'string') error = { message: rawError };
@@ -107,7 +116,11 @@ export function normaliseServiceRecord(raw: unknown): ServiceRecord {
 function normaliseMeta(raw: unknown): SnapshotMeta {
   if (raw === undefined) return {};
   const r = asRecord(raw);
-  if (!r) throw new BundleError('meta.json', 'must be a JSON object like {"service","namespace","workspace","capturedAt"}');
+  if (!r)
+    throw new BundleError(
+      'meta.json',
+      'must be a JSON object like {"service","namespace","workspace","capturedAt"}',
+    );
   const capturedAt = str(r.capturedAt);
   if (r.capturedAt !== undefined && (capturedAt === undefined || Number.isNaN(Date.parse(capturedAt)))) {
     throw new BundleError('meta.json', `capturedAt ${JSON.stringify(r.capturedAt)} is not an RFC 3339 time`);
@@ -123,7 +136,10 @@ function normaliseMeta(raw: unknown): SnapshotMeta {
   if (ce) {
     const kind = str(ce.kind);
     if (kind !== 'Unauthorized' && kind !== 'Forbidden' && kind !== 'Timeout') {
-      throw new BundleError('meta.json', `clusterError.kind must be Unauthorized, Forbidden or Timeout, not ${JSON.stringify(ce.kind)}`);
+      throw new BundleError(
+        'meta.json',
+        `clusterError.kind must be Unauthorized, Forbidden or Timeout, not ${JSON.stringify(ce.kind)}`,
+      );
     }
     meta.clusterError = { kind, message: str(ce.message) ?? '' };
   }
@@ -146,7 +162,11 @@ export function parseSnapshotYaml(text: string, snapshot: Snapshot, file = 'snap
   try {
     const added = addObjects(snapshot, objects);
     const hasKinds = objects.some((o) => asRecord(o)?.kind !== undefined);
-    if (!hasKinds) throw new BundleError(file, 'holds no Kubernetes objects (expected `kind: List` or objects with `kind`)');
+    if (!hasKinds)
+      throw new BundleError(
+        file,
+        'holds no Kubernetes objects (expected `kind: List` or objects with `kind`)',
+      );
     void added;
   } catch (err) {
     if (err instanceof ObjectShapeError) throw new BundleError(file, err.message);
@@ -173,17 +193,14 @@ async function loadLogs(dir: string, snapshot: Snapshot, gaps: string[]): Promis
       const m = /^(.+?)(\.previous)?\.log$/.exec(file);
       if (!m?.[1]) continue;
       const rel = `logs/${pod}/${file}`;
-      let { text, size, truncated } = await readTail(join(logsDir, pod, file), MAX_LOG_BYTES);
+      const { text, size, truncated } = await readTail(join(logsDir, pod, file), MAX_LOG_BYTES);
       if (truncated) gaps.push(`${rel}: ${mib(size)}, only the last ${mib(MAX_LOG_BYTES)} read`);
       const scrub = scrubBinary(text);
-      if (scrub.scrubbed) {
-        gaps.push(`${rel}: contains binary data; non-text bytes were removed`);
-        text = scrub.text;
-      }
+      if (scrub.scrubbed) gaps.push(`${rel}: contains binary data; non-text bytes were removed`);
       const key = logKey(pod, m[1]);
       const entry = snapshot.logs.get(key) ?? {};
-      if (m[2]) entry.previous = text;
-      else entry.current = text;
+      if (m[2]) entry.previous = scrub.text;
+      else entry.current = scrub.text;
       snapshot.logs.set(key, entry);
     }
   }
@@ -209,12 +226,16 @@ export async function loadBundle(dir: string): Promise<Snapshot> {
   } catch {
     throw new BundleError(dir, 'no such directory');
   }
-  if (!info.isDirectory()) throw new BundleError(dir, 'is not a directory (a snapshot bundle is a directory with snapshot.yaml)');
+  if (!info.isDirectory())
+    throw new BundleError(dir, 'is not a directory (a snapshot bundle is a directory with snapshot.yaml)');
   let yamlText: string;
   try {
     yamlText = await readFile(join(dir, 'snapshot.yaml'), 'utf8');
   } catch {
-    throw new BundleError(join(dir, 'snapshot.yaml'), 'missing: a bundle needs snapshot.yaml (kubectl get ... -o yaml)');
+    throw new BundleError(
+      join(dir, 'snapshot.yaml'),
+      'missing: a bundle needs snapshot.yaml (kubectl get ... -o yaml)',
+    );
   }
   const meta = normaliseMeta(await readJson(dir, 'meta.json'));
   const snapshot = emptySnapshot(meta);
@@ -239,7 +260,12 @@ function sortKeys(value: unknown): unknown {
 
 /** The objects as one `kind: List`, keys sorted, as `kubectl get -o yaml` prints. */
 export function snapshotYaml(snapshot: Snapshot): string {
-  const list = { apiVersion: 'v1', items: snapshotToObjects(snapshot), kind: 'List', metadata: { resourceVersion: '' } };
+  const list = {
+    apiVersion: 'v1',
+    items: snapshotToObjects(snapshot),
+    kind: 'List',
+    metadata: { resourceVersion: '' },
+  };
   return stringify(sortKeys(list), { lineWidth: 0, indentSeq: false });
 }
 
@@ -252,11 +278,14 @@ export async function writeBundle(dir: string, snapshot: Snapshot): Promise<void
     const pod = key.slice(0, slash);
     const container = key.slice(slash + 1);
     await mkdir(join(dir, 'logs', pod), { recursive: true });
-    if (logs.current !== undefined) await writeFile(join(dir, 'logs', pod, `${container}.log`), redact(logs.current));
-    if (logs.previous !== undefined) await writeFile(join(dir, 'logs', pod, `${container}.previous.log`), redact(logs.previous));
+    if (logs.current !== undefined)
+      await writeFile(join(dir, 'logs', pod, `${container}.log`), redact(logs.current));
+    if (logs.previous !== undefined)
+      await writeFile(join(dir, 'logs', pod, `${container}.previous.log`), redact(logs.previous));
   }
   if (snapshot.buildLog?.tail !== undefined) await writeFile(join(dir, 'build.log'), snapshot.buildLog.tail);
-  if (snapshot.service) await writeFile(join(dir, 'service.json'), JSON.stringify(snapshot.service, null, 2) + '\n');
+  if (snapshot.service)
+    await writeFile(join(dir, 'service.json'), JSON.stringify(snapshot.service, null, 2) + '\n');
   const meta = Object.fromEntries(Object.entries(snapshot.meta).filter(([, v]) => v !== undefined));
   await writeFile(join(dir, 'meta.json'), JSON.stringify(meta, null, 2) + '\n');
 }

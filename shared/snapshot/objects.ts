@@ -21,7 +21,11 @@ const KINDS: Record<string, KindInfo> = {
   '/Event': { type: 'CoreV1Event', collection: 'events', apiVersion: 'v1' },
   'apps/Deployment': { type: 'V1Deployment', collection: 'deployments', apiVersion: 'apps/v1' },
   'apps/ReplicaSet': { type: 'V1ReplicaSet', collection: 'replicaSets', apiVersion: 'apps/v1' },
-  '/PersistentVolumeClaim': { type: 'V1PersistentVolumeClaim', collection: 'persistentVolumeClaims', apiVersion: 'v1' },
+  '/PersistentVolumeClaim': {
+    type: 'V1PersistentVolumeClaim',
+    collection: 'persistentVolumeClaims',
+    apiVersion: 'v1',
+  },
   '/PersistentVolume': { type: 'V1PersistentVolume', collection: 'persistentVolumes', apiVersion: 'v1' },
   '/ConfigMap': { type: 'V1ConfigMap', collection: 'configMaps', apiVersion: 'v1' },
   '/Node': { type: 'V1Node', collection: 'nodes', apiVersion: 'v1' },
@@ -99,12 +103,15 @@ export function addObjects(snapshot: Snapshot, objects: unknown[]): number {
     }
     if (raw.kind === 'List' || raw.kind.endsWith('List')) {
       const items = raw.items;
-      if (!Array.isArray(items)) throw new ObjectShapeError(`item ${index + 1} is a ${raw.kind} without "items"`, index);
+      if (!Array.isArray(items))
+        throw new ObjectShapeError(`item ${index + 1} is a ${raw.kind} without "items"`, index);
       const kindFromList = raw.kind === 'List' ? undefined : raw.kind.slice(0, -'List'.length);
       added += addObjects(
         snapshot,
         items.map((it: unknown) =>
-          kindFromList && isRecord(it) && !it.kind ? { ...it, kind: kindFromList, apiVersion: raw.apiVersion } : it,
+          kindFromList && isRecord(it) && !it.kind
+            ? { ...it, kind: kindFromList, apiVersion: raw.apiVersion }
+            : it,
         ),
       );
       return;
@@ -127,7 +134,8 @@ export function addObjects(snapshot: Snapshot, objects: unknown[]): number {
 
 /** API server time format: RFC 3339 without fractional seconds when they are zero, as kubectl prints. */
 function kubeTimes(value: unknown): unknown {
-  if (typeof value === 'string') return /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/.test(value) ? value.replace('.000Z', 'Z') : value;
+  if (typeof value === 'string')
+    return /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/.test(value) ? value.replace('.000Z', 'Z') : value;
   if (Array.isArray(value)) return value.map(kubeTimes);
   if (isRecord(value)) {
     const out: Record<string, unknown> = {};

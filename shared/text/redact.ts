@@ -21,8 +21,9 @@ const PATTERNS: Pattern[] = [
   { re: /([?&;]|\b)(sig|signature)=([^&\s"'<>]+)/gi, replace: `$1$2=${REDACTED}` },
   // Storage / Service Bus / Event Hubs / ACS connection-string keys.
   {
-    re: /\b(AccountKey|SharedAccessKey|SharedAccessSignature|accesskey|access_key|ClientSecret|client_secret|password|passwd|pwd)\s*([=:])\s*("?)([^;\s"'&,}]+)/gi,
-    replace: (_m, key: string, sep: string, quote: string) => `${key}${sep}${quote}${REDACTED}`,
+    re: /\b(AccountKey|SharedAccessKey|SharedAccessSignature|accesskey|access_key|ClientSecret|client_secret|password|passwd|pwd)("?)\s*([=:])\s*("?)([^;\s"'&,}]+)/gi,
+    replace: (_m, key: string, keyQuote: string, sep: string, quote: string) =>
+      `${key}${keyQuote}${sep}${quote}${REDACTED}`,
   },
   // HTTP authorization headers and bearer tokens.
   { re: /\b(Bearer|Basic)\s+[A-Za-z0-9\-._~+/]+=*/g, replace: `$1 ${REDACTED}` },

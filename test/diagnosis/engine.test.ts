@@ -15,10 +15,24 @@ function snapshotOf(objects: K8sObject[], capturedAt = '2024-05-01T11:00:00Z') {
 }
 
 function f(partial: Partial<RuleFinding> & Pick<RuleFinding, 'code' | 'stage'>): RuleFinding {
-  return { detail: null, severity: 'critical', title: partial.code, explanation: '', evidence: [{ source: 's', text: 't' }], remedy: ['r'], docs: [], specificity: 50, ...partial };
+  return {
+    detail: null,
+    severity: 'critical',
+    title: partial.code,
+    explanation: '',
+    evidence: [{ source: 's', text: 't' }],
+    remedy: ['r'],
+    docs: [],
+    specificity: 50,
+    ...partial,
+  };
 }
 
-const fixedRule = (id: string, findings: RuleFinding[]): Rule => ({ id, stage: 'any', diagnose: () => findings });
+const fixedRule = (id: string, findings: RuleFinding[]): Rule => ({
+  id,
+  stage: 'any',
+  diagnose: () => findings,
+});
 
 describe('rankFindings', () => {
   it('puts the earliest stage first, then the most specific, consequences after causes, advisories last', () => {
@@ -30,7 +44,14 @@ describe('rankFindings', () => {
       f({ code: 'OutOfMemory', stage: 'init', specificity: 95 }),
       f({ code: 'ModelMountFailure', stage: 'mount' }),
     ]);
-    expect(ranked.map((x) => x.code)).toEqual(['ModelMountFailure', 'OutOfMemory', 'ScoringInitFailure', 'CrashLoopBackOff', 'DeploymentHung', 'NodeFailure']);
+    expect(ranked.map((x) => x.code)).toEqual([
+      'ModelMountFailure',
+      'OutOfMemory',
+      'ScoringInitFailure',
+      'CrashLoopBackOff',
+      'DeploymentHung',
+      'NodeFailure',
+    ]);
   });
 });
 
@@ -40,7 +61,13 @@ describe('diagnoseSnapshot', () => {
 
   it('says Healthy with no findings for a ready deployment', () => {
     const [d] = diagnoseSnapshot(snapshotOf(healthyObjects), { rules: [] });
-    expect(d).toEqual({ service: 'iris', namespace: 'azureml-contoso-ml', status: 'Healthy', findings: [], gaps: [] });
+    expect(d).toEqual({
+      service: 'iris',
+      namespace: 'azureml-contoso-ml',
+      status: 'Healthy',
+      findings: [],
+      gaps: [],
+    });
   });
 
   it('says Progressing with no findings for a rollout that is not complete', () => {
@@ -67,7 +94,15 @@ describe('diagnoseSnapshot', () => {
 
   it('strips ranking internals and redacts evidence on the way out', () => {
     const [d] = diagnoseSnapshot(snapshotOf(healthyObjects), {
-      rules: [fixedRule('x', [f({ code: 'ModelDownloadFailure', stage: 'mount', evidence: [{ source: 'pod/x', text: 'GET https://a/b?sig=SECRET' }] })])],
+      rules: [
+        fixedRule('x', [
+          f({
+            code: 'ModelDownloadFailure',
+            stage: 'mount',
+            evidence: [{ source: 'pod/x', text: 'GET https://a/b?sig=SECRET' }],
+          }),
+        ]),
+      ],
     });
     expect(d?.findings[0]).not.toHaveProperty('stage');
     expect(d?.findings[0]).not.toHaveProperty('specificity');
@@ -75,7 +110,13 @@ describe('diagnoseSnapshot', () => {
   });
 
   it('turns a crashing rule into a named gap, not a crash', () => {
-    const boom: Rule = { id: 'boom', stage: 'init', diagnose: () => { throw new Error('unexpected shape'); } };
+    const boom: Rule = {
+      id: 'boom',
+      stage: 'init',
+      diagnose: () => {
+        throw new Error('unexpected shape');
+      },
+    };
     const [d] = diagnoseSnapshot(snapshotOf(healthyObjects), { rules: [boom] });
     expect(d?.gaps).toEqual(['rule boom: failed (unexpected shape)']);
     expect(d?.status).toBe('Healthy');
@@ -101,13 +142,27 @@ describe('diagnoseSnapshot', () => {
 describe('findAmlDeployments', () => {
   it('finds v1 and v2 deployments with their pods, and skips the front end and other apps', () => {
     const v1 = amlService({ name: 'iris', createdAt: '2024-05-01T10:00:00Z', replicas: 2 });
-    const v2 = amlService({ flavor: 'v2', name: 'blue', endpoint: 'fraud', createdAt: '2024-05-01T10:00:00Z' });
+    const v2 = amlService({
+      flavor: 'v2',
+      name: 'blue',
+      endpoint: 'fraud',
+      createdAt: '2024-05-01T10:00:00Z',
+    });
     const fe = amlService({ name: 'azureml-fe', namespace: 'default', createdAt: '2024-05-01T09:00:00Z' });
     const other = structuredClone(v1.deployment);
     other.metadata.name = 'nginx';
     other.metadata.labels = { app: 'nginx' };
     other.spec.template.metadata.labels = { app: 'nginx' };
-    const s = snapshotOf([v1.deployment, v1.replicaSet, ...v1.pods, v2.deployment, v2.replicaSet, ...v2.pods, fe.deployment, other]);
+    const s = snapshotOf([
+      v1.deployment,
+      v1.replicaSet,
+      ...v1.pods,
+      v2.deployment,
+      v2.replicaSet,
+      ...v2.pods,
+      fe.deployment,
+      other,
+    ]);
     const targets = findAmlDeployments(s);
     expect(targets.map((t) => [t.flavor, t.namespace, t.name, t.pods.length])).toEqual([
       ['v1', 'azureml-contoso-ml', 'iris', 2],
@@ -121,7 +176,10 @@ describe('findAmlDeployments', () => {
 
   it('groups Azure ML pods whose Deployment is missing from the snapshot', () => {
     const v1 = amlService({ name: 'iris', createdAt: '2024-05-01T10:00:00Z' });
-    v1.pods[0]!.status.containerStatuses[0].state = waiting('CrashLoopBackOff', 'back-off 5m0s restarting failed container');
+    v1.pods[0]!.status.containerStatuses[0].state = waiting(
+      'CrashLoopBackOff',
+      'back-off 5m0s restarting failed container',
+    );
     const targets = findAmlDeployments(snapshotOf([...v1.pods]));
     expect(targets.map((t) => t.name)).toEqual(['iris']);
     expect(targets[0]?.deployment).toBeUndefined();

@@ -48,7 +48,9 @@ describe('engine over fixture bundles', () => {
       }
     }
     for (const a of expected.absent ?? []) {
-      const hit = d.findings.find((f) => f.code === a.code && (a.detail === undefined || f.detail === a.detail));
+      const hit = d.findings.find(
+        (f) => f.code === a.code && (a.detail === undefined || f.detail === a.detail),
+      );
       expect(hit, `${a.code}/${a.detail ?? '*'} must not be reported`).toBeUndefined();
     }
     if (d.status !== 'Healthy' && d.status !== 'Progressing') expect(d.findings.length).toBeGreaterThan(0);

@@ -44,7 +44,9 @@ describe('loadBundle', () => {
     const yaml = [
       kubectlYaml([svc.deployment]),
       'apiVersion: v1\nkind: Service\nmetadata:\n  name: churn-svc\n',
-      'apiVersion: v1\nkind: Pod\n' + kubectlYaml([pod]).split('\n').slice(0, 0).join('') + 'metadata:\n  name: lone-pod\n  namespace: x\n',
+      'apiVersion: v1\nkind: Pod\n' +
+        kubectlYaml([pod]).split('\n').slice(0, 0).join('') +
+        'metadata:\n  name: lone-pod\n  namespace: x\n',
     ].join('---\n');
     const s = await loadBundle(await bundle({ 'snapshot.yaml': yaml }));
     expect(s.deployments).toHaveLength(1);
@@ -57,14 +59,32 @@ describe('loadBundle', () => {
       kind: 'Event',
       metadata: { name: 'e1', namespace: 'azureml-contoso-ml' },
       eventTime: '2024-05-01T10:05:00.000000Z',
-      regarding: { kind: 'Pod', name: pod.metadata.name, namespace: 'azureml-contoso-ml', uid: pod.metadata.uid },
+      regarding: {
+        kind: 'Pod',
+        name: pod.metadata.name,
+        namespace: 'azureml-contoso-ml',
+        uid: pod.metadata.uid,
+      },
       reason: 'FailedScheduling',
       note: '0/3 nodes are available: 3 Insufficient cpu.',
       type: 'Warning',
       reportingController: 'default-scheduler',
       series: { count: 7, lastObservedTime: '2024-05-01T10:20:00.000000Z' },
     };
-    const s = await loadBundle(await bundle({ 'snapshot.yaml': kubectlYaml([ev, event({ object: pod, reason: 'Pulled', message: 'ok', type: 'Normal', first: '2024-05-01T10:01:00Z' })]) }));
+    const s = await loadBundle(
+      await bundle({
+        'snapshot.yaml': kubectlYaml([
+          ev,
+          event({
+            object: pod,
+            reason: 'Pulled',
+            message: 'ok',
+            type: 'Normal',
+            first: '2024-05-01T10:01:00Z',
+          }),
+        ]),
+      }),
+    );
     const scheduled = s.events.find((e) => e.reason === 'FailedScheduling')!;
     expect(scheduled.involvedObject.name).toBe(pod.metadata.name);
     expect(scheduled.message).toBe('0/3 nodes are available: 3 Insufficient cpu.');
@@ -82,14 +102,19 @@ describe('loadBundle', () => {
         [`logs/${name}/churn-svc.previous.log`]: 'Traceback (most recent call last):\n',
       }),
     );
-    expect(s.logs.get(logKey(name, 'churn-svc'))).toEqual({ current: 'now\n', previous: 'Traceback (most recent call last):\n' });
+    expect(s.logs.get(logKey(name, 'churn-svc'))).toEqual({
+      current: 'now\n',
+      previous: 'Traceback (most recent call last):\n',
+    });
   });
 
   it('reads an oversized log from its tail and names the gap', async () => {
     const name = pod.metadata.name as string;
     const big = 'x'.repeat(99) + '\n';
     const content = big.repeat(Math.ceil((MAX_LOG_BYTES + 200_000) / 100)) + 'FINAL LINE\n';
-    const s = await loadBundle(await bundle({ 'snapshot.yaml': kubectlYaml(objects), [`logs/${name}/churn-svc.log`]: content }));
+    const s = await loadBundle(
+      await bundle({ 'snapshot.yaml': kubectlYaml(objects), [`logs/${name}/churn-svc.log`]: content }),
+    );
     const log = s.logs.get(logKey(name, 'churn-svc'))!.current!;
     expect(log.length).toBeLessThanOrEqual(MAX_LOG_BYTES);
     expect(log.endsWith('FINAL LINE\n')).toBe(true);
@@ -102,21 +127,35 @@ describe('loadBundle', () => {
     const s = await loadBundle(
       await bundle({
         'snapshot.yaml': kubectlYaml(objects),
-        [`logs/${name}/churn-svc.log`]: Buffer.concat([Buffer.from('start\n'), Buffer.from([0, 1, 2, 0xff, 0]), Buffer.from('\nMemoryError\n')]),
+        [`logs/${name}/churn-svc.log`]: Buffer.concat([
+          Buffer.from('start\n'),
+          Buffer.from([0, 1, 2, 0xff, 0]),
+          Buffer.from('\nMemoryError\n'),
+        ]),
       }),
     );
     expect(s.logs.get(logKey(name, 'churn-svc'))!.current).toBe('start\n\nMemoryError\n');
-    expect(s.meta.gaps).toContain(`logs/${name}/churn-svc.log: contains binary data; non-text bytes were removed`);
+    expect(s.meta.gaps).toContain(
+      `logs/${name}/churn-svc.log: contains binary data; non-text bytes were removed`,
+    );
   });
 
   it('normalises a v2 service record', async () => {
     const s = await loadBundle(
       await bundle({
         'snapshot.yaml': kubectlYaml(objects),
-        'service.json': JSON.stringify({ name: 'blue', provisioning_state: 'Failed', error: 'ResourceNotReady: User container has crashed' }),
+        'service.json': JSON.stringify({
+          name: 'blue',
+          provisioning_state: 'Failed',
+          error: 'ResourceNotReady: User container has crashed',
+        }),
       }),
     );
-    expect(s.service).toEqual({ name: 'blue', state: 'Failed', error: { message: 'ResourceNotReady: User container has crashed' } });
+    expect(s.service).toEqual({
+      name: 'blue',
+      state: 'Failed',
+      error: { message: 'ResourceNotReady: User container has crashed' },
+    });
   });
 
   describe('bad input is one clear error naming the file', () => {
@@ -134,7 +173,11 @@ describe('loadBundle', () => {
       expect(err.reason).toMatch(/missing/);
     });
     it('YAML that does not parse, with the line', async () => {
-      const err = await loadError(await bundle({ 'snapshot.yaml': 'apiVersion: v1\nitems:\n  - kind: Pod\n    metadata: {name: [unclosed\n' }));
+      const err = await loadError(
+        await bundle({
+          'snapshot.yaml': 'apiVersion: v1\nitems:\n  - kind: Pod\n    metadata: {name: [unclosed\n',
+        }),
+      );
       expect(err.reason).toMatch(/^is not valid YAML \(line \d+, column \d+: /);
     });
     it('a YAML file that is not a snapshot', async () => {
@@ -142,12 +185,16 @@ describe('loadBundle', () => {
       expect(err.reason).toMatch(/not a Kubernetes object/);
     });
     it('broken meta.json', async () => {
-      const err = await loadError(await bundle({ 'snapshot.yaml': kubectlYaml(objects), 'meta.json': '{"capturedAt": ' }));
+      const err = await loadError(
+        await bundle({ 'snapshot.yaml': kubectlYaml(objects), 'meta.json': '{"capturedAt": ' }),
+      );
       expect(err.file).toBe('meta.json');
       expect(err.reason).toMatch(/not valid JSON/);
     });
     it('a capturedAt that is not a time', async () => {
-      const err = await loadError(await bundle({ 'snapshot.yaml': kubectlYaml(objects), 'meta.json': '{"capturedAt": "yesterday"}' }));
+      const err = await loadError(
+        await bundle({ 'snapshot.yaml': kubectlYaml(objects), 'meta.json': '{"capturedAt": "yesterday"}' }),
+      );
       expect(err.reason).toBe('capturedAt "yesterday" is not an RFC 3339 time');
     });
   });
@@ -157,8 +204,18 @@ describe('writeBundle', () => {
   it('round-trips through loadBundle and redacts secrets in logs', async () => {
     const name = pod.metadata.name as string;
     const src = await bundle({
-      'snapshot.yaml': kubectlYaml([...objects, event({ object: pod, reason: 'BackOff', message: 'Back-off restarting failed container', first: '2024-05-01T10:10:00Z', count: 4 })]),
-      [`logs/${name}/churn-svc.previous.log`]: 'downloading https://acct.blob.core.windows.net/azureml/m.pkl?sv=2020&sig=AbC%2Bsecret\n',
+      'snapshot.yaml': kubectlYaml([
+        ...objects,
+        event({
+          object: pod,
+          reason: 'BackOff',
+          message: 'Back-off restarting failed container',
+          first: '2024-05-01T10:10:00Z',
+          count: 4,
+        }),
+      ]),
+      [`logs/${name}/churn-svc.previous.log`]:
+        'downloading https://acct.blob.core.windows.net/azureml/m.pkl?sv=2020&sig=AbC%2Bsecret\n',
       'service.json': JSON.stringify({ name: 'churn-svc', state: 'Transitioning' }),
       'meta.json': JSON.stringify({ service: 'churn-svc', capturedAt: '2024-05-01T10:30:00Z' }),
     });

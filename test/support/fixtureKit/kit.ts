@@ -62,12 +62,27 @@ export interface AmlServiceObjects {
   appContainer: string;
 }
 
-const V1_LIVENESS = { failureThreshold: 3, initialDelaySeconds: 310, periodSeconds: 10, successThreshold: 1, timeoutSeconds: 2 };
-const V2_PROBE = { failureThreshold: 30, initialDelaySeconds: 10, periodSeconds: 10, successThreshold: 1, timeoutSeconds: 2 };
+const V1_LIVENESS = {
+  failureThreshold: 3,
+  initialDelaySeconds: 310,
+  periodSeconds: 10,
+  successThreshold: 1,
+  timeoutSeconds: 2,
+};
+const V2_PROBE = {
+  failureThreshold: 30,
+  initialDelaySeconds: 10,
+  periodSeconds: 10,
+  successThreshold: 1,
+  timeoutSeconds: 2,
+};
 
 function resources(spec: AmlServiceSpec): K8sObject {
   const requests: K8sObject = { cpu: spec.cpu ?? '100m', memory: spec.memory ?? '512Mi' };
-  const limits: K8sObject = { cpu: spec.cpuLimit ?? spec.cpu ?? '100m', memory: spec.memoryLimit ?? spec.memory ?? '512Mi' };
+  const limits: K8sObject = {
+    cpu: spec.cpuLimit ?? spec.cpu ?? '100m',
+    memory: spec.memoryLimit ?? spec.memory ?? '512Mi',
+  };
   if (spec.gpu) {
     requests['nvidia.com/gpu'] = String(spec.gpu);
     limits['nvidia.com/gpu'] = String(spec.gpu);
@@ -101,7 +116,13 @@ export function amlService(spec: AmlServiceSpec): AmlServiceObjects {
           'ml.azure.com/workspace': workspace,
           isazuremlapp: 'true',
         };
-  const selector = flavor === 'v1' ? { azuremlappname: spec.name } : { 'ml.azure.com/deployment-name': spec.name, 'ml.azure.com/endpoint-name': spec.endpoint ?? 'endpoint' };
+  const selector =
+    flavor === 'v1'
+      ? { azuremlappname: spec.name }
+      : {
+          'ml.azure.com/deployment-name': spec.name,
+          'ml.azure.com/endpoint-name': spec.endpoint ?? 'endpoint',
+        };
   const appContainer = flavor === 'v1' ? spec.name : 'inference-server';
 
   const pvcName = `${spec.name}${id}-pvc`;
@@ -113,7 +134,10 @@ export function amlService(spec: AmlServiceSpec): AmlServiceObjects {
   const env: K8sObject[] =
     flavor === 'v1'
       ? [
-          { name: 'InitContainerConfig', valueFrom: { configMapKeyRef: { key: 'InitContainerConfig', name: cmName } } },
+          {
+            name: 'InitContainerConfig',
+            valueFrom: { configMapKeyRef: { key: 'InitContainerConfig', name: cmName } },
+          },
           { name: 'AZUREML_ENTRY_SCRIPT', value: 'main.py' },
           { name: 'SCORING_TIMEOUT_MS', value: '60000' },
         ]
@@ -135,23 +159,38 @@ export function amlService(spec: AmlServiceSpec): AmlServiceObjects {
     resources: resources(spec),
     terminationMessagePath: '/dev/termination-log',
     terminationMessagePolicy: 'File',
-    volumeMounts: [{ mountPath: '/var/azureml-app', name: flavor === 'v1' ? 'staging' : 'model-mount', readOnly: flavor === 'v1' }],
+    volumeMounts: [
+      {
+        mountPath: '/var/azureml-app',
+        name: flavor === 'v1' ? 'staging' : 'model-mount',
+        readOnly: flavor === 'v1',
+      },
+    ],
   };
   const initContainers: K8sObject[] | undefined =
     flavor === 'v2'
       ? [
           {
             env: [
-              { name: 'STORAGE_MANIFEST_URL', value: `https://contosoml1234.blob.core.windows.net/azureml/${spec.name}_model_config_map.json_${uid(deploymentName)}` },
+              {
+                name: 'STORAGE_MANIFEST_URL',
+                value: `https://contosoml1234.blob.core.windows.net/azureml/${spec.name}_model_config_map.json_${uid(deploymentName)}`,
+              },
               { name: 'STORAGE_DOWNLOAD_PATH', value: '/var/azureml-app' },
               { name: 'STORAGE_CREDENTIAL_TYPE', value: 'Amlarc' },
-              { name: 'STORAGE_CREDENTIAL_ENDPOINT', value: 'https://amlarc-identity-proxy-service.azureml.svc.cluster.local/token' },
+              {
+                name: 'STORAGE_CREDENTIAL_ENDPOINT',
+                value: 'https://amlarc-identity-proxy-service.azureml.svc.cluster.local/token',
+              },
               { name: 'STORAGE_CREDENTIAL_TOKENFILE', value: '/identity/sidecar_token' },
             ],
             image: 'mcr.microsoft.com/mir/mir-storageinitializer:20220601.1',
             imagePullPolicy: 'IfNotPresent',
             name: 'storageinitializer-modeldata',
-            resources: { limits: { cpu: '100m', memory: '500Mi' }, requests: { cpu: '100m', memory: '500Mi' } },
+            resources: {
+              limits: { cpu: '100m', memory: '500Mi' },
+              requests: { cpu: '100m', memory: '500Mi' },
+            },
             terminationMessagePath: '/dev/termination-log',
             terminationMessagePolicy: 'File',
             volumeMounts: [{ mountPath: '/var/azureml-app', name: 'model-mount' }],
@@ -174,8 +213,18 @@ export function amlService(spec: AmlServiceSpec): AmlServiceObjects {
     serviceAccountName: 'default',
     terminationGracePeriodSeconds: 30,
     tolerations: [
-      { effect: 'NoExecute', key: 'node.kubernetes.io/not-ready', operator: 'Exists', tolerationSeconds: 300 },
-      { effect: 'NoExecute', key: 'node.kubernetes.io/unreachable', operator: 'Exists', tolerationSeconds: 300 },
+      {
+        effect: 'NoExecute',
+        key: 'node.kubernetes.io/not-ready',
+        operator: 'Exists',
+        tolerationSeconds: 300,
+      },
+      {
+        effect: 'NoExecute',
+        key: 'node.kubernetes.io/unreachable',
+        operator: 'Exists',
+        tolerationSeconds: 300,
+      },
     ],
     volumes,
   };
@@ -241,22 +290,44 @@ export function amlService(spec: AmlServiceSpec): AmlServiceObjects {
     apiVersion: 'apps/v1',
     kind: 'ReplicaSet',
     metadata: {
-      annotations: { 'deployment.kubernetes.io/desired-replicas': String(replicas), 'deployment.kubernetes.io/max-replicas': String(replicas + 1), 'deployment.kubernetes.io/revision': '1' },
+      annotations: {
+        'deployment.kubernetes.io/desired-replicas': String(replicas),
+        'deployment.kubernetes.io/max-replicas': String(replicas + 1),
+        'deployment.kubernetes.io/revision': '1',
+      },
       creationTimestamp: created,
       generation: 1,
       labels: { ...labels, 'pod-template-hash': templateHash },
       name: rsName,
       namespace,
-      ownerReferences: [{ apiVersion: 'apps/v1', blockOwnerDeletion: true, controller: true, kind: 'Deployment', name: deploymentName, uid: depUid }],
+      ownerReferences: [
+        {
+          apiVersion: 'apps/v1',
+          blockOwnerDeletion: true,
+          controller: true,
+          kind: 'Deployment',
+          name: deploymentName,
+          uid: depUid,
+        },
+      ],
       resourceVersion: '100200',
       uid: rsUid,
     },
     spec: {
       replicas,
       selector: { matchLabels: { ...selector, 'pod-template-hash': templateHash } },
-      template: { metadata: { creationTimestamp: null, labels: { ...labels, 'pod-template-hash': templateHash } }, spec: structuredClone(podSpec) },
+      template: {
+        metadata: { creationTimestamp: null, labels: { ...labels, 'pod-template-hash': templateHash } },
+        spec: structuredClone(podSpec),
+      },
     },
-    status: { availableReplicas: replicas, fullyLabeledReplicas: replicas, observedGeneration: 1, readyReplicas: replicas, replicas },
+    status: {
+      availableReplicas: replicas,
+      fullyLabeledReplicas: replicas,
+      observedGeneration: 1,
+      readyReplicas: replicas,
+      replicas,
+    },
   };
   const pods: K8sObject[] = [];
   for (let i = 0; i < replicas; i++) {
@@ -275,7 +346,15 @@ export function amlService(spec: AmlServiceSpec): AmlServiceObjects {
               ready: true,
               restartCount: 0,
               started: false,
-              state: { terminated: { containerID: `containerd://${hash(podName + 'init', 32)}`, exitCode: 0, finishedAt: at(created, 25 + i), reason: 'Completed', startedAt: at(created, 8 + i) } },
+              state: {
+                terminated: {
+                  containerID: `containerd://${hash(podName + 'init', 32)}`,
+                  exitCode: 0,
+                  finishedAt: at(created, 25 + i),
+                  reason: 'Completed',
+                  startedAt: at(created, 8 + i),
+                },
+              },
             },
           ]
         : undefined;
@@ -299,14 +378,31 @@ export function amlService(spec: AmlServiceSpec): AmlServiceObjects {
         labels: { ...labels, 'pod-template-hash': templateHash },
         name: podName,
         namespace,
-        ownerReferences: [{ apiVersion: 'apps/v1', blockOwnerDeletion: true, controller: true, kind: 'ReplicaSet', name: rsName, uid: rsUid }],
+        ownerReferences: [
+          {
+            apiVersion: 'apps/v1',
+            blockOwnerDeletion: true,
+            controller: true,
+            kind: 'ReplicaSet',
+            name: rsName,
+            uid: rsUid,
+          },
+        ],
         resourceVersion: String(100300 + i),
         uid: uid(`${namespace}/${podName}`),
       },
-      spec: { ...structuredClone(podSpec), nodeName: spec.nodeName ?? `aks-nodepool1-${hash('node', 8).replace(/\D/g, '1')}-vmss00000${i % 3}` },
+      spec: {
+        ...structuredClone(podSpec),
+        nodeName: spec.nodeName ?? `aks-nodepool1-${hash('node', 8).replace(/\D/g, '1')}-vmss00000${i % 3}`,
+      },
       status: {
         conditions: [
-          { lastProbeTime: null, lastTransitionTime: at(created, 25 + i), status: 'True', type: 'Initialized' },
+          {
+            lastProbeTime: null,
+            lastTransitionTime: at(created, 25 + i),
+            status: 'True',
+            type: 'Initialized',
+          },
           { lastProbeTime: null, lastTransitionTime: running, status: 'True', type: 'Ready' },
           { lastProbeTime: null, lastTransitionTime: running, status: 'True', type: 'ContainersReady' },
           { lastProbeTime: null, lastTransitionTime: started, status: 'True', type: 'PodScheduled' },
@@ -338,7 +434,13 @@ export function amlService(spec: AmlServiceSpec): AmlServiceObjects {
         resourceVersion: '100050',
         uid: uid(`${namespace}/${pvcName}`),
       },
-      spec: { accessModes: ['ReadOnlyMany'], resources: { requests: { storage: '10Gi' } }, storageClassName: '', volumeMode: 'Filesystem', volumeName: pvName },
+      spec: {
+        accessModes: ['ReadOnlyMany'],
+        resources: { requests: { storage: '10Gi' } },
+        storageClassName: '',
+        volumeMode: 'Filesystem',
+        volumeName: pvName,
+      },
       status: { accessModes: ['ReadOnlyMany'], capacity: { storage: '10Gi' }, phase: 'Bound' },
     };
     out.pv = {
@@ -355,7 +457,13 @@ export function amlService(spec: AmlServiceSpec): AmlServiceObjects {
       spec: {
         accessModes: ['ReadOnlyMany'],
         capacity: { storage: '10Gi' },
-        claimRef: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', name: pvcName, namespace, uid: uid(`${namespace}/${pvcName}`) },
+        claimRef: {
+          apiVersion: 'v1',
+          kind: 'PersistentVolumeClaim',
+          name: pvcName,
+          namespace,
+          uid: uid(`${namespace}/${pvcName}`),
+        },
         csi: {
           driver: 'blob.csi.azure.com',
           nodeStageSecretRef: { name: `${spec.name}${id}-storage-secret`, namespace },
@@ -381,7 +489,11 @@ export function amlService(spec: AmlServiceSpec): AmlServiceObjects {
             ],
           },
           Dependency: [
-            { Path: `LocalUpload/${hash(spec.name + 'up', 12)}/tmp${hash(spec.name, 6)}.py`, ContainerPath: '/main.py', UnpackType: 0 },
+            {
+              Path: `LocalUpload/${hash(spec.name + 'up', 12)}/tmp${hash(spec.name, 6)}.py`,
+              ContainerPath: '/main.py',
+              UnpackType: 0,
+            },
           ],
           MountPath: '/var/azureml-app',
         }),
@@ -415,7 +527,17 @@ export interface EventSpec {
 export function event(spec: EventSpec): K8sObject {
   const o = spec.object;
   const name = `${o.metadata.name}.${hash(spec.reason + spec.first + spec.message, 16).replace(/[^a-f0-9]/g, '0')}`;
-  const component = spec.component ?? (spec.reason === 'FailedScheduling' ? 'default-scheduler' : o.kind === 'Pod' ? 'kubelet' : o.kind === 'Deployment' ? 'deployment-controller' : o.kind === 'ReplicaSet' ? 'replicaset-controller' : 'persistentvolume-controller');
+  const component =
+    spec.component ??
+    (spec.reason === 'FailedScheduling'
+      ? 'default-scheduler'
+      : o.kind === 'Pod'
+        ? 'kubelet'
+        : o.kind === 'Deployment'
+          ? 'deployment-controller'
+          : o.kind === 'ReplicaSet'
+            ? 'replicaset-controller'
+            : 'persistentvolume-controller');
   return {
     apiVersion: 'v1',
     count: spec.count ?? 1,
@@ -443,7 +565,10 @@ export function event(spec: EventSpec): K8sObject {
     reason: spec.reason,
     reportingComponent: component === 'kubelet' ? '' : component,
     reportingInstance: '',
-    source: component === 'kubelet' ? { component, host: o.spec?.nodeName ?? 'aks-nodepool1-vmss000000' } : { component },
+    source:
+      component === 'kubelet'
+        ? { component, host: o.spec?.nodeName ?? 'aks-nodepool1-vmss000000' }
+        : { component },
     type: spec.type ?? 'Warning',
   };
 }
@@ -465,7 +590,14 @@ export interface NodeSpec {
 export function node(spec: NodeSpec): K8sObject {
   const created = spec.createdAt ?? '2024-01-01T00:00:00Z';
   const hb = spec.heartbeat ?? created;
-  const cond = (type: string, dflt: string, reasonTrue: string, reasonFalse: string, msgTrue: string, msgFalse: string) => {
+  const cond = (
+    type: string,
+    dflt: string,
+    reasonTrue: string,
+    reasonFalse: string,
+    msgTrue: string,
+    msgFalse: string,
+  ) => {
     const status = spec.conditions?.[type] ?? dflt;
     return {
       lastHeartbeatTime: hb,
@@ -476,7 +608,12 @@ export function node(spec: NodeSpec): K8sObject {
       type,
     };
   };
-  const capacity: K8sObject = { cpu: spec.cpu ?? '4', 'ephemeral-storage': '129886128Ki', memory: spec.memory ?? '16393244Ki', pods: spec.pods ?? '110' };
+  const capacity: K8sObject = {
+    cpu: spec.cpu ?? '4',
+    'ephemeral-storage': '129886128Ki',
+    memory: spec.memory ?? '16393244Ki',
+    pods: spec.pods ?? '110',
+  };
   if (spec.gpu) capacity['nvidia.com/gpu'] = String(spec.gpu);
   return {
     apiVersion: 'v1',
@@ -484,7 +621,7 @@ export function node(spec: NodeSpec): K8sObject {
     metadata: {
       creationTimestamp: created,
       labels: {
-        'agentpool': 'nodepool1',
+        agentpool: 'nodepool1',
         'beta.kubernetes.io/arch': 'amd64',
         'beta.kubernetes.io/os': 'linux',
         'kubernetes.azure.com/agentpool': 'nodepool1',
@@ -498,25 +635,72 @@ export function node(spec: NodeSpec): K8sObject {
       resourceVersion: '99000',
       uid: uid(spec.name),
     },
-    spec: { providerID: `azure:///subscriptions/0000/resourceGroups/mc_rg/providers/Microsoft.Compute/virtualMachineScaleSets/aks-nodepool1/virtualMachines/0`, ...(spec.taints ? { taints: spec.taints } : {}) },
+    spec: {
+      providerID: `azure:///subscriptions/0000/resourceGroups/mc_rg/providers/Microsoft.Compute/virtualMachineScaleSets/aks-nodepool1/virtualMachines/0`,
+      ...(spec.taints ? { taints: spec.taints } : {}),
+    },
     status: {
       allocatable: { ...capacity, cpu: spec.cpu ? spec.cpu : '3860m', memory: spec.memory ?? '12880924Ki' },
       capacity,
       conditions: [
-        cond('MemoryPressure', 'False', 'KubeletHasInsufficientMemory', 'KubeletHasSufficientMemory', 'kubelet has insufficient memory available', 'kubelet has sufficient memory available'),
-        cond('DiskPressure', 'False', 'KubeletHasDiskPressure', 'KubeletHasNoDiskPressure', 'kubelet has disk pressure', 'kubelet has no disk pressure'),
-        cond('PIDPressure', 'False', 'KubeletHasInsufficientPID', 'KubeletHasSufficientPID', 'kubelet has insufficient PID available', 'kubelet has sufficient PID available'),
-        cond('Ready', 'True', 'KubeletReady', 'KubeletNotReady', 'kubelet is posting ready status', 'container runtime network not ready: NetworkReady=false'),
+        cond(
+          'MemoryPressure',
+          'False',
+          'KubeletHasInsufficientMemory',
+          'KubeletHasSufficientMemory',
+          'kubelet has insufficient memory available',
+          'kubelet has sufficient memory available',
+        ),
+        cond(
+          'DiskPressure',
+          'False',
+          'KubeletHasDiskPressure',
+          'KubeletHasNoDiskPressure',
+          'kubelet has disk pressure',
+          'kubelet has no disk pressure',
+        ),
+        cond(
+          'PIDPressure',
+          'False',
+          'KubeletHasInsufficientPID',
+          'KubeletHasSufficientPID',
+          'kubelet has insufficient PID available',
+          'kubelet has sufficient PID available',
+        ),
+        cond(
+          'Ready',
+          'True',
+          'KubeletReady',
+          'KubeletNotReady',
+          'kubelet is posting ready status',
+          'container runtime network not ready: NetworkReady=false',
+        ),
       ],
-      nodeInfo: { architecture: 'amd64', containerRuntimeVersion: 'containerd://1.7.15-1', kernelVersion: '5.15.0-1064-azure', kubeProxyVersion: 'v1.28.9', kubeletVersion: 'v1.28.9', operatingSystem: 'linux', osImage: 'Ubuntu 22.04.4 LTS' },
+      nodeInfo: {
+        architecture: 'amd64',
+        containerRuntimeVersion: 'containerd://1.7.15-1',
+        kernelVersion: '5.15.0-1064-azure',
+        kubeProxyVersion: 'v1.28.9',
+        kubeletVersion: 'v1.28.9',
+        operatingSystem: 'linux',
+        osImage: 'Ubuntu 22.04.4 LTS',
+      },
     },
   };
 }
 
 // Container state helpers, for `pod.status.containerStatuses[i].state` / `lastState`.
 export const running = (startedAt: string): K8sObject => ({ running: { startedAt } });
-export const waiting = (reason: string, message?: string): K8sObject => ({ waiting: { ...(message ? { message } : {}), reason } });
-export const terminated = (reason: string, exitCode: number, startedAt: string, finishedAt: string, containerID = 'containerd://0f3c'): K8sObject => ({
+export const waiting = (reason: string, message?: string): K8sObject => ({
+  waiting: { ...(message ? { message } : {}), reason },
+});
+export const terminated = (
+  reason: string,
+  exitCode: number,
+  startedAt: string,
+  finishedAt: string,
+  containerID = 'containerd://0f3c',
+): K8sObject => ({
   terminated: { containerID, exitCode, finishedAt, reason, startedAt },
 });
 
@@ -530,11 +714,16 @@ export function markNotReady(pod: K8sObject, since: string, containers: string[]
       c.message = `containers with unready status: [${containers.join(' ')}]`;
     }
   }
-  for (const cs of pod.status.containerStatuses as K8sObject[]) if (containers.includes(cs.name)) cs.ready = false;
+  for (const cs of pod.status.containerStatuses as K8sObject[])
+    if (containers.includes(cs.name)) cs.ready = false;
 }
 
 /** Makes a deployment report a rollout that is not complete (and optionally past its deadline). */
-export function markNotAvailable(deployment: K8sObject, ready: number, opts: { since: string; deadlineExceeded?: boolean; rsName?: string } ): void {
+export function markNotAvailable(
+  deployment: K8sObject,
+  ready: number,
+  opts: { since: string; deadlineExceeded?: boolean; rsName?: string },
+): void {
   const st = deployment.status;
   st.readyReplicas = ready || undefined;
   st.availableReplicas = ready || undefined;
@@ -547,7 +736,9 @@ export function markNotAvailable(deployment: K8sObject, ready: number, opts: { s
     {
       lastTransitionTime: opts.since,
       lastUpdateTime: opts.since,
-      message: ready ? 'Deployment has minimum availability.' : 'Deployment does not have minimum availability.',
+      message: ready
+        ? 'Deployment has minimum availability.'
+        : 'Deployment does not have minimum availability.',
       reason: ready ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable',
       status: ready ? 'True' : 'False',
       type: 'Available',

@@ -23,7 +23,14 @@ export interface FixtureSpec {
   logs?: Record<string, string>;
   buildLog?: string;
   service?: Record<string, unknown>;
-  meta: { service?: string; namespace?: string; workspace?: string; capturedAt: string; gaps?: string[]; clusterError?: { kind: string; message: string } };
+  meta: {
+    service?: string;
+    namespace?: string;
+    workspace?: string;
+    capturedAt: string;
+    gaps?: string[];
+    clusterError?: { kind: string; message: string };
+  };
   expected: FixtureExpectation;
 }
 

@@ -1,0 +1,96 @@
+/**
+ * `amlmon diagnose` as a user runs it: the built binary (npm test builds first), real files, real exit codes.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const BIN = join(ROOT, 'dist', 'cli', 'amlmon.js');
+const FIXTURES = join(ROOT, 'test', 'fixtures');
+
+function amlmon(...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A failing fixture with one root cause, to exercise the output paths. */
+function someFailingFixture(): string {
+  const name = readdirSync(FIXTURES)
+    .filter((n) => n.startsWith('ScoringInitFailure.') || n.startsWith('PodUnschedulable.'))
+    .sort()[0];
+  if (!name) throw new Error('no ScoringInitFailure/PodUnschedulable fixture found');
+  return join(FIXTURES, name);
+}
+
+beforeAll(() => {
+  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run \`npm run build\` first (npm test does)`);
+});
+
+describe('amlmon diagnose <bundle-dir>', () => {
+  it('prints one diagnosis JSON document and exits 0', () => {
+    const r = amlmon('diagnose', someFailingFixture(), '--json');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(Object.keys(doc)).toEqual(['service', 'namespace', 'status', 'findings', 'gaps']);
+    expect(doc.status).toBe('Failed');
+    const [root] = doc.findings as Record<string, unknown>[];
+    expect(Object.keys(root!)).toEqual(['code', 'detail', 'severity', 'title', 'explanation', 'evidence', 'remedy', 'docs']);
+  });
+
+  it('prints a readable report without --json, with no colour when not a TTY', () => {
+    const r = amlmon('diagnose', someFailingFixture());
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Failed\n\nRoot cause {2}\w+/);
+    expect(r.stdout).toMatch(/\nEvidence\n {2}(pod|event)\//);
+    expect(r.stdout).toMatch(/\nFix\n {2}1\. /);
+    // eslint-disable-next-line no-control-regex
+    expect(r.stdout).not.toMatch(/\u001b\[/);
+  });
+
+  it('exits 3 with one line naming the file for input it cannot read', async () => {
+    const missing = amlmon('diagnose', '/nonexistent/bundle');
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toBe('amlmon: /nonexistent/bundle: no such directory\n');
+
+    const dir = await mkdtemp(join(tmpdir(), 'amlmon-cli-'));
+    await writeFile(join(dir, 'snapshot.yaml'), 'items: [\n');
+    const broken = amlmon('diagnose', dir);
+    expect(broken.code).toBe(3);
+    expect(broken.stderr.trim().split('\n')).toHaveLength(1);
+    expect(broken.stderr).toMatch(/snapshot\.yaml: is not valid YAML \(line \d+/);
+  });
+
+  it('exits 2 for usage errors', () => {
+    expect(amlmon('diagnose').code).toBe(2);
+    expect(amlmon('diagnose', someFailingFixture(), '--kubeconfig', '/x').code).toBe(2);
+    expect(amlmon('diagnose', '--kubeconfig', '/x').code).toBe(2);
+    expect(amlmon('frobnicate').code).toBe(2);
+  });
+
+  it('prints an array when a bundle holds several services and none is named', async () => {
+    const { amlService } = await import('../support/fixtureKit/kit.js');
+    const { writeFixture } = await import('../support/fixtureKit/write.js');
+    const a = amlService({ name: 'svc-a', createdAt: '2024-05-01T10:00:00Z' });
+    const b = amlService({ name: 'svc-b', createdAt: '2024-05-01T10:00:00Z' });
+    const root = await mkdtemp(join(tmpdir(), 'amlmon-cli-'));
+    const dir = await writeFixture(root, 'two', {
+      objects: [a.deployment, a.replicaSet, ...a.pods, b.deployment, b.replicaSet, ...b.pods],
+      meta: { capturedAt: '2024-05-01T12:00:00Z' },
+      expected: { description: 'two healthy services', status: 'Healthy' },
+    });
+    const r = amlmon('diagnose', dir, '--json');
+    expect(r.code).toBe(0);
+    const docs = JSON.parse(r.stdout) as { service: string; status: string }[];
+    expect(docs.map((d) => [d.service, d.status])).toEqual([
+      ['svc-a', 'Healthy'],
+      ['svc-b', 'Healthy'],
+    ]);
+    const one = JSON.parse(amlmon('diagnose', dir, '--json', '--service', 'svc-b').stdout) as { service: string };
+    expect(one.service).toBe('svc-b');
+  });
+});
