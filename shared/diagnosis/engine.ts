@@ -3,6 +3,7 @@
  * (earliest failing stage first, then the most specific rule; consequences after causes) and derives the status.
  * Pure: no I/O, no clock. "Now" is the snapshot's capture time.
  */
+import { normaliseEventTimes } from '../snapshot/objects.js';
 import type { Snapshot } from '../snapshot/types.js';
 import { redact } from '../text/redact.js';
 import { deploymentCondition, podCondition } from './context.js';
@@ -146,7 +147,9 @@ function diagnoseTarget(
 }
 
 /** One diagnosis per Azure ML deployment in the snapshot (or just the selected service). */
-export function diagnoseSnapshot(snapshot: Snapshot, opts: DiagnoseOptions = {}): Diagnosis[] {
+export function diagnoseSnapshot(input: Snapshot, opts: DiagnoseOptions = {}): Diagnosis[] {
+  // Snapshots built from API objects (the collector) carry MicroTimes as strings; rules compare Dates.
+  const snapshot: Snapshot = { ...input, events: input.events.map(normaliseEventTimes) };
   const rules = opts.rules ?? allRules;
   const { now, gap } = snapshotNow(snapshot);
   const baseGaps = [...(snapshot.meta.gaps ?? []), ...(gap ? [gap] : [])];

@@ -65,8 +65,34 @@ function groupOf(apiVersion: string): string {
   return slash < 0 ? '' : apiVersion.slice(0, slash);
 }
 
+function asDate(v: unknown): Date | undefined {
+  if (v instanceof Date) return v;
+  if (typeof v === 'string' && v) {
+    const d = new Date(v);
+    return Number.isNaN(d.getTime()) ? undefined : d;
+  }
+  return undefined;
+}
+
+/**
+ * client-node types MicroTime fields (`eventTime`, `series.lastObservedTime`) as Date but leaves them strings when
+ * it deserialises; make them Dates so every event time compares the same way. Idempotent.
+ */
+export function normaliseEventTimes(e: CoreV1Event): CoreV1Event {
+  const eventTime = asDate(e.eventTime);
+  const lastObserved = asDate(e.series?.lastObservedTime);
+  if (eventTime === e.eventTime && lastObserved === e.series?.lastObservedTime) return e;
+  return {
+    ...e,
+    eventTime,
+    series: e.series ? { ...e.series, lastObservedTime: lastObserved } : undefined,
+  };
+}
+
 /** events.k8s.io/v1 → the core v1 shape, so rules read one kind of event. */
 export function eventFromEventsV1(e: EventsV1Event): CoreV1Event {
+  const eventTime = asDate(e.eventTime);
+  const lastObserved = asDate(e.series?.lastObservedTime);
   const regarding = e.regarding ?? {};
   return {
     apiVersion: 'v1',
@@ -78,10 +104,10 @@ export function eventFromEventsV1(e: EventsV1Event): CoreV1Event {
     type: e.type,
     action: e.action,
     count: e.series?.count ?? e.deprecatedCount ?? 1,
-    eventTime: e.eventTime,
-    firstTimestamp: e.deprecatedFirstTimestamp ?? e.eventTime,
-    lastTimestamp: e.series?.lastObservedTime ?? e.deprecatedLastTimestamp ?? e.eventTime,
-    series: e.series ? { count: e.series.count, lastObservedTime: e.series.lastObservedTime } : undefined,
+    eventTime,
+    firstTimestamp: e.deprecatedFirstTimestamp ?? eventTime,
+    lastTimestamp: lastObserved ?? e.deprecatedLastTimestamp ?? eventTime,
+    series: e.series ? { count: e.series.count, lastObservedTime: lastObserved } : undefined,
     source: e.deprecatedSource ?? (e.reportingController ? { component: e.reportingController } : undefined),
     reportingComponent: e.reportingController,
     reportingInstance: e.reportingInstance,
@@ -126,10 +152,18 @@ export function addObjects(snapshot: Snapshot, objects: unknown[]): number {
     }
     const info = KINDS[`${group}/${raw.kind}`];
     if (!info) return;
-    (snapshot[info.collection] as unknown[]).push(ObjectSerializer.deserialize(raw, info.type));
+    const obj: unknown = ObjectSerializer.deserialize(raw, info.type);
+    (snapshot[info.collection] as unknown[]).push(
+      info.collection === 'events' ? normaliseEventTimes(obj as CoreV1Event) : obj,
+    );
     added++;
   });
   return added;
+}
+
+/** MicroTime as the API server prints it: six fractional digits. */
+function microTime(v: unknown): unknown {
+  return v instanceof Date ? v.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z') : v;
 }
 
 /** API server time format: RFC 3339 without fractional seconds when they are zero, as kubectl prints. */
@@ -151,7 +185,19 @@ export function collectionToObjects(snapshot: Snapshot, collection: Collection):
   const info = Object.values(KINDS).find((k) => k.collection === collection);
   if (!info) return [];
   return (snapshot[collection] as unknown[]).map((obj) => {
-    const plain = kubeTimes(ObjectSerializer.serialize(obj, info.type)) as Record<string, unknown>;
+    let source = obj;
+    if (collection === 'events') {
+      const e = obj as CoreV1Event;
+      // Serialise MicroTimes ourselves: client-node would print them with millisecond precision.
+      source = {
+        ...e,
+        eventTime: microTime(e.eventTime),
+        series: e.series
+          ? { ...e.series, lastObservedTime: microTime(e.series.lastObservedTime) }
+          : undefined,
+      };
+    }
+    const plain = kubeTimes(ObjectSerializer.serialize(source, info.type)) as Record<string, unknown>;
     return { apiVersion: info.apiVersion, kind, ...plain };
   });
 }
