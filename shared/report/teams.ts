@@ -1,0 +1,313 @@
+/**
+ * Teams rendering: an Adaptive Card 1.5 in the Workflows envelope, under the byte budget. When the full card does
+ * not fit, whole elements are dropped in a fixed order (evidence lines first, then explanation, secondary findings,
+ * gaps) and a visible note plus a "Full report" link say so; text is never cut in the middle of an element.
+ */
+import { isDigest } from '../digest/types.js';
+import { renderDigestCard } from '../digest/renderCard.js';
+import type { Notification } from '../incidents/types.js';
+import {
+  card,
+  envelope,
+  type CardElement,
+  type ContainerStyle,
+  type OpenUrlAction,
+  type TeamsMessage,
+  type TextBlock,
+} from './cardTypes.js';
+import { DEFAULT_MAX_CARD_BYTES, type ReportContext } from './context.js';
+import { oneLine } from './format.js';
+import { escapeCardMarkdown as md } from './markdown.js';
+import { fitToBudget, heading, text, truncationNote } from './cardKit.js';
+import { buildIncidentView, SEVERITY_RANK, type IncidentView } from './view.js';
+
+interface Limits {
+  evidence: number;
+  explanation: boolean;
+  secondary: number;
+  gaps: number;
+  remedy: number;
+  /** Grouped alerts: how many incidents get a section. */
+  incidents: number;
+}
+
+const FULL: Limits = { evidence: 12, explanation: true, secondary: 10, gaps: 10, remedy: 10, incidents: 10 };
+
+/** Each step gives up a little more; the last one is small enough for any input (lines are clipped at 600). */
+const LADDER: Limits[] = [
+  FULL,
+  { ...FULL, evidence: 8 },
+  { ...FULL, evidence: 5 },
+  { ...FULL, evidence: 3, explanation: false },
+  { ...FULL, evidence: 3, explanation: false, secondary: 3, gaps: 3, incidents: 6 },
+  { evidence: 2, explanation: false, secondary: 2, gaps: 2, remedy: 5, incidents: 4 },
+  { evidence: 1, explanation: false, secondary: 0, gaps: 0, remedy: 3, incidents: 3 },
+  { evidence: 0, explanation: false, secondary: 0, gaps: 0, remedy: 2, incidents: 2 },
+];
+
+export const STATUS_STYLE: Record<string, ContainerStyle> = {
+  Failed: 'attention',
+  Hung: 'warning',
+  Degraded: 'warning',
+  Unknown: 'emphasis',
+  Progressing: 'accent',
+  Healthy: 'good',
+};
+
+function fullReportUrl(v: IncidentView, ctx: ReportContext): string | undefined {
+  return (
+    ctx.fullReportUrl ??
+    v.links.find((l) => l.label.startsWith('Archived evidence'))?.url ??
+    v.links.find((l) => l.label.startsWith('Endpoint'))?.url
+  );
+}
+
+function incidentSection(v: IncidentView, lim: Limits, ctx: ReportContext, notes: string[]): CardElement[] {
+  const items: CardElement[] = [
+    {
+      type: 'FactSet',
+      facts: [
+        { title: 'Service', value: md(v.service) },
+        { title: 'Workspace', value: md(v.workspace) },
+        { title: 'Cluster', value: md(`${v.cluster} (namespace ${v.namespace})`) },
+        { title: 'Status', value: md(`${v.statusLine} (since ${v.openedAt})`) },
+        { title: 'Code', value: md(v.codeLabel) },
+      ],
+    },
+    heading('Root cause'),
+    text(v.rootCause, { size: 'Medium', spacing: 'Small' }),
+  ];
+  if (lim.explanation && v.explanation) items.push(text(v.explanation, { isSubtle: true, spacing: 'Small' }));
+  if (v.evidence.length > 0) {
+    const shown = v.evidence.slice(0, lim.evidence);
+    if (shown.length > 0) {
+      items.push(heading('Evidence'));
+      items.push({
+        type: 'Container',
+        style: 'emphasis',
+        spacing: 'Small',
+        items: shown.flatMap((e): CardElement[] => [
+          {
+            type: 'RichTextBlock',
+            spacing: 'Small',
+            inlines: [
+              { type: 'TextRun', text: e.source, fontType: 'Monospace', size: 'Small', isSubtle: true },
+            ],
+          },
+          {
+            type: 'RichTextBlock',
+            spacing: 'None',
+            inlines: [{ type: 'TextRun', text: e.text, fontType: 'Monospace' }],
+          },
+        ]),
+      });
+    }
+    if (shown.length < v.evidence.length) {
+      notes.push(`${v.service}: ${shown.length} of ${v.evidence.length} evidence lines shown`);
+    }
+  }
+  if (v.remedy.length > 0) {
+    items.push(heading('How to fix it'));
+    // Numbered as plain text, not a markdown list: Teams clients render nested list markup inconsistently.
+    v.remedy.slice(0, lim.remedy).forEach((r, i) => items.push(text(`${i + 1}. ${r}`, { spacing: 'Small' })));
+    if (v.remedy.length > lim.remedy)
+      notes.push(`${v.service}: ${v.remedy.length - lim.remedy} more fix steps`);
+  }
+  if (v.secondary.length > 0 && lim.secondary > 0) {
+    items.push(heading('Also found'));
+    for (const f of v.secondary.slice(0, lim.secondary)) {
+      items.push(text(`${f.codeLabel} (${f.severity}): ${f.title}`, { spacing: 'Small' }));
+    }
+  }
+  if (v.secondary.length > lim.secondary)
+    notes.push(`${v.service}: ${v.secondary.length - lim.secondary} more findings`);
+  if (v.gaps.length > 0 && lim.gaps > 0) {
+    items.push(heading('What could not be checked'));
+    for (const g of v.gaps.slice(0, lim.gaps)) items.push(text(g, { spacing: 'Small', isSubtle: true }));
+  }
+  if (v.gaps.length > lim.gaps) notes.push(`${v.service}: ${v.gaps.length - lim.gaps} more unchecked items`);
+  if (v.evidencePath)
+    items.push(text(`Evidence bundle: ${v.evidencePath}`, { isSubtle: true, size: 'Small' }));
+  const docs = v.links.filter((l) => l.label.startsWith('Docs: '));
+  if (lim.secondary > 0 && docs.length > 0) {
+    items.push(heading('Docs'));
+    for (const d of docs) items.push(link(d.label.slice('Docs: '.length), d.url));
+  }
+  return items;
+}
+
+function banner(title: string, subtitle: string, style: ContainerStyle): CardElement {
+  return {
+    type: 'Container',
+    style,
+    bleed: true,
+    items: [
+      text(subtitle, { size: 'Small', isSubtle: true, spacing: 'None' }),
+      text(title, { size: 'Large', weight: 'Bolder', spacing: 'Small' }),
+    ],
+  };
+}
+
+/** Short titles: Teams cuts long action titles to a few characters. */
+function actionTitle(label: string): string {
+  if (label.startsWith('Endpoint')) return 'Azure portal';
+  if (label.startsWith('Archived evidence')) return 'Evidence bundle';
+  return label;
+}
+
+/** A markdown link whose text is escaped and whose URL (already http(s)) cannot end the link early. */
+function link(label: string, url: string): TextBlock {
+  const safe = url.replace(
+    /[()<>\s]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`,
+  );
+  return { type: 'TextBlock', text: `[${md(label)}](${safe})`, wrap: true, spacing: 'Small' };
+}
+
+function linkActions(v: IncidentView, ctx: ReportContext): OpenUrlAction[] {
+  const actions: OpenUrlAction[] = v.links
+    .filter((l) => !l.label.startsWith('Docs: ') && l.label !== 'amlmon documentation')
+    .map((l) => ({ type: 'Action.OpenUrl', title: actionTitle(l.label), url: l.url }));
+  const full = ctx.fullReportUrl;
+  if (full && !actions.some((a) => a.url === full))
+    actions.unshift({ type: 'Action.OpenUrl', title: 'Full report', url: full });
+  const docs = safeDocs(ctx);
+  if (docs) actions.push({ type: 'Action.OpenUrl', title: 'How to read this', url: docs });
+  return actions.slice(0, 5);
+}
+
+function safeDocs(ctx: ReportContext): string | undefined {
+  return ctx.docsUrl && /^https?:\/\//.test(ctx.docsUrl) ? ctx.docsUrl : undefined;
+}
+
+function withNotes(body: CardElement[], notes: string[], url: string | undefined): CardElement[] {
+  if (notes.length === 0) return body;
+  const where = url ? 'the full report (link below)' : 'the email report and the archived evidence bundle';
+  return [...body, truncationNote(`Shortened to fit Teams: ${notes.join('; ')}. See ${where}.`)];
+}
+
+function singleCard(n: Notification, v: IncidentView, lim: Limits, ctx: ReportContext): TeamsMessage {
+  const product = ctx.productName ?? 'amlmon';
+  const notes: string[] = [];
+  const resolved = n.kind === 'resolved';
+  const body: CardElement[] = resolved
+    ? [
+        banner(`Resolved: ${v.service}`, `${product} · resolved`, 'good'),
+        {
+          type: 'FactSet',
+          facts: [
+            { title: 'Workspace', value: md(v.workspace) },
+            { title: 'Cluster', value: md(`${v.cluster} (namespace ${v.namespace})`) },
+            { title: 'Outcome', value: md(v.statusLine) },
+            { title: 'Was', value: md(`${v.codeLabel}: ${v.rootCause}`) },
+          ],
+        },
+      ]
+    : [
+        banner(
+          `${v.service}: ${oneLine(v.rootCause, 120)}`,
+          `${product} · ${v.status} · ${v.severity}`,
+          STATUS_STYLE[v.status] ?? 'emphasis',
+        ),
+        ...incidentSection(v, lim, ctx, notes),
+      ];
+  const url = fullReportUrl(v, ctx);
+  const actions = linkActions(v, ctx);
+  if (notes.length > 0 && url && !actions.some((a) => a.url === url)) {
+    actions.unshift({ type: 'Action.OpenUrl', title: 'Full report', url });
+  }
+  const fallback = resolved ? `Resolved: ${v.service}` : `${v.status}: ${v.service} - ${v.rootCause}`;
+  return envelope(card(withNotes(body, notes, url), actions.slice(0, 5), oneLine(fallback, 200)));
+}
+
+function groupCard(n: Notification, views: IncidentView[], lim: Limits, ctx: ReportContext): TeamsMessage {
+  const product = ctx.productName ?? 'amlmon';
+  const cluster = n.cluster ?? (views[0] as IncidentView).cluster;
+  const notes: string[] = [];
+  const body: CardElement[] = [
+    banner(`${views.length} deployments need attention`, `${product} · cluster ${cluster}`, 'attention'),
+  ];
+  const shown = views.slice(0, lim.incidents);
+  // The grouped layout is a summary: a couple of evidence lines each. Say so once, not per incident.
+  const shortened: string[] = [];
+  for (const v of shown) {
+    const perIncident: Limits = {
+      ...lim,
+      evidence: Math.min(lim.evidence, 2),
+      secondary: 0,
+      gaps: 0,
+      explanation: false,
+    };
+    body.push({
+      type: 'Container',
+      separator: true,
+      spacing: 'Large',
+      items: [
+        text(`${v.service} · ${v.statusLine}`, {
+          weight: 'Bolder',
+          size: 'Medium',
+          color: v.status === 'Failed' ? 'Attention' : 'Warning',
+        }),
+        ...incidentSection(v, perIncident, ctx, shortened),
+      ],
+    });
+    const links = v.links.filter((l) => !l.label.startsWith('Docs') && l.label !== 'amlmon documentation');
+    if (links.length > 0) {
+      body.push({
+        type: 'ActionSet',
+        actions: links
+          .slice(0, 3)
+          .map((l) => ({ type: 'Action.OpenUrl', title: actionTitle(l.label), url: l.url })),
+      });
+    }
+  }
+  if (shortened.length > 0) notes.push('evidence cut to the first lines per incident');
+  if (views.length > shown.length) {
+    notes.push(
+      `${views.length - shown.length} more incidents not shown (${views
+        .slice(shown.length)
+        .map((v) => v.service)
+        .join(', ')})`,
+    );
+  }
+  const url = ctx.fullReportUrl;
+  const actions: OpenUrlAction[] = url ? [{ type: 'Action.OpenUrl', title: 'Full report', url }] : [];
+  const fallback = `${views.length} deployments need attention on ${cluster}`;
+  return envelope(card(withNotes(body, notes, url), actions, fallback));
+}
+
+export function renderTeamsCard(n: Notification, ctx: ReportContext): TeamsMessage {
+  const maxBytes = ctx.maxCardBytes ?? DEFAULT_MAX_CARD_BYTES;
+  if (n.kind === 'digest') {
+    if (!isDigest(n.digest))
+      throw new Error(`notification ${n.id}: kind digest without a digest (version 1)`);
+    return renderDigestCard(n.digest, ctx, maxBytes);
+  }
+  if (n.incidents.length === 0) throw new Error(`notification ${n.id}: kind ${n.kind} without incidents`);
+  const views = n.incidents
+    .map((i) => buildIncidentView(i, ctx))
+    .sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
+  if (views.length === 1 || n.kind === 'resolved') {
+    if (n.kind === 'resolved' && views.length > 1) {
+      return fitToBudget(LADDER, (lim) => resolvedGroupCard(views, lim, ctx), maxBytes);
+    }
+    return fitToBudget(LADDER, (lim) => singleCard(n, views[0] as IncidentView, lim, ctx), maxBytes);
+  }
+  return fitToBudget(LADDER, (lim) => groupCard(n, views, lim, ctx), maxBytes);
+}
+
+function resolvedGroupCard(views: IncidentView[], lim: Limits, ctx: ReportContext): TeamsMessage {
+  const product = ctx.productName ?? 'amlmon';
+  const shown = views.slice(0, lim.incidents * 2);
+  const body: CardElement[] = [
+    banner(`${views.length} deployments recovered`, `${product} · resolved`, 'good'),
+    {
+      type: 'FactSet',
+      facts: shown.map((v) => ({ title: md(v.service), value: md(`${v.statusLine}, was ${v.codeLabel}`) })),
+    },
+  ];
+  const notes = views.length > shown.length ? [`${views.length - shown.length} more not shown`] : [];
+  return envelope(
+    card(withNotes(body, notes, ctx.fullReportUrl), [], `${views.length} deployments recovered`),
+  );
+}

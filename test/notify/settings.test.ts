@@ -1,0 +1,100 @@
+import { describe, expect, test } from 'vitest';
+import type { Notification } from '../../shared/incidents/types.js';
+import { channelsFromSettings, parseRecipientSetting, resolveRecipients } from '../../shared/notify/index.js';
+import { SlidingWindowLimiter } from '../../shared/notify/throttle.js';
+import { parseRetryAfter } from '../../shared/notify/http.js';
+import { alertSingle, digestNotification, gpuIncident } from '../report/samples.js';
+
+describe('EMAIL_RECIPIENTS', () => {
+  test('a plain list means everyone gets everything', () => {
+    expect(parseRecipientSetting(' a@x.com; b@y.org ,')).toEqual([{ to: ['a@x.com', 'b@y.org'] }]);
+  });
+
+  test('JSON rules route by workspace, severity and kind', () => {
+    const rules = parseRecipientSetting(
+      JSON.stringify([
+        { to: ['oncall@x.com'], minSeverity: 'critical' },
+        { to: ['vision@x.com'], workspaces: ['vision'] },
+        { to: ['platform@x.com'], kinds: ['digest'] },
+      ]),
+    );
+    expect(resolveRecipients(rules, alertSingle)).toEqual(['oncall@x.com']);
+    const gpu: Notification = { ...alertSingle, incidents: [gpuIncident] };
+    expect(resolveRecipients(rules, gpu)).toEqual(['oncall@x.com', 'vision@x.com']);
+    expect(resolveRecipients(rules, digestNotification)).toEqual([
+      'oncall@x.com',
+      'platform@x.com',
+      'vision@x.com',
+    ]);
+  });
+
+  test('bad input names the bad entry', () => {
+    expect(() => parseRecipientSetting('ops, not-an-address')).toThrow(
+      'EMAIL_RECIPIENTS: "ops" is not an email address',
+    );
+    expect(() => parseRecipientSetting('[{"to":[]}]')).toThrow(
+      'EMAIL_RECIPIENTS[0].to must be a non-empty array',
+    );
+    expect(() => parseRecipientSetting('[{"to":["a@x.com"],"minSeverity":"high"}]')).toThrow(
+      /minSeverity must be critical, warning or info/,
+    );
+    expect(() => parseRecipientSetting('[{"to":')).toThrow(/EMAIL_RECIPIENTS is not valid JSON/);
+  });
+});
+
+describe('channelsFromSettings', () => {
+  test('builds each configured channel with its limits; nothing configured is no channel', async () => {
+    expect(await channelsFromSettings({})).toEqual([]);
+    const channels = await channelsFromSettings({
+      ACS_CONNECTION_STRING: 'endpoint=https://acs.example/;accesskey=a2V5',
+      ACS_SENDER_ADDRESS: 'DoNotReply@x.azurecomm.net',
+      EMAIL_RECIPIENTS: 'oncall@x.com',
+      EMAIL_RATE_PER_MINUTE: '5',
+      TEAMS_WEBHOOK_URL: 'https://prod.example/workflows/1?sig=s',
+      WEBHOOK_URL: 'https://hooks.example/amlmon',
+      WEBHOOK_SECRET: 'k',
+      REPORT_TIME_ZONE: 'Europe/Berlin',
+    });
+    expect(channels.map((c) => c.kind)).toEqual(['email', 'teams', 'webhook']);
+    const email = channels[0]!;
+    expect(email.kind === 'email' && email.throttle).toEqual([
+      { limit: 5, windowMs: 60_000 },
+      { limit: 100, windowMs: 3_600_000 },
+    ]);
+    expect(email.report?.timeZone).toBe('Europe/Berlin');
+  });
+
+  test('a half-configured email channel or a bad number is a clear error', async () => {
+    await expect(
+      channelsFromSettings({
+        ACS_CONNECTION_STRING: 'endpoint=https://a/;accesskey=a2V5',
+        EMAIL_RECIPIENTS: 'a@x.com',
+      }),
+    ).rejects.toThrow(/ACS_SENDER_ADDRESS is required/);
+    await expect(
+      channelsFromSettings({ TEAMS_WEBHOOK_URL: 'https://t.example', NOTIFY_TIMEOUT_MS: 'soon' }),
+    ).rejects.toThrow('NOTIFY_TIMEOUT_MS must be an integer >= 1, got "soon"');
+  });
+});
+
+describe('limiter and Retry-After', () => {
+  test('sliding windows: the slot frees when the oldest send leaves the window', () => {
+    const l = new SlidingWindowLimiter([
+      { limit: 2, windowMs: 1000 },
+      { limit: 3, windowMs: 10_000 },
+    ]);
+    expect(l.tryAcquire(0).ok).toBe(true);
+    expect(l.tryAcquire(100).ok).toBe(true);
+    expect(l.tryAcquire(200)).toMatchObject({ ok: false, retryAfterMs: 800 });
+    expect(l.tryAcquire(1000).ok).toBe(true);
+    expect(l.tryAcquire(2500)).toMatchObject({ ok: false, retryAfterMs: 7500 });
+    expect(() => new SlidingWindowLimiter([{ limit: 0, windowMs: 1 }])).toThrow(/invalid rate window/);
+  });
+
+  test('Retry-After in seconds or as an HTTP date', () => {
+    expect(parseRetryAfter('7')).toBe(7000);
+    expect(parseRetryAfter('Thu, 26 Nov 2026 10:00:30 GMT', Date.parse('2026-11-26T10:00:00Z'))).toBe(30_000);
+    expect(parseRetryAfter(undefined)).toBeUndefined();
+    expect(parseRetryAfter('soon')).toBeUndefined();
+  });
+});
