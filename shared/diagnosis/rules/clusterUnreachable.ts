@@ -1,0 +1,114 @@
+/**
+ * ClusterUnreachable: the monitor could not read the cluster at all — the collector sets `meta.clusterError`
+ * (`Unauthorized` 401, `Forbidden` 403 on the basic reads, `Timeout`) when the API server refuses or never answers.
+ * Nothing is known about the deployment then, so this is the whole diagnosis (status Unknown), with the fix for
+ * the monitor's access. A `meta.gaps` entry alone (one resource kind forbidden, one log unreadable) is a gap the
+ * diagnosis names, not this finding.
+ */
+import { evidence } from '../context.js';
+import { DOCS } from '../docs.js';
+import type { Rule, RuleContext } from '../rule.js';
+import type { DetailOf, RuleFinding } from '../types.js';
+import { serviceLabel } from './podSignals.js';
+
+type Detail = DetailOf<'ClusterUnreachable'>;
+
+const DETAILS: readonly Detail[] = ['Unauthorized', 'Forbidden', 'Timeout'];
+
+/** The API server named in the message (`https://x.hcp.westeurope.azmk8s.io:443`, `20.1.2.3:443`), if any. */
+function serverOf(message: string): string | undefined {
+  return (
+    /https?:\/\/[^\s/"']+/.exec(message)?.[0] ??
+    /\b[\w-]+(?:\.[\w-]+)*\.azmk8s\.io(?::\d+)?/.exec(message)?.[0] ??
+    /\b\d{1,3}(?:\.\d{1,3}){3}:\d+\b/.exec(message)?.[0]
+  );
+}
+
+/** The identity a 403 names: `User "system:serviceaccount:ns:sa"` / `User "8f3a…"`. */
+function identityOf(message: string): string | undefined {
+  return /User "([^"]+)"/.exec(message)?.[1];
+}
+
+/** The collector's Unauthorized also covers a failed Entra sign-in (no token at all). */
+const SIGN_IN =
+  /sign-?in|AADSTS\d+|ManagedIdentityCredential|DefaultAzureCredential|CredentialUnavailable|failed to (?:get|acquire) (?:a |an )?(?:access )?token/i;
+
+function text(
+  detail: Detail,
+  message: string,
+): { title: string; why: string; remedy: string[]; docs: string[] } {
+  const server = serverOf(message);
+  const at = server ? ` at ${server}` : '';
+  switch (detail) {
+    case 'Unauthorized':
+      if (SIGN_IN.test(message)) {
+        return {
+          title: `The monitor could not get a Microsoft Entra token for the cluster${at}`,
+          why: 'the sign-in for the token the API server needs failed before any request reached the cluster',
+          remedy: [
+            "Check that the Function App's managed identity exists and is the one the kubeconfig's exec plugin (kubelogin) uses, and that the identity belongs to the cluster's Entra tenant",
+            'Then give that identity an AKS RBAC role on the cluster (infra/roles/aksReader.bicep)',
+          ],
+          docs: [DOCS.aksEntra, DOCS.aksLocalAccounts],
+        };
+      }
+      return {
+        title: `The cluster's API server${at} rejected the monitor's credentials (401 Unauthorized)`,
+        why: 'the API server does not accept the token or certificate the monitor presents',
+        remedy: [
+          "Refresh the credentials: a kubeconfig token or client certificate has expired or the cluster certificates were rotated (`az aks get-credentials --overwrite-existing`, then update the monitor's kubeconfig secret)",
+          "If the cluster has local accounts disabled (`--disable-local-accounts`), static kubeconfig credentials no longer work: authenticate with Microsoft Entra ID (the Function's managed identity via kubelogin / `az aks get-credentials --format exec`) and give that identity an AKS RBAC role",
+        ],
+        docs: [DOCS.aksLocalAccounts, DOCS.aksEntra],
+      };
+    case 'Forbidden': {
+      const who = identityOf(message);
+      return {
+        title: `The monitor's identity${who ? ` "${who}"` : ''} may not read the cluster (403 Forbidden)`,
+        why: `the API server knows the monitor${who ? ` (as ${who})` : ''} but its RBAC roles do not allow the reads a diagnosis needs`,
+        remedy: [
+          `Bind the read-only ClusterRole from infra/rbac.yaml to the monitor's identity: \`kubectl apply -f infra/rbac.yaml\`${who ? ` and a ClusterRoleBinding whose subject is ${who}` : ''} (pods, pods/log, events, deployments, replicasets, PVCs, PVs, configmaps, nodes, namespaces, resourcequotas: get/list)`,
+          'With Azure RBAC for Kubernetes, assign the identity "Azure Kubernetes Service RBAC Reader" on the cluster (infra/roles/aksReader.bicep does this, or `az role assignment create --role "Azure Kubernetes Service RBAC Reader" --assignee <principal-id> --scope <aks-resource-id>`); node reads still need the ClusterRole',
+        ],
+        docs: [DOCS.k8sRbac, DOCS.aksEntra],
+      };
+    }
+    case 'Timeout':
+      return {
+        title: `The cluster's API server${at} did not answer the monitor (timeout)`,
+        why: 'no response came back in time: the API server is not reachable from where the monitor runs',
+        remedy: [
+          "If the cluster restricts API server access by IP (`apiServerAccessProfile.authorizedIpRanges`), add the Function App's outbound IPs: `az aks update -g <rg> -n <cluster> --api-server-authorized-ip-ranges <existing>,<function-outbound-ips>`",
+          "For a private cluster, run the monitor in (or peered with) the cluster's virtual network with VNet integration and the private DNS zone linked; check that the cluster is not stopped (`az aks show --query powerState`, `az aks start`)",
+        ],
+        docs: [DOCS.aksAuthorizedIpRanges, DOCS.aksPrivateCluster, DOCS.aksStartStop],
+      };
+  }
+}
+
+export const clusterUnreachable: Rule = {
+  id: 'clusterUnreachable',
+  stage: 'monitor',
+  diagnose(ctx: RuleContext): RuleFinding[] {
+    const err = ctx.snapshot.meta.clusterError;
+    if (!err || !DETAILS.includes(err.kind)) return [];
+    const t = text(err.kind, err.message ?? '');
+    return [
+      {
+        code: 'ClusterUnreachable',
+        detail: err.kind,
+        severity: 'critical',
+        title: t.title,
+        explanation:
+          `The monitor could not read the cluster while diagnosing ${serviceLabel(ctx.target)}: ${t.why}. ` +
+          `Nothing is known about the deployment's pods, events or logs, so its state is Unknown until access works again; ` +
+          `this is a problem of the monitor's access, not necessarily of the deployment.`,
+        evidence: [evidence('cluster', `${err.kind}: ${err.message ?? ''}`)],
+        remedy: t.remedy,
+        docs: t.docs,
+        stage: 'monitor',
+        specificity: 90,
+      },
+    ];
+  },
+};
