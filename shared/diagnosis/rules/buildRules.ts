@@ -1,4 +1,5 @@
 /** Rules for the image build (ImageBuildFailure) and request-time failures (ScoringRuntimeFailure). */
 import type { Rule } from '../rule.js';
+import { imageBuildFailure } from './imageBuildFailure.js';
 
-export const buildRules: readonly Rule[] = [];
+export const buildRules: readonly Rule[] = [imageBuildFailure];

@@ -1,0 +1,111 @@
+/**
+ * ImageBuildFailure: the environment image could not be built (stage `build`, the earliest). Signals, strongest
+ * first: the build log's classification (already made while the log was streamed into the snapshot), a log that
+ * stops inside a solve judged against the step budget and "now", and the Azure ML service record's build error
+ * (`EnvironmentBuildFailed`, `ImageBuildFailure`, "Docker image build failed"), whose message is classified too.
+ */
+import { classifyBuildLogText } from '../buildlog/classify.js';
+import { buildFailureFinding } from '../buildlog/finding.js';
+import { judgeIncompleteBuild, serviceBuildState } from '../buildlog/judge.js';
+import type { BuildLogClassification } from '../buildlog/types.js';
+import type { AmlDeployment, Rule, RuleContext } from '../rule.js';
+import type { RuleFinding } from '../types.js';
+
+/** A service record names one service; a bundle with several deployments must not pin its build on all of them. */
+function recordIsAbout(name: string | undefined, t: AmlDeployment): boolean {
+  // A target with no objects was made from the service record (or meta.json) in the first place.
+  if (!name || (!t.deployment && t.pods.length === 0)) return true;
+  const names = [
+    t.name,
+    t.deploymentName,
+    t.endpoint && t.deploymentName ? `${t.endpoint}/${t.deploymentName}` : undefined,
+  ];
+  return names.includes(name);
+}
+
+/** The service message classified like a log line ("container registry authorization failure" is specific). */
+function classifyServiceMessage(lines: string[], source: string): BuildLogClassification | undefined {
+  if (!lines.length) return undefined;
+  const c = classifyBuildLogText(lines.join('\n'), source);
+  if (c.outcome !== 'failed' || !c.detail || c.detail === 'DockerStepFailure') return undefined;
+  return { ...c, evidence: c.evidence.map((e) => ({ ...e, source })) };
+}
+
+function diagnose(ctx: RuleContext): RuleFinding[] {
+  const { snapshot, target, now } = ctx;
+  if (!recordIsAbout(snapshot.service?.name, target)) return [];
+  const service = serviceBuildState(snapshot.service);
+  // The evidence source other rules use for the service record too.
+  const serviceSource = 'service.json';
+  // The pseudo target of a service with no objects says v1 by default; without objects the flavor is unknown.
+  const flavor = target.deployment || target.pods.length > 0 ? target.flavor : undefined;
+  const common = { serviceState: service, serviceSource, flavor };
+  const c = snapshot.buildLog?.classification;
+
+  if (c?.outcome === 'failed' && c.detail) {
+    return [buildFailureFinding({ ...common, detail: c.detail, classification: c, specificity: 90 })];
+  }
+  if (c?.outcome === 'incomplete') {
+    const judgement = judgeIncompleteBuild(c, now, service);
+    if (judgement.verdict === 'running') return [];
+    if (judgement.verdict === 'timedOut') {
+      return [
+        buildFailureFinding({
+          ...common,
+          detail: 'BuildTimeout',
+          classification: c,
+          judgement,
+          specificity: c.stalledIn ? 90 : 50,
+        }),
+      ];
+    }
+    if (judgement.verdict === 'endedWithoutReason') {
+      const fromService = classifyServiceMessage(service.lines, serviceSource);
+      if (fromService?.detail) {
+        return [
+          buildFailureFinding({
+            ...common,
+            detail: fromService.detail,
+            classification: fromService,
+            fromServiceRecord: true,
+            specificity: 50,
+          }),
+        ];
+      }
+      // Cut short well inside its budget: not a timeout, just a build that ended without the log saying why.
+      const detail = judgement.elapsedSeconds === undefined && c.detail ? c.detail : 'DockerStepFailure';
+      return [buildFailureFinding({ ...common, detail, classification: c, judgement, specificity: 50 })];
+    }
+    if (c.detail === 'BuildTimeout') {
+      return [
+        buildFailureFinding({
+          ...common,
+          detail: 'BuildTimeout',
+          classification: c,
+          judgement,
+          specificity: 50,
+        }),
+      ];
+    }
+    return [];
+  }
+  if (service.buildFailed) {
+    // No usable build log (none, binary, or one that shows a different, successful build): the record decides.
+    const fromService = classifyServiceMessage(service.lines, serviceSource);
+    if (fromService?.detail) {
+      return [
+        buildFailureFinding({
+          ...common,
+          detail: fromService.detail,
+          classification: fromService,
+          fromServiceRecord: true,
+          specificity: 50,
+        }),
+      ];
+    }
+    return [buildFailureFinding({ ...common, detail: 'DockerStepFailure', specificity: 10 })];
+  }
+  return [];
+}
+
+export const imageBuildFailure: Rule = { id: 'imageBuildFailure', stage: 'build', diagnose };
