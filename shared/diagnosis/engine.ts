@@ -133,7 +133,8 @@ function diagnoseTarget(
     }
   }
   const ranked = rankFindings(found);
-  const hasEvidence = !!target.deployment || target.pods.length > 0;
+  // A build log counts as evidence: a service whose image is still building has no objects yet.
+  const hasEvidence = !!target.deployment || target.pods.length > 0 || !!snapshot.buildLog;
   if (!hasEvidence && !snapshot.meta.clusterError) {
     gaps.push(`objects: no Deployment or pods of ${target.name} in the snapshot`);
   }

@@ -8,7 +8,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
-import { classifyBuildLog } from '../diagnosis/buildlog/classify.js';
+import { readBuildLogEvidence } from '../diagnosis/buildlog/classify.js';
 import { redact } from '../text/redact.js';
 import { ObjectShapeError, addObjects, snapshotToObjects } from './objects.js';
 import type { ServiceRecord, Snapshot, SnapshotMeta } from './types.js';
@@ -214,9 +214,8 @@ async function loadBuildLog(dir: string, snapshot: Snapshot): Promise<void> {
   } catch {
     return;
   }
-  const classification = await classifyBuildLog(createReadStream(path), 'build.log');
-  const { text } = await readTail(path, BUILD_LOG_TAIL_BYTES);
-  snapshot.buildLog = { source: 'build.log', classification, tail: redact(scrubBinary(text).text) };
+  // One pass over the file: classification and the redacted tail together (a build log can be 100 MB).
+  snapshot.buildLog = await readBuildLogEvidence(createReadStream(path), 'build.log', BUILD_LOG_TAIL_BYTES);
 }
 
 export async function loadBundle(dir: string): Promise<Snapshot> {

@@ -9,6 +9,7 @@
  * or one still inside its window (a rollout 3 minutes in is Progressing). The evidence lists what was checked, so
  * a person knows where the blind spot is; the explanation says what to look at next.
  */
+import { isBuildInProgress } from '../buildlog/judge.js';
 import type { V1Deployment, V1Pod } from '@kubernetes/client-node';
 import {
   containersOf,
@@ -104,7 +105,8 @@ function serviceSignal(ctx: RuleContext): HungSignal | undefined {
       what: 'Azure ML gave up waiting for the deployment (DeploymentTimedOut)',
     };
   }
-  if (svc.state === 'Transitioning') {
+  // An image build still inside its time budget is progress: Azure ML stays Transitioning while it builds.
+  if (svc.state === 'Transitioning' && !isBuildInProgress(ctx.snapshot, ctx.now)) {
     const since = lastProgress(ctx.target.deployment);
     const age = secondsBetween(since, ctx.now);
     if (age !== undefined && age > AML_POLL_TIMEOUT_SECONDS) {
