@@ -856,9 +856,18 @@ function nearMisses(): NamedFixture[] {
     }),
     nearMiss('still-solving-recent', 'BuildTimeout', previousVersionHealthy('nlp-svc', 'v1'), {
       buildLog: join(solving),
+      // Azure ML reports the service as Transitioning for as long as the update builds: not a hang.
+      service: { name: 'nlp-svc', state: 'Transitioning' },
       description:
         'an update being built: the log stops at "Solving environment: ...working..." but the step started 12 min before capture (budget 90 min); the old version serves',
       status: 'Healthy',
+    }),
+    nearMiss('new-service-still-solving', 'BuildTimeout', nothingDeployed('nlp-new'), {
+      buildLog: join(solving),
+      service: { name: 'nlp-new', state: 'Transitioning' },
+      description:
+        'a brand-new service whose image is being built (step started 12 min before capture, budget 90 min): nothing is deployed yet, so it is Progressing',
+      status: 'Progressing',
     }),
     nearMiss('red-stderr-warnings', 'DockerStepFailure', previousVersionHealthy('detector', 'v1'), {
       buildLog: join(successfulBuild(b6, { pipOut: wrapper, condaOut: redWarnings, aptWarnings: true })),
