@@ -1,0 +1,145 @@
+/**
+ * What kind of init failure a traceback shows (CONTRACT §3 ScoringInitFailure details, plus MemoryError which the
+ * OutOfMemory rule reports). Decided from the exception type and message first, then from where it was raised.
+ */
+import { pipPackageFor } from './pipPackages.js';
+import type { PyException, PyFrame, PyTraceback, TracebackChain } from './traceback.js';
+import { isLibraryFrame, userFrame } from './traceback.js';
+
+export type InitFailureKind =
+  | 'EntryScriptNotFound'
+  | 'ServerIncompatibility'
+  | 'SyntaxError'
+  | 'MemoryError'
+  | 'MissingPythonModule'
+  | 'ModelFileNotFound'
+  | 'ImportError'
+  | 'InitException';
+
+/** Most specific first: across a chained traceback the most specific part decides. */
+const PRECEDENCE: readonly InitFailureKind[] = [
+  'EntryScriptNotFound',
+  'ServerIncompatibility',
+  'SyntaxError',
+  'MemoryError',
+  'MissingPythonModule',
+  'ModelFileNotFound',
+  'ImportError',
+  'InitException',
+];
+
+export interface ClassifiedFailure {
+  kind: InitFailureKind;
+  exception: PyException;
+  /** The innermost frame in the user's code, e.g. `File "/var/azureml-app/score.py", line 12, in init`. */
+  frame?: PyFrame;
+  /** MissingPythonModule: the import path that failed, and the pip package providing it. */
+  module?: string;
+  pipPackage?: string;
+  /**
+   * MissingPythonModule raised while unpickling a model (`No module named 'sklearn.ensemble._forest'` from
+   * joblib/pickle): the package is installed but in a different version than the one that saved the model.
+   */
+  unpicklingMismatch?: boolean;
+  /** ImportError / ServerIncompatibility: `cannot import name '<name>' from '<from>'`. */
+  importName?: string;
+  importFrom?: string;
+  /** ModelFileNotFound: the path that was not found, when the message names one. */
+  path?: string;
+}
+
+// The scoring server wraps the user's exception; the wrapper says nothing about the cause.
+const WRAPPERS = /(UserScript\w*Exception|UserScriptError|AMLInitError)$/;
+const SERVER_STACK = /^(jinja2|itsdangerous|werkzeug|flask|markupsafe|click)(\.|$)/;
+const MODEL_FILE =
+  /\.(pkl|pickle|joblib|pt|pth|h5|hdf5|keras|onnx|pb|sav|bin|safetensors|model|ckpt|tflite|cbm|ubj|mlmodel)$/i;
+
+function quoted(message: string, re: RegExp): string | undefined {
+  return re.exec(message)?.[1];
+}
+
+function classifyOne(
+  ex: PyException,
+  part: PyTraceback,
+  chain: TracebackChain,
+): Omit<ClassifiedFailure, 'exception' | 'frame'> {
+  const type = ex.type.split('.').pop() ?? ex.type;
+  const msg = ex.message;
+  const frames = chain.parts.flatMap((p) => p.frames);
+  if (/MemoryError$/.test(type)) return { kind: 'MemoryError' };
+  if (type === 'SyntaxError' || type === 'IndentationError' || type === 'TabError')
+    return { kind: 'SyntaxError' };
+  // Flask 2 calls Blueprint.register(app, options) differently from what old azureml-server images implement.
+  if (type === 'TypeError' && /\bregister\(\) takes \d+ positional arguments? but \d+ were given/.test(msg)) {
+    return { kind: 'ServerIncompatibility' };
+  }
+  if (type === 'ModuleNotFoundError' || type === 'ImportError') {
+    const missing = quoted(msg, /No module named '([^']+)'/) ?? quoted(msg, /No module named ([\w.]+)/);
+    if (missing) {
+      if (missing === 'main' || missing === 'score') return { kind: 'EntryScriptNotFound', module: missing };
+      const unpickling =
+        missing.includes('.') &&
+        frames.some((f) => /pickle|joblib|load_model|torch\/serialization/.test(`${f.file} ${f.func ?? ''}`));
+      return {
+        kind: 'MissingPythonModule',
+        module: missing,
+        pipPackage: pipPackageFor(missing),
+        unpicklingMismatch: unpickling || undefined,
+      };
+    }
+    const name =
+      /cannot import name '([^']+)' from '([^']+)'/.exec(msg) ?? /cannot import name '?([\w.]+)'?/.exec(msg);
+    if (name) {
+      const from = name[2];
+      // Who did the failing import: the innermost frame. The server or Flask importing jinja2 is a server/library
+      // mismatch; the user's own `from jinja2 import Markup` is the user's ImportError.
+      const importer = part.frames[part.frames.length - 1];
+      const raisedInServer =
+        !!importer &&
+        isLibraryFrame(importer) &&
+        /\/var\/azureml-server\/|azureml_inference_server_http|\/(flask|jinja2|werkzeug|itsdangerous)\//.test(
+          importer.file,
+        );
+      if (from && SERVER_STACK.test(from) && raisedInServer) {
+        return { kind: 'ServerIncompatibility', importName: name[1], importFrom: from };
+      }
+      return { kind: 'ImportError', importName: name[1], importFrom: from };
+    }
+    return { kind: 'ImportError' };
+  }
+  const path =
+    quoted(msg, /No such file or directory: '([^']+)'/) ??
+    quoted(msg, /(?:root at|path) '?(\.?\/[^\s']+?)'?[.,]?(?:\s|$)/);
+  const modelish =
+    /ModelNotFound/.test(type) ||
+    /Model not found in cache or in root/.test(msg) ||
+    frames.some((f) => f.func === 'get_model_path' || f.func === '_get_model_path_local_from_root');
+  const fileMissing =
+    type === 'FileNotFoundError' || /No such file or directory/.test(msg) || /ModelNotFound/.test(type);
+  if (
+    fileMissing &&
+    (modelish || (path && (/azureml-models|AZUREML_MODEL_DIR/.test(path) || MODEL_FILE.test(path))))
+  ) {
+    return { kind: 'ModelFileNotFound', path };
+  }
+  return { kind: 'InitException' };
+}
+
+/** Classifies a traceback chain; undefined when it carries no parsable exception line. */
+export function classifyTraceback(chain: TracebackChain): ClassifiedFailure | undefined {
+  const candidates: ClassifiedFailure[] = [];
+  for (const part of chain.parts) {
+    const ex = part.exception;
+    if (!ex || WRAPPERS.test(ex.type)) continue;
+    candidates.push({ ...classifyOne(ex, part, chain), exception: ex });
+  }
+  if (!candidates.length) {
+    const last = chain.parts[chain.parts.length - 1]?.exception;
+    if (!last) return undefined;
+    candidates.push({ kind: 'InitException', exception: last });
+  }
+  // Stable: among equals the first (original) exception wins.
+  candidates.sort((a, b) => PRECEDENCE.indexOf(a.kind) - PRECEDENCE.indexOf(b.kind));
+  const best = candidates[0]!;
+  return { ...best, frame: userFrame(chain) };
+}
