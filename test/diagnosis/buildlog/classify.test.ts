@@ -130,6 +130,11 @@ const EXPECTED: Record<string, Expect> = {
     detail: 'BuildTimeout',
     stalledIn: 'conda-solve',
   },
+  'nearmiss.ImageBuildFailure.BuildTimeout.new-service-still-solving': {
+    outcome: 'incomplete',
+    detail: 'BuildTimeout',
+    stalledIn: 'conda-solve',
+  },
   'buildlogs/pip-conflict.log': {
     outcome: 'failed',
     detail: 'PipPackageNotFound',
