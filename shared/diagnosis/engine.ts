@@ -110,7 +110,7 @@ function toFinding(f: RuleFinding): Finding {
     title: redact(f.title),
     explanation: redact(f.explanation),
     evidence: f.evidence.map((e) => ({ source: e.source, text: redact(e.text) })),
-    remedy: f.remedy,
+    remedy: f.remedy.map(redact),
     docs: f.docs,
   };
 }

@@ -1,4 +1,4 @@
-/** Rules for the image build (ImageBuildFailure) and request-time failures (ScoringRuntimeFailure). */
+/** Rules for the image build (ImageBuildFailure). */
 import type { Rule } from '../rule.js';
 import { imageBuildFailure } from './imageBuildFailure.js';
 
