@@ -3,7 +3,7 @@
  * OOMKilling event), a MemoryError that stopped init(), or gunicorn workers SIGKILLed without a timeout.
  * Unlike k8sgpt this reads `lastState` too, so a container that was OOM-killed and is Running again still counts.
  *
- * Time awareness (documented in docs/diagnosis/init.md): a container that is down now is a failure (stage init);
+ * Time awareness (documented in docs/DIAGNOSIS.md): a container that is down now is a failure (stage init);
  * one that is serving again is judged by how recent the kill was. A single kill more than an hour ago on a
  * container that has served since is history (no finding); a single recent kill is advisory; repeated recent
  * kills are a runtime failure (status Degraded).
