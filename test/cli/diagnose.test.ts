@@ -13,7 +13,10 @@ const BIN = join(ROOT, 'dist', 'cli', 'amlmon.js');
 const FIXTURES = join(ROOT, 'test', 'fixtures');
 
 function amlmon(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -39,7 +42,16 @@ describe('amlmon diagnose <bundle-dir>', () => {
     expect(Object.keys(doc)).toEqual(['service', 'namespace', 'status', 'findings', 'gaps']);
     expect(doc.status).toBe('Failed');
     const [root] = doc.findings as Record<string, unknown>[];
-    expect(Object.keys(root!)).toEqual(['code', 'detail', 'severity', 'title', 'explanation', 'evidence', 'remedy', 'docs']);
+    expect(Object.keys(root!)).toEqual([
+      'code',
+      'detail',
+      'severity',
+      'title',
+      'explanation',
+      'evidence',
+      'remedy',
+      'docs',
+    ]);
   });
 
   it('prints a readable report without --json, with no colour when not a TTY', () => {
@@ -90,7 +102,9 @@ describe('amlmon diagnose <bundle-dir>', () => {
       ['svc-a', 'Healthy'],
       ['svc-b', 'Healthy'],
     ]);
-    const one = JSON.parse(amlmon('diagnose', dir, '--json', '--service', 'svc-b').stdout) as { service: string };
+    const one = JSON.parse(amlmon('diagnose', dir, '--json', '--service', 'svc-b').stdout) as {
+      service: string;
+    };
     expect(one.service).toBe('svc-b');
   });
 });

@@ -232,7 +232,7 @@ describe('writeBundle', () => {
     expect(prev).toContain('sig=[REDACTED]');
     expect(prev).not.toContain('AbC%2Bsecret');
     const yaml = await readFile(join(out, 'snapshot.yaml'), 'utf8');
-    expect(yaml).toMatch(/^apiVersion: v1\nitems:\n- apiVersion: v1\n  kind: Pod\n/);
+    expect(yaml).toMatch(/^apiVersion: v1\nitems:\n- apiVersion: v1\n {2}kind: Pod\n/);
     expect(yaml).toContain('creationTimestamp: 2024-05-01T10:00:00Z');
   });
 });
