@@ -24,6 +24,19 @@ export interface IncidentRecord {
   evidenceUrl?: string;
   /** Azure portal page of the endpoint, when the workspace is known. */
   portalUrl?: string;
+  /** Extension: the fingerprint of the incident that replaced this one when the root cause changed. */
+  supersededBy?: string;
+  /** Extension: the root cause this incident replaced (code/detail), so an alert can say "was: ...". */
+  previous?: { code: Code; detail: Detail | null };
+  /** Extension: the image id of an image build failure raised from `azureml/ImageLogs/<id>/`. */
+  imageId?: string;
+  /** Extension: how many alerts were decided for this incident (1 on open, +1 per repeat). */
+  alertCount?: number;
+  /**
+   * Extension: RFC 3339 time a notification about this incident was decided and not yet confirmed queued. Cleared
+   * once the outbox has it; a sweep re-queues incidents left pending (a crash between the write and the queue).
+   */
+  outboxPending?: string;
 }
 
 export type NotificationKind = 'alert' | 'resolved' | 'digest';

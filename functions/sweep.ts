@@ -1,0 +1,23 @@
+/** Timer trigger: the sweep over every configured cluster (default every 2 minutes, setting SWEEP_SCHEDULE). */
+import { app, type InvocationContext, type Timer } from '@azure/functions';
+import { DEFAULTS } from '../shared/config/settings.js';
+import { runSweep, type SweepSummary } from '../shared/monitor/sweep.js';
+import { runtimeFor } from './runtime.js';
+
+export async function sweep(timer: Timer, context: InvocationContext): Promise<SweepSummary> {
+  if (timer.isPastDue) context.warn('sweep: this run is late (the previous one overran or the app was idle)');
+  const rt = await runtimeFor(context);
+  const summary = await runSweep(rt);
+  context.log(
+    `sweep: ${summary.clusters}/${rt.clusters.length} clusters, ${summary.deployments} deployments, ` +
+      `${summary.diagnosed} diagnosed, ${summary.notifications.length} notifications, ${summary.errors.length} errors`,
+  );
+  return summary;
+}
+
+app.timer('sweep', {
+  schedule: process.env.SWEEP_SCHEDULE ?? DEFAULTS.SWEEP_SCHEDULE,
+  runOnStartup: false,
+  useMonitor: true,
+  handler: sweep,
+});

@@ -1,0 +1,139 @@
+/**
+ * Image build logs: a BlobCreated under `azureml/ImageLogs/` is read (tail only), classified, and a failed build
+ * raises an ImageBuildFailure incident at once. An empty or still-growing log is re-read later via a delayed queue
+ * message instead of being dropped.
+ */
+import { classifyBuildLog } from '../diagnosis/buildlog/classify.js';
+import type { BuildLogClassification } from '../diagnosis/buildlog/types.js';
+import type { Diagnosis, Finding } from '../diagnosis/types.js';
+import type { ImageLogBlobEvent } from '../events/types.js';
+import type { DeploymentIdentity } from '../incidents/fingerprint.js';
+import { emptySnapshot } from '../snapshot/types.js';
+import { redact } from '../text/redact.js';
+import { rememberEvent, wasEventSeen } from '../state/store.js';
+import { commitObservation } from './commit.js';
+import { enqueueNotifications } from './enqueue.js';
+import { buildFailureFinding } from './buildFinding.js';
+import type { MonitorRuntime } from './types.js';
+
+export type ImageLogOutcome =
+  | { kind: 'duplicate' }
+  | { kind: 'recheck'; attempt: number; reason: string }
+  | { kind: 'gave-up'; reason: string }
+  | { kind: 'succeeded' }
+  | { kind: 'incident'; opened: boolean; classification: BuildLogClassification }
+  | { kind: 'inconclusive'; classification: BuildLogClassification };
+
+/** The pseudo-cluster of incidents that come from a workspace's storage account rather than a cluster. */
+export const IMAGE_BUILD_CLUSTER = 'image-builds';
+
+async function* chunks(text: string): AsyncIterable<string> {
+  yield text;
+}
+
+/** A re-read of the same blob version is the same fact: remember it by URL + ETag, not only by event id. */
+function blobVersionKey(e: ImageLogBlobEvent): string {
+  return `${e.url}#${e.eTag ?? e.sequencer ?? e.id}`;
+}
+
+export async function handleImageLogEvent(
+  rt: MonitorRuntime,
+  e: ImageLogBlobEvent,
+  attempt = 0,
+): Promise<ImageLogOutcome> {
+  if (attempt === 0 && (await wasEventSeen(rt.state, e.eventType, e.id))) {
+    rt.log.debug(`event ${e.id} was handled before; skipped`);
+    return { kind: 'duplicate' };
+  }
+  const outcome = await readAndClassify(rt, e, attempt);
+  if (attempt === 0) await rememberEvent(rt.state, e.eventType, e.id, rt.clock);
+  return outcome;
+}
+
+async function readAndClassify(
+  rt: MonitorRuntime,
+  e: ImageLogBlobEvent,
+  attempt: number,
+): Promise<ImageLogOutcome> {
+  const tail = await rt.imageLogs.readTail(e, rt.options.imageLogTailBytes);
+  const append = (tail.blobType ?? e.blobType ?? '').toLowerCase().startsWith('append');
+  if (tail.totalLength === 0) return recheck(rt, e, attempt, 'the log is empty (0 bytes)');
+  const classification = await classifyBuildLog(chunks(tail.text), `azureml/${e.blobName}`);
+  rt.log.info(
+    `image log ${e.blobName}: ${classification.outcome}${classification.detail ? ` (${classification.detail})` : ''}, ` +
+      `read ${tail.bytesRead} of ${tail.totalLength} bytes`,
+  );
+  if (classification.outcome === 'failed') {
+    const versionKey = blobVersionKey(e);
+    if (attempt === 0 && (await wasEventSeen(rt.state, 'imageLogVersion', versionKey)))
+      return { kind: 'duplicate' };
+    const opened = await raiseBuildIncident(rt, e, classification, tail.text);
+    await rememberEvent(rt.state, 'imageLogVersion', versionKey, rt.clock);
+    return { kind: 'incident', opened, classification };
+  }
+  if (classification.outcome === 'succeeded') {
+    // A rebuild of the same image id that now succeeds clears an earlier build failure.
+    const id: DeploymentIdentity = {
+      cluster: IMAGE_BUILD_CLUSTER,
+      namespace: 'ImageLogs',
+      service: e.imageId,
+    };
+    await enqueueNotifications(rt, await commitObservation(rt, id, { kind: 'healthy', observedAt: e.time }));
+    return { kind: 'succeeded' };
+  }
+  // Incomplete: an append blob still being written, or a log that simply stops. Look again later.
+  if (append || classification.outcome === 'incomplete') {
+    return recheck(
+      rt,
+      e,
+      attempt,
+      append ? 'the log is an append blob still being written' : 'the log stops before the build ended',
+    );
+  }
+  return { kind: 'inconclusive', classification };
+}
+
+async function recheck(
+  rt: MonitorRuntime,
+  e: ImageLogBlobEvent,
+  attempt: number,
+  reason: string,
+): Promise<ImageLogOutcome> {
+  if (attempt >= rt.options.imageLogMaxRechecks) {
+    rt.log.warn(`image log ${e.blobName}: ${reason}; gave up after ${attempt} re-reads`);
+    return { kind: 'gave-up', reason };
+  }
+  await rt.recheck.enqueue({ v: 1, event: e, attempt: attempt + 1 }, rt.options.imageLogRecheckDelayMs);
+  rt.log.info(`image log ${e.blobName}: ${reason}; re-read #${attempt + 1} scheduled`);
+  return { kind: 'recheck', attempt: attempt + 1, reason };
+}
+
+async function raiseBuildIncident(
+  rt: MonitorRuntime,
+  e: ImageLogBlobEvent,
+  classification: BuildLogClassification,
+  text: string,
+): Promise<boolean> {
+  const finding: Finding = buildFailureFinding(classification);
+  const id: DeploymentIdentity = { cluster: IMAGE_BUILD_CLUSTER, namespace: 'ImageLogs', service: e.imageId };
+  const diagnosis: Diagnosis = {
+    service: e.imageId,
+    namespace: 'ImageLogs',
+    status: 'Failed',
+    findings: [finding],
+    gaps: [],
+  };
+  const snapshot = emptySnapshot({ service: e.imageId, capturedAt: rt.clock.now().toISOString() });
+  snapshot.buildLog = { source: `azureml/${e.blobName}`, classification };
+  const changes = await commitObservation(
+    rt,
+    id,
+    { kind: 'problem', diagnosis, finding, observedAt: e.time, imageId: e.imageId },
+    () =>
+      rt.evidence.archive(`${IMAGE_BUILD_CLUSTER}/${e.imageId}/${rt.clock.now().toISOString()}`, snapshot, {
+        'build.log': redact(text),
+      }),
+  );
+  await enqueueNotifications(rt, changes);
+  return changes.alerts.length > 0;
+}

@@ -1,0 +1,280 @@
+/**
+ * The timer sweep: discover every configured cluster, diagnose only the deployments that are not healthy, open an
+ * incident on a definitive failure or a hang, and resolve incidents of deployments that became healthy or went away.
+ */
+import type { Diagnosis, Finding } from '../diagnosis/types.js';
+import type { DeploymentIdentity } from '../incidents/fingerprint.js';
+import type { Observation } from '../incidents/lifecycle.js';
+import { deploymentRow, recordSweep } from '../state/store.js';
+import type { Row } from '../state/table.js';
+import type { DeploymentEventRecord, DeploymentRecord } from '../state/types.js';
+import { commitObservation, type CommittedChanges } from './commit.js';
+import { enqueueNotifications, mergeChanges } from './enqueue.js';
+import { hungFinding, isHung } from './hang.js';
+import { IMAGE_BUILD_CLUSTER } from './imageLogs.js';
+import { requeueStranded } from './stranded.js';
+import type { ClusterSource, MonitorRuntime, WatchedDeployment } from './types.js';
+import type { IncidentRecord, Notification } from '../incidents/types.js';
+import { emptySnapshot, type ClusterError, type Snapshot } from '../snapshot/types.js';
+
+export interface SweepSummary {
+  clusters: number;
+  deployments: number;
+  diagnosed: number;
+  notifications: Notification[];
+  errors: string[];
+}
+
+const PROBLEM_STATUSES = new Set(['Failed', 'Hung', 'Degraded']);
+/** The `service` of incidents about a whole cluster (ClusterUnreachable). */
+export const CLUSTER_SERVICE = '(cluster)';
+
+/** Discovery itself failed: the cluster could not be listed (as opposed to a state-storage failure mid-sweep). */
+class DiscoveryFailed extends Error {
+  constructor(
+    message: string,
+    readonly clusterError?: ClusterError,
+  ) {
+    super(message);
+    this.name = 'DiscoveryFailed';
+  }
+}
+
+export async function runSweep(rt: MonitorRuntime): Promise<SweepSummary> {
+  const summary: SweepSummary = { clusters: 0, deployments: 0, diagnosed: 0, notifications: [], errors: [] };
+  const events = await rt.state.deploymentEvents.list();
+  for (const cluster of rt.clusters) {
+    const changes: CommittedChanges = { alerts: [], resolved: [] };
+    const before = summary.deployments;
+    let error: string | undefined;
+    let reachable = true;
+    try {
+      await sweepCluster(rt, cluster, events, changes, summary);
+      summary.clusters += 1;
+    } catch (err) {
+      error = (err as Error).message;
+      const msg = `cluster ${cluster.name}: ${error}`;
+      summary.errors.push(msg);
+      rt.log.error(`sweep: ${msg}`);
+      if (err instanceof DiscoveryFailed) {
+        reachable = false;
+        if (err.clusterError) mergeChanges(changes, await clusterUnreachable(rt, cluster, err.clusterError));
+      }
+    }
+    await recordSweep(rt.state, {
+      cluster: cluster.name,
+      at: rt.clock.now().toISOString(),
+      reachable,
+      deployments: summary.deployments - before,
+      ...(error ? { error } : {}),
+    });
+    // What was decided is announced even when the cluster failed half-way.
+    summary.notifications.push(...(await enqueueNotifications(rt, changes)));
+    summary.notifications.push(...(await requeueStranded(rt, cluster.name)));
+  }
+  summary.notifications.push(...(await requeueStranded(rt, IMAGE_BUILD_CLUSTER)));
+  return summary;
+}
+
+async function sweepCluster(
+  rt: MonitorRuntime,
+  cluster: ClusterSource,
+  events: Row<DeploymentEventRecord>[],
+  changes: CommittedChanges,
+  summary: SweepSummary,
+): Promise<void> {
+  // A failed discovery throws here, before anything is marked gone.
+  let discovered: WatchedDeployment[];
+  try {
+    discovered = await cluster.discover();
+  } catch (err) {
+    const clusterError = (err as { clusterError?: ClusterError }).clusterError;
+    throw new DiscoveryFailed((err as Error).message, clusterError);
+  }
+  const records = await rt.state.deployments.list(cluster.name);
+  // One read of the cluster's incidents serves every deployment; a conflicting write re-reads.
+  const incidents = await rt.state.incidents.list(cluster.name);
+  const now = rt.clock.now().toISOString();
+  // Reachable again: an open ClusterUnreachable incident resolves.
+  mergeChanges(
+    changes,
+    await commitObservation(
+      rt,
+      clusterIdentity(cluster),
+      { kind: 'healthy', observedAt: now },
+      undefined,
+      incidents,
+    ),
+  );
+  const seen = new Set<string>();
+  for (const d of discovered) {
+    seen.add(deploymentRow(d.namespace, d.service));
+    summary.deployments += 1;
+    try {
+      mergeChanges(changes, await sweepDeployment(rt, cluster, d, records, events, incidents, summary));
+    } catch (err) {
+      const msg = `${cluster.name}/${d.namespace}/${d.service}: ${(err as Error).message}`;
+      summary.errors.push(msg);
+      rt.log.error(`sweep: ${msg}`);
+    }
+  }
+  for (const r of records) {
+    if (seen.has(r.row) || r.value.deleted) continue;
+    const rec: DeploymentRecord = { ...r.value, deleted: true, status: 'Unknown' };
+    await rt.state.deployments.replace(r.partition, r.row, rec, r.etag);
+    const id: DeploymentIdentity = {
+      cluster: cluster.name,
+      namespace: r.value.namespace,
+      service: r.value.service,
+      workspace: r.value.workspace,
+    };
+    mergeChanges(
+      changes,
+      await commitObservation(rt, id, { kind: 'gone', observedAt: now }, undefined, incidents),
+    );
+  }
+}
+
+/** The cluster itself, as the subject of a ClusterUnreachable incident. */
+function clusterIdentity(cluster: ClusterSource): DeploymentIdentity {
+  return { cluster: cluster.name, namespace: '', service: CLUSTER_SERVICE };
+}
+
+/** Discovery was refused (401/403) or timed out: the engine words the finding; the lifecycle keeps it to one alert. */
+async function clusterUnreachable(
+  rt: MonitorRuntime,
+  cluster: ClusterSource,
+  clusterError: ClusterError,
+): Promise<CommittedChanges> {
+  const now = rt.clock.now().toISOString();
+  const snapshot = emptySnapshot({ service: CLUSTER_SERVICE, namespace: '', capturedAt: now, clusterError });
+  const diagnosis = pickDiagnosis(rt.diagnose(snapshot, { service: CLUSTER_SERVICE }), {
+    namespace: '',
+    service: CLUSTER_SERVICE,
+    ready: false,
+    progress: '',
+  });
+  const finding = diagnosis.findings.find((f) => f.code === 'ClusterUnreachable');
+  if (!finding) return { alerts: [], resolved: [] };
+  return commitObservation(
+    rt,
+    clusterIdentity(cluster),
+    { kind: 'problem', diagnosis: { ...diagnosis, namespace: '' }, finding, observedAt: now },
+    () => rt.evidence.archive(`${cluster.name}/cluster/${now}`, snapshot),
+  );
+}
+
+function eventRecordFor(
+  d: WatchedDeployment,
+  events: Row<DeploymentEventRecord>[],
+): DeploymentEventRecord | undefined {
+  const names = new Set([
+    d.service,
+    d.endpoint && d.deployment ? `${d.endpoint}/${d.deployment}` : d.service,
+  ]);
+  const matches = events
+    .map((e) => e.value)
+    .filter((e) => names.has(e.service) && (d.workspace === undefined || e.workspace === d.workspace));
+  return matches.sort((a, b) => b.lastEventAt.localeCompare(a.lastEventAt))[0];
+}
+
+async function sweepDeployment(
+  rt: MonitorRuntime,
+  cluster: ClusterSource,
+  d: WatchedDeployment,
+  records: Row<DeploymentRecord>[],
+  events: Row<DeploymentEventRecord>[],
+  incidents: Row<IncidentRecord>[],
+  summary: SweepSummary,
+): Promise<CommittedChanges> {
+  const now = rt.clock.now();
+  const nowIso = now.toISOString();
+  const row = deploymentRow(d.namespace, d.service);
+  const existing = records.find((r) => r.row === row);
+  const ev = eventRecordFor(d, events);
+  const unchanged = existing?.value.progress === d.progress && !existing.value.deleted;
+  // New or changed: it progressed since the last look; the cluster's own condition time says when, if it is sane.
+  const since =
+    d.progressedAt && d.progressedAt <= nowIso && d.progressedAt > (existing?.value.lastProgress ?? '')
+      ? d.progressedAt
+      : nowIso;
+  let lastProgress = unchanged && existing ? existing.value.lastProgress : since;
+  // A start/update event restarts the hang clock even when the replica counts have not moved yet.
+  if (ev?.startedAt && ev.startedAt > lastProgress && ev.startedAt <= nowIso) lastProgress = ev.startedAt;
+  const id: DeploymentIdentity = {
+    cluster: cluster.name,
+    namespace: d.namespace,
+    service: d.service,
+    workspace: d.workspace ?? ev?.workspace,
+  };
+
+  let obs: Observation;
+  let snapshot: Snapshot | undefined;
+  let status: DeploymentRecord['status'];
+  if (d.ready) {
+    obs = { kind: 'healthy', observedAt: nowIso };
+    status = 'Healthy';
+  } else {
+    snapshot = await cluster.collect(d);
+    // "now" of every time-based rule is the monitor's clock (simulated in `amlmon simulate`).
+    snapshot.meta = { ...snapshot.meta, capturedAt: nowIso, service: d.service, namespace: d.namespace };
+    summary.diagnosed += 1;
+    const diagnosis = pickDiagnosis(rt.diagnose(snapshot, { service: d.service }), d);
+    const root: Finding | undefined = diagnosis.findings[0];
+    if (PROBLEM_STATUSES.has(diagnosis.status) && root) {
+      obs = { kind: 'problem', diagnosis, finding: root, observedAt: nowIso };
+      status = diagnosis.status;
+    } else if (diagnosis.status === 'Healthy') {
+      obs = { kind: 'healthy', observedAt: nowIso };
+      status = 'Healthy';
+    } else if (isHung({ lastProgress }, now, rt.options.hangAfterMs)) {
+      const finding = hungFinding(diagnosis, { lastProgress }, now, rt.options.hangAfterMs);
+      const hung: Diagnosis = { ...diagnosis, status: 'Hung', findings: [finding, ...diagnosis.findings] };
+      obs = { kind: 'problem', diagnosis: hung, finding, observedAt: nowIso };
+      status = 'Hung';
+    } else {
+      obs = { kind: 'pending', observedAt: nowIso };
+      status = diagnosis.status;
+    }
+  }
+
+  const record: DeploymentRecord = {
+    cluster: cluster.name,
+    workspace: id.workspace,
+    namespace: d.namespace,
+    service: d.service,
+    flavor: d.flavor,
+    endpoint: d.endpoint,
+    deployment: d.deployment,
+    firstSeen: existing && !existing.value.deleted ? existing.value.firstSeen : nowIso,
+    lastProgress,
+    startedAt: ev?.startedAt ?? existing?.value.startedAt,
+    healthyAt: status === 'Healthy' ? (existing?.value.healthyAt ?? nowIso) : undefined,
+    status,
+    progress: d.progress,
+  };
+  // A lost race only means a concurrent sweep wrote the same observation.
+  if (existing) await rt.state.deployments.replace(cluster.name, row, record, existing.etag);
+  else await rt.state.deployments.create(cluster.name, row, record);
+
+  const snap = snapshot;
+  const archive = snap
+    ? () => rt.evidence.archive(`${cluster.name}/${d.namespace}/${d.service}/${nowIso}`, snap)
+    : undefined;
+  return commitObservation(rt, id, obs, archive, incidents);
+}
+
+function pickDiagnosis(list: Diagnosis[], d: WatchedDeployment): Diagnosis {
+  const match =
+    list.find((x) => x.service === d.service && x.namespace === d.namespace) ??
+    list.find((x) => x.service === d.service);
+  return (
+    match ?? {
+      service: d.service,
+      namespace: d.namespace,
+      status: 'Unknown',
+      findings: [],
+      gaps: ['the diagnosis engine found no Azure ML deployment of this name in the collected evidence'],
+    }
+  );
+}

@@ -1,0 +1,115 @@
+/** The monitor's collaborators, as narrow interfaces: the Functions app, `amlmon simulate` and `amlmon watch` wire them differently. */
+import type { Diagnosis } from '../diagnosis/types.js';
+import type { ImageLogBlobEvent } from '../events/types.js';
+import type { Notification } from '../incidents/types.js';
+import type { Sender } from '../notify/types.js';
+import type { Clock } from '../sim/clock.js';
+import type { Snapshot } from '../snapshot/types.js';
+import type { MonitorState } from '../state/store.js';
+
+/** One Azure ML deployment as discovery sees it, enough to decide whether it needs a diagnosis. */
+export interface WatchedDeployment {
+  namespace: string;
+  /** The Kubernetes Deployment's name (CONTRACT §1). */
+  service: string;
+  workspace?: string;
+  flavor?: 'v1' | 'v2';
+  endpoint?: string;
+  deployment?: string;
+  /** All desired replicas updated, ready and available, and the latest generation observed. */
+  ready: boolean;
+  /** Changes whenever the rollout makes progress (generation, updated/ready/available replicas). */
+  progress: string;
+  /** RFC 3339: when the cluster last saw progress (Progressing condition's lastUpdateTime), when known. */
+  progressedAt?: string;
+}
+
+export interface ClusterSource {
+  /** The cluster's name in settings, state and notifications. */
+  readonly name: string;
+  discover(): Promise<WatchedDeployment[]>;
+  collect(deployment: WatchedDeployment): Promise<Snapshot>;
+}
+
+/** One outbox queue message: one notification for one channel (so a channel that fails never re-sends another). */
+export interface OutboxMessage {
+  v: 1;
+  channel: string;
+  notification: Notification;
+}
+
+export interface Outbox {
+  enqueue(message: OutboxMessage): Promise<void>;
+  /** Moves a message that can never be delivered straight to the poison queue, full payload kept. */
+  poison(message: OutboxMessage, reason: string): Promise<void>;
+}
+
+/** A later re-read of an image log that was empty or still being written. */
+export interface ImageLogRecheck {
+  v: 1;
+  event: ImageLogBlobEvent;
+  attempt: number;
+}
+
+export interface RecheckQueue {
+  enqueue(message: ImageLogRecheck, delayMs: number): Promise<void>;
+}
+
+/** The tail of an image build log, read with a ranged download. */
+export interface BlobTail {
+  /** Size of the whole blob. */
+  totalLength: number;
+  blobType?: string;
+  /** Text from the first whole line of the tail to the end. */
+  text: string;
+  bytesRead: number;
+}
+
+export interface ImageLogReader {
+  readTail(event: ImageLogBlobEvent, maxBytes: number): Promise<BlobTail>;
+}
+
+export interface EvidenceArchive {
+  /** Writes the snapshot as a bundle and returns where it lives (blob URL prefix or directory). */
+  archive(key: string, snapshot: Snapshot, extraFiles?: Record<string, string>): Promise<string>;
+}
+
+export interface MonitorLog {
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export type Diagnose = (snapshot: Snapshot, opts?: { service?: string }) => Diagnosis[];
+
+export interface MonitorOptions {
+  hangAfterMs: number;
+  repeatAfterMs: number;
+  groupOver: number;
+  imageLogRecheckDelayMs: number;
+  imageLogMaxRechecks: number;
+  /** Bytes of an image log's tail that are read (4 MiB). */
+  imageLogTailBytes: number;
+  /** Workspaces whose events count; empty = all. */
+  workspaces: string[];
+  /** Portal link per workspace name, when known. */
+  portalUrl?: (workspace: string, service: string) => string | undefined;
+}
+
+export interface MonitorRuntime {
+  clock: Clock;
+  state: MonitorState;
+  clusters: ClusterSource[];
+  outbox: Outbox;
+  recheck: RecheckQueue;
+  imageLogs: ImageLogReader;
+  evidence: EvidenceArchive;
+  /** Channel name → sender; every notification is enqueued once per channel. */
+  senders: Map<string, Sender>;
+  diagnose: Diagnose;
+  options: MonitorOptions;
+  log: MonitorLog;
+}
+
+export const IMAGE_LOG_TAIL_BYTES = 4 * 1024 * 1024;

@@ -1,0 +1,313 @@
+/**
+ * `amlmon simulate`: the real function handlers, end to end, on this machine. Azurite for tables, queues and blobs,
+ * the scenario cluster over HTTPS, loopback channel stand-ins, and a simulated clock that jumps from sweep to sweep.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import azureFunctions, {
+  type EventGridEvent,
+  type InvocationContext as Context,
+  type Timer,
+} from '@azure/functions';
+import { BlobServiceClient } from '@azure/storage-blob';
+import { dailyDigest } from '../../functions/dailyDigest.js';
+import { deliver } from '../../functions/deliver.js';
+import { onImageLog } from '../../functions/onImageLog.js';
+import { onWorkspaceEvent } from '../../functions/onWorkspaceEvent.js';
+import { recheckImageLog } from '../../functions/recheckImageLog.js';
+import { setRuntime } from '../../functions/runtime.js';
+import { sweep } from '../../functions/sweep.js';
+import { startAzurite } from '../../test/support/azurite.js';
+import { startScenarioCluster } from '../../test/support/scenarioCluster/index.js';
+import { loadKubeconfigTarget } from '../cluster/index.js';
+import { DEFAULTS } from '../config/settings.js';
+import { parseDuration } from '../config/duration.js';
+import { diagnoseSnapshot } from '../diagnosis/engine.js';
+import { BLOB_CREATED, IMAGE_LOG_SUBJECT_PREFIX } from '../events/parse.js';
+import type { Notification, NotificationKind } from '../incidents/types.js';
+import {
+  blobEvidenceArchive,
+  blobImageLogReader,
+  imageLogBlobClient,
+  queueClient,
+  queueOutbox,
+  queueRecheck,
+} from '../monitor/azureAdapters.js';
+import { clusterSourceFromTarget } from '../monitor/clusterSource.js';
+import { IMAGE_LOG_TAIL_BYTES, type MonitorLog, type MonitorRuntime } from '../monitor/types.js';
+import type { ChannelKind, Sender } from '../notify/types.js';
+import { azureState } from '../state/azureState.js';
+import { SimulatedClock } from './clock.js';
+import { drainQueue, type QueueTriggerMetadata } from './queueHost.js';
+import { bundlesAt, loadScenario, ScenarioError, type Scenario } from './scenario.js';
+import { defaultSimChannels, type SimChannels } from './channels.js';
+
+export interface SimDelivery {
+  channel: ChannelKind;
+  kind: NotificationKind;
+  service: string;
+  code: string | null;
+  detail: string | null;
+  at: string;
+  /** Extras for the human-readable output (not part of `--json`). */
+  title?: string;
+  namespace?: string;
+  cluster?: string;
+  grouped?: number;
+}
+
+export interface SimulationResult {
+  deliveries: SimDelivery[];
+  /** Messages that ended in a poison queue. */
+  poisoned: number;
+  /** Handler log lines (level, message) in order. */
+  log: Array<{ level: string; message: string }>;
+}
+
+export interface SimulationOptions {
+  /** Channels to deliver to; default: the ACS Email and Teams stand-ins on loopback. */
+  channels?: (clock: SimulatedClock) => Promise<SimChannels>;
+  /** Called for every handler log line as it happens. */
+  onLog?: (level: string, message: string) => void;
+  /** Called when a sweep step begins. */
+  onStep?: (step: number, at: Date, bundles: string[]) => void;
+}
+
+// Node's ESM loader cannot see this CommonJS bundle's class exports by name; the default import has them all.
+const { InvocationContext } = azureFunctions;
+
+const MAX_DEQUEUE = 5;
+const CLUSTER_NAME = 'scenario';
+
+function recordingSender(inner: Sender, clock: SimulatedClock, out: SimDelivery[]): Sender {
+  return {
+    kind: inner.kind,
+    name: inner.name,
+    async send(n: Notification) {
+      const result = await inner.send(n);
+      if (result.ok) {
+        const at = clock.now().toISOString();
+        for (const i of n.incidents) {
+          out.push({
+            channel: inner.kind,
+            kind: n.kind,
+            service: i.service,
+            code: i.code,
+            detail: i.detail,
+            at,
+            title: i.diagnosis.findings[0]?.title,
+            namespace: i.namespace,
+            cluster: i.cluster,
+            grouped: n.incidents.length > 1 ? n.incidents.length : undefined,
+          });
+        }
+        if (n.kind === 'digest')
+          out.push({ channel: inner.kind, kind: 'digest', service: '', code: null, detail: null, at });
+      }
+      return result;
+    },
+  };
+}
+
+function timerInfo(at: Date, intervalMs: number): Timer {
+  return {
+    isPastDue: false,
+    schedule: { adjustForDST: true },
+    scheduleStatus: {
+      last: new Date(at.getTime() - intervalMs).toISOString(),
+      next: new Date(at.getTime() + intervalMs).toISOString(),
+      lastUpdated: at.toISOString(),
+    },
+  };
+}
+
+async function uploadEventBlob(scenario: Scenario, blobs: BlobServiceClient, event: unknown): Promise<void> {
+  if (typeof event !== 'object' || event === null) return;
+  const e = event as { eventType?: unknown; subject?: unknown; data?: { blobType?: unknown } };
+  if (e.eventType !== BLOB_CREATED || typeof e.subject !== 'string') return;
+  const m = /^\/blobServices\/default\/containers\/([^/]+)\/blobs\/(.+)$/.exec(e.subject);
+  if (!m?.[1] || !m[2]) return;
+  const file = join(scenario.blobsDir, m[1], ...m[2].split('/'));
+  let body: Buffer;
+  try {
+    body = await readFile(file);
+  } catch {
+    if (!e.subject.startsWith(IMAGE_LOG_SUBJECT_PREFIX)) return;
+    throw new ScenarioError(
+      file,
+      `is missing: the BlobCreated event for ${e.subject} needs its content there`,
+    );
+  }
+  const container = blobs.getContainerClient(m[1]);
+  await container.createIfNotExists();
+  if (e.data?.blobType === 'AppendBlob') {
+    const append = container.getAppendBlobClient(m[2]);
+    await append.createIfNotExists();
+    if (body.length > 0) await append.appendBlock(body, body.length);
+  } else {
+    await container.getBlockBlobClient(m[2]).uploadData(body);
+  }
+}
+
+export async function runSimulation(dir: string, opts: SimulationOptions = {}): Promise<SimulationResult> {
+  const scenario = await loadScenario(dir);
+  const clock = new SimulatedClock(scenario.start);
+  const result: SimulationResult = { deliveries: [], poisoned: 0, log: [] };
+  const cleanups: Array<() => Promise<void>> = [];
+  const logLine = (level: string, message: string): void => {
+    result.log.push({ level, message });
+    opts.onLog?.(level, message);
+  };
+  const log: MonitorLog = {
+    debug: (m) => logLine('debug', m),
+    info: (m) => logLine('information', m),
+    warn: (m) => logLine('warning', m),
+    error: (m) => logLine('error', m),
+  };
+  const context = (functionName: string, triggerMetadata: Record<string, unknown> = {}): Context =>
+    new InvocationContext({
+      invocationId: randomUUID(),
+      functionName,
+      triggerMetadata,
+      logHandler: (level, ...args) => logLine(level, `${functionName}: ${args.map(String).join(' ')}`),
+    });
+
+  try {
+    // Started side by side (Azurite takes seconds to load); whatever did start is stopped even if another failed.
+    let currentBundles = bundlesAt(scenario, 0);
+    const started = await Promise.allSettled([
+      startAzurite(),
+      startScenarioCluster({ bundles: currentBundles, clock: () => clock.now() }),
+      (opts.channels ?? defaultSimChannels)(clock),
+    ] as const);
+    const [azuriteStart, clusterStart, channelsStart] = started;
+    if (azuriteStart.status === 'fulfilled') cleanups.push(() => azuriteStart.value.stop());
+    if (clusterStart.status === 'fulfilled') cleanups.push(() => clusterStart.value.close());
+    if (channelsStart.status === 'fulfilled') cleanups.push(() => channelsStart.value.close());
+    for (const s of started) if (s.status === 'rejected') throw s.reason;
+    if (
+      azuriteStart.status !== 'fulfilled' ||
+      clusterStart.status !== 'fulfilled' ||
+      channelsStart.status !== 'fulfilled'
+    ) {
+      throw new Error('simulation set-up failed');
+    }
+    const azurite = azuriteStart.value;
+    const cluster = clusterStart.value;
+    const channels = channelsStart.value;
+
+    const conn = { connectionString: azurite.connectionString };
+    const blobs = BlobServiceClient.fromConnectionString(azurite.connectionString);
+    const outboxName = DEFAULTS.OUTBOX_QUEUE;
+    const recheckName = DEFAULTS.IMAGELOG_RECHECK_QUEUE;
+    const senders = new Map<string, Sender>();
+    for (const s of channels.senders) senders.set(s.kind, recordingSender(s, clock, result.deliveries));
+
+    const rt: MonitorRuntime = {
+      clock,
+      state: azureState(conn),
+      clusters: [
+        clusterSourceFromTarget(CLUSTER_NAME, loadKubeconfigTarget({ kubeconfig: cluster.kubeconfigPath })),
+      ],
+      outbox: queueOutbox(queueClient(conn, outboxName), queueClient(conn, `${outboxName}-poison`)),
+      // Re-reads become visible at once; the simulation runs them at the next sweep step.
+      recheck: queueRecheck(queueClient(conn, recheckName)),
+      imageLogs: blobImageLogReader(imageLogBlobClient(conn)),
+      evidence: blobEvidenceArchive(blobs.getContainerClient(DEFAULTS.EVIDENCE_CONTAINER)),
+      senders,
+      diagnose: diagnoseSnapshot,
+      options: {
+        hangAfterMs: parseDuration(DEFAULTS.HANG_AFTER) ?? 600_000,
+        repeatAfterMs: parseDuration(DEFAULTS.REPEAT_AFTER) ?? 14_400_000,
+        groupOver: Number(DEFAULTS.GROUP_OVER),
+        imageLogRecheckDelayMs: 0,
+        imageLogMaxRechecks: Number(DEFAULTS.IMAGELOG_MAX_RECHECKS),
+        imageLogTailBytes: IMAGE_LOG_TAIL_BYTES,
+        workspaces: [],
+      },
+      log,
+    };
+    setRuntime(rt);
+    cleanups.push(() => Promise.resolve(setRuntime(undefined)));
+
+    const queueCtx = (name: string, meta: QueueTriggerMetadata): Context =>
+      context(name, {
+        dequeueCount: meta.dequeueCount,
+        id: meta.id,
+        insertionTime: meta.insertionTime,
+        popReceipt: meta.popReceipt,
+      });
+    const onError = (err: unknown, meta: QueueTriggerMetadata): void =>
+      logLine(
+        'warning',
+        `host: message ${meta.id} failed on try ${meta.dequeueCount}: ${(err as Error).message}`,
+      );
+
+    const drainOutbox = async (): Promise<void> => {
+      const drained = await drainQueue(
+        queueClient(conn, outboxName),
+        (m, meta) => deliver(m, queueCtx('deliver', meta)),
+        {
+          maxDequeueCount: MAX_DEQUEUE,
+          poisonQueue: queueClient(conn, `${outboxName}-poison`),
+          onError,
+        },
+      );
+      result.poisoned += drained.poisoned;
+    };
+    let digestPending = scenario.digestAt;
+    // The daily digest timer fires at `digestAt`, between the sweeps around it (or after the last one).
+    const runDigestIfDue = async (before: Date | undefined): Promise<void> => {
+      if (!digestPending || (before && digestPending > before)) return;
+      clock.set(digestPending);
+      digestPending = undefined;
+      await dailyDigest(timerInfo(clock.now(), 86_400_000), context('dailyDigest'));
+      await drainOutbox();
+    };
+
+    for (let k = 0; k < scenario.sweeps; k += 1) {
+      const at = new Date(scenario.start.getTime() + k * scenario.sweepIntervalMs);
+      await runDigestIfDue(at);
+      clock.set(at);
+      const bundles = bundlesAt(scenario, k);
+      if (bundles !== currentBundles) {
+        await cluster.setBundles(bundles);
+        currentBundles = bundles;
+      }
+      opts.onStep?.(k, at, bundles);
+
+      await drainQueue(
+        queueClient(conn, recheckName),
+        (m, meta) => recheckImageLog(m, queueCtx('recheckImageLog', meta)),
+        {
+          maxDequeueCount: MAX_DEQUEUE,
+          poisonQueue: queueClient(conn, `${recheckName}-poison`),
+          singlePass: true,
+          onError,
+        },
+      );
+      for (const file of scenario.events.filter((f) => f.sweep === k)) {
+        for (const event of file.events) {
+          await uploadEventBlob(scenario, blobs, event);
+          const isBlob = (event as { eventType?: unknown } | null)?.eventType === BLOB_CREATED;
+          // The host hands the handler the parsed JSON event, exactly as it came over the wire.
+          if (isBlob) await onImageLog(event as EventGridEvent, context('onImageLog'));
+          else await onWorkspaceEvent(event as EventGridEvent, context('onWorkspaceEvent'));
+        }
+      }
+      await sweep(timerInfo(at, scenario.sweepIntervalMs), context('sweep'));
+      await drainOutbox();
+    }
+    await runDigestIfDue(undefined);
+  } finally {
+    for (const c of cleanups.reverse()) {
+      try {
+        await c();
+      } catch {
+        // Keep cleaning up the rest.
+      }
+    }
+  }
+  return result;
+}

@@ -1,0 +1,151 @@
+/**
+ * A simulation scenario directory (CONTRACT §4): `scenario.json`, `cluster/<k>/<bundle>/` snapshot bundles,
+ * `events/*.json` Event Grid events, and `blobs/<container>/<path>` blob contents for BlobCreated events.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseDuration } from '../config/duration.js';
+import { eventList } from '../events/parse.js';
+
+export interface ScenarioEventFile {
+  file: string;
+  /** The sweep before which its events are delivered (0 for files without a `<k>-` prefix). */
+  sweep: number;
+  events: unknown[];
+}
+
+export interface Scenario {
+  dir: string;
+  start: Date;
+  sweeps: number;
+  sweepIntervalMs: number;
+  digestAt?: Date;
+  /** Sweep index → bundle directories that are the cluster's state from that sweep on. */
+  clusterSteps: Map<number, string[]>;
+  events: ScenarioEventFile[];
+  blobsDir: string;
+}
+
+export class ScenarioError extends Error {
+  constructor(
+    readonly file: string,
+    message: string,
+  ) {
+    super(`${file}: ${message}`);
+    this.name = 'ScenarioError';
+  }
+}
+
+async function isDir(p: string): Promise<boolean> {
+  try {
+    return (await stat(p)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+async function readJson(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new ScenarioError(
+      file,
+      `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+    );
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new ScenarioError(file, `is not valid JSON (${(err as Error).message})`);
+  }
+}
+
+function time(file: string, field: string, v: unknown): Date {
+  const d = typeof v === 'string' ? new Date(v) : undefined;
+  if (!d || Number.isNaN(d.getTime()) || !/^\d{4}-\d{2}-\d{2}T/.test(String(v))) {
+    throw new ScenarioError(file, `"${field}" must be an RFC 3339 time, got ${JSON.stringify(v)}`);
+  }
+  return d;
+}
+
+export async function loadScenario(dir: string): Promise<Scenario> {
+  if (!(await isDir(dir))) throw new ScenarioError(dir, 'is not a directory');
+  const file = join(dir, 'scenario.json');
+  const raw = await readJson(file);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new ScenarioError(file, 'must be a JSON object');
+  const o = raw as Record<string, unknown>;
+  const start = time(file, 'start', o.start);
+  const sweeps = o.sweeps;
+  if (typeof sweeps !== 'number' || !Number.isInteger(sweeps) || sweeps < 1 || sweeps > 10_000) {
+    throw new ScenarioError(
+      file,
+      `"sweeps" must be a whole number from 1 to 10000, got ${JSON.stringify(sweeps)}`,
+    );
+  }
+  const interval = typeof o.sweepInterval === 'string' ? parseDuration(o.sweepInterval) : undefined;
+  if (interval === undefined) {
+    throw new ScenarioError(
+      file,
+      `"sweepInterval" must be a duration such as "2m", got ${JSON.stringify(o.sweepInterval)}`,
+    );
+  }
+  const digestAt = o.digestAt === undefined ? undefined : time(file, 'digestAt', o.digestAt);
+
+  const clusterDir = join(dir, 'cluster');
+  const clusterSteps = new Map<number, string[]>();
+  if (await isDir(clusterDir)) {
+    for (const step of (await readdir(clusterDir)).sort()) {
+      if (!/^\d+$/.test(step))
+        throw new ScenarioError(
+          join(clusterDir, step),
+          'cluster step folders must be named by sweep number (0, 1, ...)',
+        );
+      const stepDir = join(clusterDir, step);
+      const bundles: string[] = [];
+      for (const b of (await readdir(stepDir)).sort())
+        if (await isDir(join(stepDir, b))) bundles.push(join(stepDir, b));
+      clusterSteps.set(Number(step), bundles);
+    }
+  }
+  if (!clusterSteps.has(0))
+    throw new ScenarioError(clusterDir, 'must have a 0/ folder (the cluster at the start)');
+
+  const events: ScenarioEventFile[] = [];
+  const eventsDir = join(dir, 'events');
+  if (await isDir(eventsDir)) {
+    for (const name of (await readdir(eventsDir)).filter((n) => n.endsWith('.json')).sort()) {
+      const m = /^(\d+)-/.exec(name);
+      events.push({
+        file: join(eventsDir, name),
+        sweep: m ? Number(m[1]) : 0,
+        events: eventList(await readJson(join(eventsDir, name))),
+      });
+    }
+  }
+  // Unprefixed files come before the first sweep; within a sweep, file-name order.
+  events.sort(
+    (a, b) =>
+      a.sweep - b.sweep ||
+      Number(/^\d+-/.test(a.file.split('/').pop() ?? '')) -
+        Number(/^\d+-/.test(b.file.split('/').pop() ?? '')),
+  );
+  return {
+    dir,
+    start,
+    sweeps,
+    sweepIntervalMs: interval,
+    digestAt,
+    clusterSteps,
+    events,
+    blobsDir: join(dir, 'blobs'),
+  };
+}
+
+/** The bundles that make the cluster's state at sweep `k`: the highest step not above `k`. */
+export function bundlesAt(s: Scenario, k: number): string[] {
+  let best = 0;
+  for (const step of s.clusterSteps.keys()) if (step <= k && step > best) best = step;
+  return s.clusterSteps.get(best) ?? [];
+}
