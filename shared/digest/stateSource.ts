@@ -1,9 +1,10 @@
 /**
  * A DigestSource over the monitor's state tables (MonitorState). The incident and deployment tables hold one row
  * per fingerprint / deployment and store values as JSON, so rows are listed and filtered here, not in a query.
- * The monitor does not record sweeps in state (yet): the last sweep comes from a provider the caller passes.
+ * The last sweep comes from the monitor's sweep records when the state has them (or from a provider the caller
+ * passes); without either, open ClusterUnreachable incidents are the best signal.
  */
-import type { MonitorState } from '../state/store.js';
+import { lastSweepFromState, type MonitorState } from '../state/store.js';
 import type { DigestSource, SweepInfo } from './source.js';
 
 export interface StateSourceOptions {
@@ -36,6 +37,7 @@ export function digestSourceFromState(state: MonitorState, opts: StateSourceOpti
     },
     async lastSweep() {
       if (opts.lastSweep) return opts.lastSweep();
+      if (state.sweeps) return lastSweepFromState(state, opts.clusters ?? [])();
       // Without sweep records, an open ClusterUnreachable incident is the best signal of an unreachable cluster.
       const unreachable = new Set(
         (await state.incidents.list())
