@@ -6,6 +6,7 @@ import { inputError } from '../errors.js';
 export interface SimulateOptions {
   json?: boolean;
   verbose?: boolean;
+  out?: string;
 }
 
 function hhmm(iso: string): string {
@@ -86,6 +87,7 @@ export async function runSimulate(
           `sweep ${k} at ${at.toISOString()} (cluster: ${bundles.map((b) => b.split('/').pop()).join(', ')})`,
         ),
       onLog: opts.verbose ? (level, m) => progress?.(`  [${level}] ${m}`) : undefined,
+      outDir: opts.out,
     });
   } catch (err) {
     if (err instanceof ScenarioError) throw inputError(err.message);
@@ -107,7 +109,10 @@ export async function runSimulate(
   const header =
     `Simulated ${dir}: ${s.sweeps} sweeps every ${Math.round(s.sweepIntervalMs / 60_000)} min from ${s.start.toISOString()}` +
     ` (Azurite, scenario cluster over HTTPS, ACS Email and Teams stand-ins). Delivered (times UTC):`;
-  return formatDeliveries(result, header);
+  const written = result.written.length
+    ? `\nEvery message as it was received (email HTML and text, Teams card JSON): ${opts.out} (${result.written.length} files)\n`
+    : '';
+  return formatDeliveries(result, header) + written;
 }
 
 export function register(program: Command): void {
@@ -119,6 +124,10 @@ export function register(program: Command): void {
     .argument('<scenario-dir>', 'scenario directory (scenario.json, cluster/<k>/<bundle>/, events/, blobs/)')
     .option('--json', 'print {"deliveries":[...]} instead of the readable list')
     .option('--verbose', 'also print what every handler logged')
+    .option(
+      '--out <dir>',
+      'write every delivered message (email HTML/text, Teams card JSON) into this directory',
+    )
     .action(async (dir: string, opts: SimulateOptions) => {
       const progress = opts.verbose
         ? (line: string): void => void process.stderr.write(`${line}\n`)

@@ -2,8 +2,10 @@
  * The channels a simulation delivers to: the loopback ACS Email and Teams Workflows stand-ins over HTTPS, reached
  * by the real senders (shared/notify), so what is "delivered" went through rendering, signing and HTTP for real.
  */
-import { startAcsStandIn } from '../../test/support/acsStandIn.js';
-import { startTeamsStandIn } from '../../test/support/teamsStandIn.js';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { startAcsStandIn, type ReceivedEmail } from '../../test/support/acsStandIn.js';
+import { startTeamsStandIn, type ReceivedPost } from '../../test/support/teamsStandIn.js';
 import { createSender } from '../notify/index.js';
 import type { Sender } from '../notify/types.js';
 import type { Clock } from './clock.js';
@@ -12,6 +14,8 @@ export interface SimChannels {
   senders: Sender[];
   /** What the stand-ins received, for a summary. */
   received(): { emails: number; teamsPosts: number };
+  /** Writes every received message to `dir` as a person would open it; returns the files written. */
+  writeReceived?(dir: string): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -45,9 +49,54 @@ export async function defaultSimChannels(clock: Clock): Promise<SimChannels> {
   return {
     senders: [email, teamsSender],
     received: () => ({ emails: acs.emails.length, teamsPosts: teams.received.length }),
+    writeReceived: (dir) => writeReceivedMessages(dir, acs.emails, teams.received),
     close: async () => {
       await acs.close();
       await teams.close();
     },
   };
+}
+
+function slug(text: string): string {
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 60) || 'message'
+  );
+}
+
+/**
+ * Emails as `.html` (inline images written beside them and their `cid:` references pointed at the files, so the
+ * page opens in a browser as the mail client shows it) and `.txt`; Teams posts as the `.json` that was POSTed,
+ * whose card can be pasted into the Adaptive Cards designer.
+ */
+export async function writeReceivedMessages(
+  dir: string,
+  emails: readonly ReceivedEmail[],
+  posts: readonly ReceivedPost[],
+): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
+  const written: string[] = [];
+  const write = async (name: string, content: string | Buffer): Promise<void> => {
+    await writeFile(join(dir, name), content);
+    written.push(join(dir, name));
+  };
+  for (const [i, e] of emails.entries()) {
+    const base = `${String(i + 1).padStart(2, '0')}-email-${slug(e.message.content.subject)}`;
+    let html = e.message.content.html ?? '';
+    for (const [j, a] of (e.message.attachments ?? []).entries()) {
+      const ext = a.contentType === 'image/png' ? 'png' : 'bin';
+      const file = `${base}.${a.contentId ?? `attachment-${j + 1}`}.${ext}`;
+      await write(file, Buffer.from(a.contentInBase64, 'base64'));
+      if (a.contentId) html = html.split(`cid:${a.contentId}`).join(file);
+    }
+    if (html) await write(`${base}.html`, html);
+    if (e.message.content.plainText) await write(`${base}.txt`, e.message.content.plainText);
+  }
+  for (const [i, p] of posts.entries()) {
+    await write(`${String(i + 1).padStart(2, '0')}-teams.json`, JSON.stringify(p.body, null, 2) + '\n');
+  }
+  return written;
 }

@@ -63,6 +63,8 @@ export interface SimulationResult {
   poisoned: number;
   /** Handler log lines (level, message) in order. */
   log: Array<{ level: string; message: string }>;
+  /** Files written for `outDir`: every message as the stand-ins received it. */
+  written: string[];
 }
 
 export interface SimulationOptions {
@@ -72,6 +74,8 @@ export interface SimulationOptions {
   onLog?: (level: string, message: string) => void;
   /** Called when a sweep step begins. */
   onStep?: (step: number, at: Date, bundles: string[]) => void;
+  /** Write every delivered message (email HTML/text, Teams JSON) into this directory. */
+  outDir?: string;
 }
 
 // Node's ESM loader cannot see this CommonJS bundle's class exports by name; the default import has them all.
@@ -153,7 +157,7 @@ async function uploadEventBlob(scenario: Scenario, blobs: BlobServiceClient, eve
 export async function runSimulation(dir: string, opts: SimulationOptions = {}): Promise<SimulationResult> {
   const scenario = await loadScenario(dir);
   const clock = new SimulatedClock(scenario.start);
-  const result: SimulationResult = { deliveries: [], poisoned: 0, log: [] };
+  const result: SimulationResult = { deliveries: [], poisoned: 0, log: [], written: [] };
   const cleanups: Array<() => Promise<void>> = [];
   const logLine = (level: string, message: string): void => {
     result.log.push({ level, message });
@@ -300,6 +304,7 @@ export async function runSimulation(dir: string, opts: SimulationOptions = {}): 
       await drainOutbox();
     }
     await runDigestIfDue(undefined);
+    if (opts.outDir && channels.writeReceived) result.written = await channels.writeReceived(opts.outDir);
   } finally {
     for (const c of cleanups.reverse()) {
       try {

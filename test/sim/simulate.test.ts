@@ -2,7 +2,7 @@
  * `amlmon simulate` on the shipped demo: Azurite, the scenario cluster, the ACS and Teams stand-ins, the real handlers.
  * The expected deliveries follow from the scenario's content (see examples/demo/README.md).
  */
-import { mkdtemp, mkdir, writeFile, cp, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,9 +12,31 @@ import { bundlesAt, loadScenario, ScenarioError } from '../../shared/sim/scenari
 
 describe('amlmon simulate examples/demo', () => {
   let result: SimulationResult;
+  let outDir: string;
   beforeAll(async () => {
-    result = await runSimulation('examples/demo');
+    outDir = join(await mkdtemp(join(tmpdir(), 'amlmon-sim-out-')), 'messages');
+    result = await runSimulation('examples/demo', { outDir });
   }, 120_000);
+
+  it('writes every received message for a person to open (--out)', async () => {
+    const files = (await readdir(outDir)).sort();
+    expect(files.filter((f) => f.endsWith('-teams.json'))).toHaveLength(5);
+    expect(files.filter((f) => f.endsWith('.html'))).toHaveLength(5);
+    const alert = files.find(
+      (f) => f.includes('scoringinitfailure') && f.endsWith('.html') && f.includes('failed'),
+    );
+    expect(await readFile(join(outDir, alert!), 'utf8')).toContain('No module named &#x27;sklearn&#x27;');
+    // The digest's inline chart is written beside its page and the cid: reference points at the file.
+    const digest = files.find((f) => f.includes('digest') && f.endsWith('.html'))!;
+    const chart = files.find((f) => f.includes('digest') && f.endsWith('.png'))!;
+    const html = await readFile(join(outDir, digest), 'utf8');
+    expect(html).toContain(`src="${chart}"`);
+    expect(html).not.toContain('cid:');
+    expect((await readFile(join(outDir, chart))).subarray(1, 4).toString()).toBe('PNG');
+    const card = JSON.parse(await readFile(join(outDir, '02-teams.json'), 'utf8')) as { type: string };
+    expect(card.type).toBe('message');
+    expect(result.written).toHaveLength(files.length);
+  });
 
   it('delivers the build failure, the crash-looping init, the hang, the recovery and the digest to email and Teams, nothing for the healthy deploy', () => {
     const seen = result.deliveries.map(
