@@ -6,11 +6,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync, statSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { classifyBuildLog, classifyBuildLogText } from '../shared/diagnosis/buildlog/classify.js';
+import { median, writeBenchSection } from './support.js';
 
 const MB = 1024 * 1024;
 const TARGET_BYTES = 100 * MB;
@@ -125,12 +126,6 @@ async function child(file: string, mode: string): Promise<void> {
   process.stdout.write(JSON.stringify(sample));
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-}
-
 function runChild(file: string, mode: string): Sample {
   const r = spawnSync(
     process.execPath,
@@ -139,23 +134,6 @@ function runChild(file: string, mode: string): Sample {
   );
   if (r.status !== 0) throw new Error(`bench child failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as Sample;
-}
-
-async function writeSection(markdown: string): Promise<void> {
-  const here = dirname(fileURLToPath(import.meta.url));
-  let root = here;
-  while (!existsSync(join(root, 'package.json'))) root = dirname(root);
-  const path = join(root, 'docs', 'BENCHMARKS.md');
-  const current = existsSync(path) ? await readFile(path, 'utf8') : '# Benchmarks\n';
-  const heading = '## Build log classifier';
-  const start = current.indexOf(heading);
-  let next: string;
-  if (start === -1) next = `${current.trimEnd()}\n\n${markdown}`;
-  else {
-    const after = current.indexOf('\n## ', start + heading.length);
-    next = current.slice(0, start) + markdown + (after === -1 ? '' : current.slice(after + 1));
-  }
-  await writeFile(path, next.endsWith('\n') ? next : `${next}\n`);
 }
 
 interface Scenario {
@@ -237,7 +215,7 @@ async function main(): Promise<void> {
     'Reproduce: `npm run build && node --expose-gc dist/bench/buildlog.js` (logs are generated once into the temp directory).',
     '',
   ].join('\n');
-  await writeSection(md);
+  await writeBenchSection('## Build log classifier', md);
   process.stdout.write(md);
 }
 

@@ -6,11 +6,7 @@
  * injected on every request (an API server a region away), where waves, not requests, set the time.
  * Writes the section `## Collector` of docs/BENCHMARKS.md. Run: `npm run build && node dist/bench/collector.js`.
  */
-import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   collectSnapshot,
   discover,
@@ -26,15 +22,10 @@ import {
   syntheticSnapshot,
   type ServiceState,
 } from '../test/support/scenarioCluster/synthetic.js';
+import { median, writeBenchSection } from './support.js';
 
 const RUNS = 7;
 const LATENCY_MS = 25;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
-}
 
 interface Measured {
   requests: number;
@@ -139,22 +130,6 @@ async function perDiscovery(): Promise<{ row: string; found: number; unhealthy: 
   }
 }
 
-async function writeSection(markdown: string): Promise<void> {
-  let root = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(root, 'package.json')) && dirname(root) !== root) root = dirname(root);
-  const path = join(root, 'docs', 'BENCHMARKS.md');
-  const current = existsSync(path) ? await readFile(path, 'utf8') : '# Benchmarks\n';
-  const heading = '## Collector';
-  const start = current.indexOf(heading);
-  let next: string;
-  if (start === -1) next = `${current.trimEnd()}\n\n${markdown}`;
-  else {
-    const after = current.indexOf('\n## ', start + heading.length);
-    next = current.slice(0, start) + markdown + (after === -1 ? '' : current.slice(after + 1));
-  }
-  await writeFile(path, next.endsWith('\n') ? next : `${next}\n`);
-}
-
 async function main(): Promise<void> {
   const rows = await perDiagnosis();
   const discovery = await perDiscovery();
@@ -185,7 +160,7 @@ ${discovery.row}
   deployments (four in five v1) come back in ${discovery.found === 1000 ? 'full' : `${discovery.found}, not 1,000 (!)`} in the requests above. A
   sweep of this cluster then collects the ${discovery.unhealthy} unhealthy ones: about ${sweepRequests} requests at 6 each.
 `;
-  await writeSection(markdown);
+  await writeBenchSection('## Collector', markdown);
   process.stdout.write(markdown);
 }
 

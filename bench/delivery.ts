@@ -3,12 +3,8 @@
  * loopback stand-ins. Writes the section `## Delivery` of docs/BENCHMARKS.md.
  * Run: `npm run build && node dist/bench/delivery.js` (or `npm run bench delivery`).
  */
-import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
-import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { renderWeekChart } from '../shared/digest/chart.js';
 import type { Digest } from '../shared/digest/types.js';
 import type { Notification } from '../shared/incidents/types.js';
@@ -23,11 +19,7 @@ import {
 } from '../test/report/samples.js';
 import { startAcsStandIn } from '../test/support/acsStandIn.js';
 import { startTeamsStandIn } from '../test/support/teamsStandIn.js';
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] as number;
-}
+import { upperMedian, writeBenchSection } from './support.js';
 
 function timeSync(fn: () => void, iterations: number): number {
   for (let i = 0; i < 20; i++) fn();
@@ -37,7 +29,7 @@ function timeSync(fn: () => void, iterations: number): number {
     fn();
     samples.push(performance.now() - t);
   }
-  return median(samples);
+  return upperMedian(samples);
 }
 
 async function timeAsync(fn: () => Promise<unknown>, iterations: number): Promise<number> {
@@ -47,7 +39,7 @@ async function timeAsync(fn: () => Promise<unknown>, iterations: number): Promis
     await fn();
     samples.push(performance.now() - t);
   }
-  return median(samples);
+  return upperMedian(samples);
 }
 
 const us = (ms: number): string => `${Math.round(ms * 1000)} µs`;
@@ -117,23 +109,7 @@ async function main(): Promise<void> {
     '',
   ].join('\n');
   process.stdout.write(`${md}\n`);
-  await writeSection(md);
-}
-
-async function writeSection(markdown: string): Promise<void> {
-  let root = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(root, 'package.json'))) root = dirname(root);
-  const path = join(root, 'docs', 'BENCHMARKS.md');
-  const current = existsSync(path) ? await readFile(path, 'utf8') : '# Benchmarks\n';
-  const heading = '## Delivery';
-  const start = current.indexOf(heading);
-  let next: string;
-  if (start === -1) next = `${current.trimEnd()}\n\n${markdown}`;
-  else {
-    const after = current.indexOf('\n## ', start + heading.length);
-    next = current.slice(0, start) + markdown + (after === -1 ? '' : current.slice(after + 1));
-  }
-  await writeFile(path, next.endsWith('\n') ? next : `${next}\n`);
+  await writeBenchSection('## Delivery', md);
 }
 
 main().catch((err: unknown) => {

@@ -4,15 +4,13 @@
  * each 4 MiB. Writes the section `## Scoring-log analysis (init rules)` of docs/BENCHMARKS.md.
  * Run: `npm run build && node --expose-gc dist/bench/initLogs.js` (or `npm run bench initLogs`).
  */
-import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { V1Pod } from '@kubernetes/client-node';
 import { analyzeScoringLog } from '../shared/diagnosis/logs/scoringLog.js';
 import type { AmlDeployment } from '../shared/diagnosis/rule.js';
 import { initRules } from '../shared/diagnosis/rules/initRules.js';
 import { emptySnapshot, logKey } from '../shared/snapshot/types.js';
+import { median, writeBenchSection } from './support.js';
 
 const MiB = 1024 * 1024;
 const LOG_BYTES = 4 * MiB;
@@ -52,11 +50,6 @@ function bigLog(seed: number): string {
     bytes += line.length + 1;
   }
   return [...out, ...tail].join('\n') + '\n';
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
 }
 
 function pod(name: string): V1Pod {
@@ -151,16 +144,7 @@ async function main(): Promise<void> {
     '',
   ].join('\n');
   process.stdout.write(section);
-  const file = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'BENCHMARKS.md');
-  let doc = await readFile(file, 'utf8').catch(() => '# Benchmarks\n');
-  const start = doc.indexOf('## Scoring-log analysis (init rules)');
-  if (start >= 0) {
-    const next = doc.indexOf('\n## ', start + 1);
-    doc = doc.slice(0, start) + section + (next >= 0 ? doc.slice(next + 1) : '');
-  } else {
-    doc = doc.replace(/\n*$/, '\n\n') + section;
-  }
-  await writeFile(file, doc);
+  await writeBenchSection('## Scoring-log analysis (init rules)', section);
 }
 
 await main();

@@ -3,11 +3,9 @@
  * in memory and on Azurite; the ranged tail read of a 200 MB image log; `amlmon simulate` on the demo end to end.
  * Writes the section `## Monitor` of docs/BENCHMARKS.md. Run: `npm run build && node dist/bench/monitor.js`.
  */
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { diagnoseSnapshot } from '../shared/diagnosis/engine.js';
 import type { ImageLogBlobEvent } from '../shared/events/types.js';
@@ -32,12 +30,9 @@ import type { Snapshot } from '../shared/snapshot/types.js';
 import { azureState } from '../shared/state/azureState.js';
 import { memoryState, type MonitorState } from '../shared/state/store.js';
 import { startAzurite } from '../test/support/azurite.js';
+import { median, repoRoot, writeBenchSection } from './support.js';
 
-const root = ((): string => {
-  let d = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(d, 'package.json'))) d = dirname(d);
-  return d;
-})();
+const root = repoRoot();
 
 /** `n` copies of the demo's crash-looping service, each its own Deployment/Pod/logs. */
 async function crashLoopFleet(n: number): Promise<Map<string, Snapshot>> {
@@ -166,7 +161,7 @@ async function main(): Promise<void> {
     const tails = [];
     for (let i = 0; i < 5; i += 1)
       tails.push(await timed(() => reader.readTail(event, IMAGE_LOG_TAIL_BYTES)));
-    const tailMs = tails.map((t) => t.ms).sort((a, b) => a - b)[2] ?? 0;
+    const tailMs = median(tails.map((t) => t.ms));
     const tail = tails[0]?.value;
 
     // 4. `amlmon simulate examples/demo` in-process, end to end (set-up and tear-down included).
@@ -199,25 +194,11 @@ async function main(): Promise<void> {
       '',
     ].join('\n');
     process.stdout.write(`${md}\n`);
-    await writeSection(md);
+    await writeBenchSection('## Monitor', md);
   } finally {
     await azurite.stop();
     await rm(tmp, { recursive: true, force: true });
   }
-}
-
-async function writeSection(markdown: string): Promise<void> {
-  const path = join(root, 'docs', 'BENCHMARKS.md');
-  const current = existsSync(path) ? await readFile(path, 'utf8') : '# Benchmarks\n';
-  const heading = '## Monitor';
-  const start = current.indexOf(heading);
-  let next: string;
-  if (start === -1) next = `${current.trimEnd()}\n\n${markdown}`;
-  else {
-    const after = current.indexOf('\n## ', start + heading.length);
-    next = current.slice(0, start) + markdown + (after === -1 ? '' : current.slice(after + 1));
-  }
-  await writeFile(path, next.endsWith('\n') ? next : `${next}\n`);
 }
 
 main().catch((err: unknown) => {

@@ -9,8 +9,9 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);
+// support.js is the helpers the benchmarks share, not a benchmark itself.
 const scripts = readdirSync(here)
-  .filter((f) => f.endsWith('.js') && f !== 'run.js')
+  .filter((f) => f.endsWith('.js') && f !== 'run.js' && f !== 'support.js')
   .filter((f) => only.length === 0 || only.includes(basename(f, '.js')))
   .sort();
 

@@ -13,7 +13,7 @@ import type { EmailChannelConfig } from './config.js';
 import { reportContextFor } from './context.js';
 import { parseRetryAfter } from './http.js';
 import { resolveRecipients } from './recipients.js';
-import { throttled } from './result.js';
+import { renderFailed, throttled } from './result.js';
 import { ACS_DEFAULT_LIMITS, SlidingWindowLimiter } from './throttle.js';
 import type { Sender, SendResult } from './types.js';
 
@@ -86,11 +86,7 @@ export class EmailSender implements Sender {
         disableUserEngagementTracking: true,
       };
     } catch (err) {
-      return {
-        ok: false,
-        retryable: false,
-        error: `${this.name}: cannot render notification ${n.id}: ${(err as Error).message}`,
-      };
+      return renderFailed(this.name, n.id, err);
     }
     const slot = this.limiter.tryAcquire(this.now());
     if (!slot.ok) return throttled(this.name, slot);

@@ -51,3 +51,12 @@ export function throttled(channel: string, a: Exclude<Acquire, { ok: true }>): S
     error: `${channel}: held back by the local limit of ${describeWindow(a.window)}; retry in ${Math.ceil(a.retryAfterMs / 1000)} s`,
   };
 }
+
+/** The channel could not render the notification: not retryable, the same notification would fail the same way. */
+export function renderFailed(channel: string, notificationId: string, err: unknown): SendResult {
+  return {
+    ok: false,
+    retryable: false,
+    error: `${channel}: cannot render notification ${notificationId}: ${(err as Error).message}`,
+  };
+}

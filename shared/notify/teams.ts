@@ -4,7 +4,7 @@ import { renderTeamsCard } from '../report/teams.js';
 import type { TeamsChannelConfig } from './config.js';
 import { reportContextFor } from './context.js';
 import { parseUrl, postBody } from './http.js';
-import { fromError, fromStatus, throttled } from './result.js';
+import { fromError, fromStatus, renderFailed, throttled } from './result.js';
 import { SlidingWindowLimiter, TEAMS_DEFAULT_LIMITS } from './throttle.js';
 import type { Sender, SendResult } from './types.js';
 
@@ -29,11 +29,7 @@ export class TeamsSender implements Sender {
     try {
       body = JSON.stringify(renderTeamsCard(n, await reportContextFor(n, this.config.report, this.now())));
     } catch (err) {
-      return {
-        ok: false,
-        retryable: false,
-        error: `${this.name}: cannot render notification ${n.id}: ${(err as Error).message}`,
-      };
+      return renderFailed(this.name, n.id, err);
     }
     const slot = this.limiter.tryAcquire(this.now());
     if (!slot.ok) return throttled(this.name, slot);

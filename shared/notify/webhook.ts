@@ -4,7 +4,7 @@ import type { Notification } from '../incidents/types.js';
 import { renderWebhook } from '../report/webhook.js';
 import type { WebhookChannelConfig } from './config.js';
 import { parseUrl, postBody } from './http.js';
-import { fromError, fromStatus, throttled } from './result.js';
+import { fromError, fromStatus, renderFailed, throttled } from './result.js';
 import { SlidingWindowLimiter } from './throttle.js';
 import type { Sender, SendResult } from './types.js';
 
@@ -39,11 +39,7 @@ export class WebhookSender implements Sender {
         renderWebhook(n, { ...this.config.report, now: new Date(this.now()).toISOString() }),
       );
     } catch (err) {
-      return {
-        ok: false,
-        retryable: false,
-        error: `${this.name}: cannot render notification ${n.id}: ${(err as Error).message}`,
-      };
+      return renderFailed(this.name, n.id, err);
     }
     const slot = this.limiter?.tryAcquire(this.now());
     if (slot && !slot.ok) return throttled(this.name, slot);

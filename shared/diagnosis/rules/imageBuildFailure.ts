@@ -5,7 +5,7 @@
  * (`EnvironmentBuildFailed`, `ImageBuildFailure`, "Docker image build failed"), whose message is classified too.
  */
 import { classifyBuildLogText } from '../buildlog/classify.js';
-import { buildFailureFinding } from '../buildlog/finding.js';
+import { buildFailureFinding, type BuildFindingInput } from '../buildlog/finding.js';
 import { judgeIncompleteBuild, serviceBuildState } from '../buildlog/judge.js';
 import type { BuildLogClassification } from '../buildlog/types.js';
 import type { AmlDeployment, Rule, RuleContext } from '../rule.js';
@@ -31,6 +31,22 @@ function classifyServiceMessage(lines: string[], source: string): BuildLogClassi
   return { ...c, evidence: c.evidence.map((e) => ({ ...e, source })) };
 }
 
+/** What every finding of this rule is given about the service record and the target. */
+type CommonInput = Pick<BuildFindingInput, 'serviceState' | 'flavor'> & { serviceSource: string };
+
+/** The finding the service record's own message supports, when it names a specific failure (inferred: 50). */
+function serviceMessageFinding(common: CommonInput, lines: string[]): RuleFinding | undefined {
+  const fromService = classifyServiceMessage(lines, common.serviceSource);
+  if (!fromService?.detail) return undefined;
+  return buildFailureFinding({
+    ...common,
+    detail: fromService.detail,
+    classification: fromService,
+    fromServiceRecord: true,
+    specificity: 50,
+  });
+}
+
 function diagnose(ctx: RuleContext): RuleFinding[] {
   const { snapshot, target, now } = ctx;
   if (!recordIsAbout(snapshot.service?.name, target)) return [];
@@ -39,7 +55,7 @@ function diagnose(ctx: RuleContext): RuleFinding[] {
   const serviceSource = 'service.json';
   // The pseudo target of a service with no objects says v1 by default; without objects the flavor is unknown.
   const flavor = target.deployment || target.pods.length > 0 ? target.flavor : undefined;
-  const common = { serviceState: service, serviceSource, flavor };
+  const common: CommonInput = { serviceState: service, serviceSource, flavor };
   const c = snapshot.buildLog?.classification;
 
   if (c?.outcome === 'failed' && c.detail) {
@@ -48,61 +64,25 @@ function diagnose(ctx: RuleContext): RuleFinding[] {
   if (c?.outcome === 'incomplete') {
     const judgement = judgeIncompleteBuild(c, now, service);
     if (judgement.verdict === 'running') return [];
-    if (judgement.verdict === 'timedOut') {
-      return [
-        buildFailureFinding({
-          ...common,
-          detail: 'BuildTimeout',
-          classification: c,
-          judgement,
-          specificity: c.stalledIn ? 90 : 50,
-        }),
-      ];
-    }
+    // The stopped log judged against its budget: these findings differ only in the detail and how sure.
+    const fromStoppedLog = (detail: BuildFindingInput['detail'], specificity: number): RuleFinding[] => [
+      buildFailureFinding({ ...common, detail, classification: c, judgement, specificity }),
+    ];
+    if (judgement.verdict === 'timedOut') return fromStoppedLog('BuildTimeout', c.stalledIn ? 90 : 50);
     if (judgement.verdict === 'endedWithoutReason') {
-      const fromService = classifyServiceMessage(service.lines, serviceSource);
-      if (fromService?.detail) {
-        return [
-          buildFailureFinding({
-            ...common,
-            detail: fromService.detail,
-            classification: fromService,
-            fromServiceRecord: true,
-            specificity: 50,
-          }),
-        ];
-      }
+      const fromService = serviceMessageFinding(common, service.lines);
+      if (fromService) return [fromService];
       // Cut short well inside its budget: not a timeout, just a build that ended without the log saying why.
       const detail = judgement.elapsedSeconds === undefined && c.detail ? c.detail : 'DockerStepFailure';
-      return [buildFailureFinding({ ...common, detail, classification: c, judgement, specificity: 50 })];
+      return fromStoppedLog(detail, 50);
     }
-    if (c.detail === 'BuildTimeout') {
-      return [
-        buildFailureFinding({
-          ...common,
-          detail: 'BuildTimeout',
-          classification: c,
-          judgement,
-          specificity: 50,
-        }),
-      ];
-    }
+    if (c.detail === 'BuildTimeout') return fromStoppedLog('BuildTimeout', 50);
     return [];
   }
   if (service.buildFailed) {
     // No usable build log (none, binary, or one that shows a different, successful build): the record decides.
-    const fromService = classifyServiceMessage(service.lines, serviceSource);
-    if (fromService?.detail) {
-      return [
-        buildFailureFinding({
-          ...common,
-          detail: fromService.detail,
-          classification: fromService,
-          fromServiceRecord: true,
-          specificity: 50,
-        }),
-      ];
-    }
+    const fromService = serviceMessageFinding(common, service.lines);
+    if (fromService) return [fromService];
     return [buildFailureFinding({ ...common, detail: 'DockerStepFailure', specificity: 10 })];
   }
   return [];

@@ -15,6 +15,7 @@ import { evidence, humanDuration, logsOf, podSource, secondsBetween } from '../c
 import { DOCS } from '../docs.js';
 import type { Rule, RuleContext } from '../rule.js';
 import type { DetailOf, Evidence, RuleFinding } from '../types.js';
+import { findingPerDetail } from './modelVolumes.js';
 import { serviceLabel } from './podSignals.js';
 import { clip } from '../../text/redact.js';
 import {
@@ -322,14 +323,6 @@ export const modelDownloadFailure: Rule = {
   id: 'modelDownloadFailure',
   stage: 'mount',
   diagnose(ctx: RuleContext): RuleFinding[] {
-    const seen = new Set<Detail>();
-    const out: RuleFinding[] = [];
-    for (const pod of ctx.target.pods) {
-      const t = troubleFor(ctx, pod);
-      if (!t || seen.has(t.detail)) continue;
-      seen.add(t.detail);
-      out.push(finding(t, ctx));
-    }
-    return out;
+    return findingPerDetail(ctx, troubleFor, finding);
   },
 };

@@ -23,7 +23,13 @@ import {
 import { DOCS } from '../docs.js';
 import type { Rule, RuleContext } from '../rule.js';
 import type { DetailOf, Evidence, RuleFinding } from '../types.js';
-import { describeVolume, mentionsVolume, modelVolumes, type ModelVolume } from './modelVolumes.js';
+import {
+  describeVolume,
+  findingPerDetail,
+  mentionsVolume,
+  modelVolumes,
+  type ModelVolume,
+} from './modelVolumes.js';
 import { podStartedContainers } from './podProgress.js';
 import { newestEvent, serviceLabel } from './podSignals.js';
 import { parseSchedulerMessage } from './schedulerMessage.js';
@@ -378,15 +384,6 @@ export const modelMountFailure: Rule = {
   id: 'modelMountFailure',
   stage: 'mount',
   diagnose(ctx: RuleContext): RuleFinding[] {
-    // Newest pod first; one finding per detail is enough (replicas fail the same way).
-    const seen = new Set<Detail>();
-    const out: RuleFinding[] = [];
-    for (const pod of ctx.target.pods) {
-      const t = troubleFor(ctx, pod);
-      if (!t || seen.has(t.detail)) continue;
-      seen.add(t.detail);
-      out.push(finding(t, ctx));
-    }
-    return out;
+    return findingPerDetail(ctx, troubleFor, finding);
   },
 };

@@ -2,11 +2,13 @@
  * The volumes that carry a deployment's model and code: v1's `staging` volume (PVC → PV backed by the blobfuse
  * FlexVolume driver on AKS ≤1.16, by Blob CSI on ≥1.17, container `azureml`) and any other PVC, blobfuse or
  * Blob CSI volume of the pod. Secret, ConfigMap and emptyDir volumes are not model volumes (a missing Secret is
- * ContainerConfigError's business).
+ * ContainerConfigError's business). Also the pod walk the two model rules (mount, download) share.
  */
 import type { V1PersistentVolume, V1PersistentVolumeClaim, V1Pod, V1Volume } from '@kubernetes/client-node';
 import type { Snapshot } from '../../snapshot/types.js';
 import { volumeChain } from '../context.js';
+import type { RuleContext } from '../rule.js';
+import type { RuleFinding } from '../types.js';
 
 export interface ModelVolume {
   /** The pod's volume name (`staging`). */
@@ -101,4 +103,24 @@ export function describeVolume(vol: ModelVolume): string {
   if (vol.secret)
     parts.push(`key secret ${vol.secret.namespace ? `${vol.secret.namespace}/` : ''}${vol.secret.name}`);
   return parts.join(', ');
+}
+
+/**
+ * One finding per detail over the target's pods, newest pod first: replicas fail the same way, so the first pod
+ * showing a detail speaks for the others. The walk of ModelMountFailure and ModelDownloadFailure.
+ */
+export function findingPerDetail<T extends { detail: string }>(
+  ctx: RuleContext,
+  troubleFor: (ctx: RuleContext, pod: V1Pod) => T | undefined,
+  finding: (trouble: T, ctx: RuleContext) => RuleFinding,
+): RuleFinding[] {
+  const seen = new Set<string>();
+  const out: RuleFinding[] = [];
+  for (const pod of ctx.target.pods) {
+    const t = troubleFor(ctx, pod);
+    if (!t || seen.has(t.detail)) continue;
+    seen.add(t.detail);
+    out.push(finding(t, ctx));
+  }
+  return out;
 }

@@ -6,11 +6,9 @@
  * cluster as it looks then: no objects (a new service whose image never got built), the old healthy pods (a
  * failed update), or a pod in ImagePullBackOff for the tag that was never pushed.
  */
-import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { dirname, join as joinPath } from 'node:path';
+import { join as joinPath } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   amlService,
   at,
@@ -21,7 +19,7 @@ import {
   type AmlServiceObjects,
   type K8sObject,
 } from '../kit.js';
-import { writeFixture, type FixtureSpec } from '../write.js';
+import { runFixtureGenerator, type NamedFixture } from '../write.js';
 import {
   acrPreamble,
   acrPushSuccess,
@@ -45,8 +43,6 @@ import {
   red,
   type Build,
 } from './buildLogs.js';
-
-export type NamedFixture = FixtureSpec & { name: string };
 
 export const NOW = '2024-05-14T10:30:00Z';
 const WORKSPACE = 'contoso-ml';
@@ -964,37 +960,14 @@ export function rawBuildLogs(): Record<string, string | Uint8Array> {
   };
 }
 
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(joinPath(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('package.json not found above the generator');
-    dir = up;
-  }
-  return dir;
-}
-
-async function main(): Promise<void> {
-  const root = joinPath(repoRoot(), 'test', 'fixtures');
-  const all = buildFixtures();
-  const names = new Set<string>();
-  for (const f of all) {
-    if (names.has(f.name)) throw new Error(`duplicate fixture name ${f.name}`);
-    names.add(f.name);
-    const { name, ...spec } = f;
-    await writeFixture(root, name, spec);
-  }
+/** The raw build-log samples, written beside the bundles under test/fixtures/buildlogs/. */
+async function writeRawBuildLogs(root: string): Promise<string> {
   const rawDir = joinPath(root, 'buildlogs');
   await rm(rawDir, { recursive: true, force: true });
   await mkdir(rawDir, { recursive: true });
   const raw = rawBuildLogs();
   for (const [file, content] of Object.entries(raw)) await writeFile(joinPath(rawDir, file), content);
-  console.log(`wrote ${all.length} fixtures and ${Object.keys(raw).length} raw build logs to ${root}`);
+  return `${Object.keys(raw).length} raw build logs`;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  });
-}
+runFixtureGenerator(import.meta.url, buildFixtures, { alsoWrite: writeRawBuildLogs });

@@ -5,10 +5,9 @@
  * (default out-dir: test/fixtures under the current directory).
  */
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { AmlServiceObjects, K8sObject } from '../kit.js';
 import { amlService, node } from '../kit.js';
-import { writeFixture } from '../write.js';
+import { runFixtureGenerator, writeNamedFixtures, type NamedFixture } from '../write.js';
 import { initFailureScenarios } from './initFailureCases.js';
 import type { Built } from './initKit.js';
 import { CAPTURED, ago, appStatus } from './initKit.js';
@@ -19,9 +18,8 @@ function nodesFor(o: AmlServiceObjects): K8sObject[] {
   return names.map((name) => node({ name, createdAt: '2024-03-01T08:00:00Z', heartbeat: ago(20) }));
 }
 
-export async function generate(outDir: string): Promise<string[]> {
-  const written: string[] = [];
-  for (const s of [...initFailureScenarios, ...runtimeScenarios]) {
+export function initFixtures(): NamedFixture[] {
+  return [...initFailureScenarios, ...runtimeScenarios].map((s) => {
     const created = ago(s.createdAgo);
     const o = amlService({
       flavor: s.flavor,
@@ -53,30 +51,26 @@ export async function generate(outDir: string): Promise<string[]> {
       ...b.extra,
       ...b.events,
     ];
-    written.push(
-      await writeFixture(outDir, s.name, {
-        objects,
-        logs: b.logs,
-        meta: {
-          service: o.deploymentName,
-          namespace: o.namespace,
-          workspace: 'contoso-ml',
-          capturedAt: CAPTURED,
-        },
-        expected: { description: s.description, ...s.expected },
-      }),
-    );
-  }
-  return written;
+    return {
+      name: s.name,
+      objects,
+      logs: b.logs,
+      meta: {
+        service: o.deploymentName,
+        namespace: o.namespace,
+        workspace: 'contoso-ml',
+        capturedAt: CAPTURED,
+      },
+      expected: { description: s.description, ...s.expected },
+    };
+  });
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const out = resolve(process.argv[2] ?? join(process.cwd(), 'test/fixtures'));
-  generate(out).then(
-    (dirs) => console.log(`wrote ${dirs.length} fixtures to ${out}`),
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
+/** Writes the init fixtures into `outDir`; returns their folders. */
+export function generate(outDir: string): Promise<string[]> {
+  return writeNamedFixtures(outDir, initFixtures());
 }
+
+runFixtureGenerator(import.meta.url, initFixtures, {
+  outDir: () => resolve(process.argv[2] ?? join(process.cwd(), 'test/fixtures')),
+});
