@@ -386,10 +386,13 @@ export function createBuildLogClassifier(source = 'build.log'): BuildLogClassifi
 
   const ev = (hits: (LogHit | undefined)[], max = 4): Evidence[] => {
     const seen = new Set<number>();
+    // BuildKit repeats the failed step's last lines in its error summary: one copy of a line is enough.
+    const seenText = new Set<string>();
     const out: Evidence[] = [];
     for (const h of hits) {
-      if (!h || seen.has(h.lineNo) || out.length >= max) continue;
+      if (!h || seen.has(h.lineNo) || seenText.has(h.text) || out.length >= max) continue;
       seen.add(h.lineNo);
+      seenText.add(h.text);
       out.push(evidence(`${source}:${h.lineNo}`, clipMiddle(h.text)));
     }
     return out;

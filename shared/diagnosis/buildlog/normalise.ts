@@ -19,6 +19,9 @@ const ISO_PREFIX = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(?:[.,]\d+)?(Z|[+
 const ACR_PREFIX = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}:\d{2}:\d{2})\s+/;
 // BuildKit plain progress prefixes each output line of step #9 with its elapsed seconds: `#9 12.34 ERROR: ...`.
 const BUILDKIT_OUTPUT = /^#\d+ \d+\.\d+ /;
+// BuildKit's error summary (between `------` rules, after ` > [3/6] RUN ...:`) repeats the failed step's last output
+// lines with their elapsed seconds but without the `#9`: `69.03 ERROR: ...`.
+const BUILDKIT_SUMMARY = /^\d+\.\d{2,3} (?=\S)/;
 
 function zone(z: string | undefined): string {
   if (!z || z === 'Z') return 'Z';
@@ -35,12 +38,16 @@ export function normaliseLine(raw: string): NormalisedLine {
     if (iso) {
       at = Date.parse(`${iso[1]}T${iso[2]}${zone(iso[3])}`);
       text = text.slice(iso[0].length);
+    }
+    // A log whose every line got a timestamp prefix still carries the ACR runner's own one on its lines
+    // (`2024-09-05T15:26:38: 2024/09/05 15:26:38 Logging in to registry: ...`): strip that too, keep the first time.
+    const acr = ACR_PREFIX.exec(text);
+    if (acr) {
+      at ??= Date.parse(`${acr[1]}-${acr[2]}-${acr[3]}T${acr[4]}Z`);
+      text = text.slice(acr[0].length);
     } else {
-      const acr = ACR_PREFIX.exec(text);
-      if (acr) {
-        at = Date.parse(`${acr[1]}-${acr[2]}-${acr[3]}T${acr[4]}Z`);
-        text = text.slice(acr[0].length);
-      }
+      const summary = BUILDKIT_SUMMARY.exec(text);
+      if (summary) text = text.slice(summary[0].length);
     }
     if (at !== undefined && Number.isNaN(at)) at = undefined;
   }

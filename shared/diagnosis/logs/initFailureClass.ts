@@ -44,6 +44,8 @@ export interface ClassifiedFailure {
   /** ImportError / ServerIncompatibility: `cannot import name '<name>' from '<from>'`. */
   importName?: string;
   importFrom?: string;
+  /** ImportError: the system library the import could not load (`libGL.so.1: cannot open shared object file`). */
+  sharedLibrary?: string;
   /** ModelFileNotFound: the path that was not found, when the message names one. */
   path?: string;
 }
@@ -105,7 +107,9 @@ function classifyOne(
       }
       return { kind: 'ImportError', importName: name[1], importFrom: from };
     }
-    return { kind: 'ImportError' };
+    // The Python package is there, but a native library it links against is not in the image.
+    const library = quoted(msg, /([\w.+-]+\.so(?:\.[\w.]+)?): cannot open shared object file/);
+    return library ? { kind: 'ImportError', sharedLibrary: library } : { kind: 'ImportError' };
   }
   const path =
     quoted(msg, /No such file or directory: '([^']+)'/) ??

@@ -1,15 +1,23 @@
 /**
  * CrashLoopBackOff: a container that keeps crashing for a reason no specific rule names. A consequence (role
  * 'consequence', specificity 10): an OOMKilled, a traceback or a liveness kill found by the other rules outranks it.
- * Its value is the evidence: the exit code and the last meaningful lines of the crashed instance's log.
+ * Its value is the evidence: the exit code and the last meaningful lines of the crashed instance's log. When one of
+ * those rules does explain the loop, the finding still describes the loop (it follows the root cause) but says
+ * which finding explains it instead of claiming that no cause was found.
  */
 import { DOCS } from '../docs.js';
 import { eventEvidence, evidence, humanDuration, podEvents, podSource, secondsBetween } from '../context.js';
 import { meaningfulTail } from '../logs/scoringLog.js';
 import type { Rule, RuleContext } from '../rule.js';
 import type { Evidence, RuleFinding } from '../types.js';
+import { outOfMemory } from './outOfMemory.js';
 import type { ScoringContainer } from './scoringContainer.js';
 import { appContainers, asDate, podScope, statusEvidence } from './scoringContainer.js';
+import { scoringInitFailure } from './scoringInitFailure.js';
+import { slowInitProbeFailure } from './slowInitProbeFailure.js';
+
+/** The rules whose cause findings explain why a scoring container keeps restarting. */
+const EXPLAINING_RULES: readonly Rule[] = [scoringInitFailure, outOfMemory, slowInitProbeFailure];
 
 /** A container that is up again but not ready, restarted at least twice, last crash this recent, is still looping. */
 const RECENT_CRASH_SECONDS = 15 * 60;
@@ -22,6 +30,24 @@ function isLooping(ctx: RuleContext, sc: ScoringContainer): boolean {
   if (!last || last.exitCode === 0 || (st.restartCount ?? 0) < 2) return false;
   const age = secondsBetween(asDate(last.finishedAt), ctx.now);
   return age !== undefined && age <= RECENT_CRASH_SECONDS;
+}
+
+/**
+ * The cause findings (as `Code/Detail`) that explain this container's loop: findings of the explaining rules whose
+ * evidence cites this container (by name, so another replica of the same deployment counts too).
+ */
+function explainedBy(ctx: RuleContext, sc: ScoringContainer): string[] {
+  const marker = `/container/${sc.container.name}/`;
+  const labels: string[] = [];
+  for (const rule of EXPLAINING_RULES) {
+    for (const f of rule.diagnose(ctx)) {
+      if ((f.role ?? 'cause') !== 'cause') continue;
+      if (!f.evidence.some((e) => e.source.includes(marker))) continue;
+      const label = f.detail ? `${f.code}/${f.detail}` : f.code;
+      if (!labels.includes(label)) labels.push(label);
+    }
+  }
+  return labels;
 }
 
 export const crashLoopBackOff: Rule = {
@@ -50,15 +76,21 @@ export const crashLoopBackOff: Rule = {
       : 'no exit status recorded';
     const ran = last ? secondsBetween(asDate(last.startedAt), asDate(last.finishedAt) ?? ctx.now) : undefined;
     const pods = new Set(looping.map((s) => s.pod.metadata?.name)).size;
-    const logWord = tail.length
-      ? `The last lines of the crashed instance's log are in the evidence; none of them matched a known failure (traceback, OOM, probe kill).`
-      : 'No log of the crashed instance was captured, so the cause cannot be read from it.';
+    const explained = explainedBy(ctx, sc);
+    const logWord = explained.length
+      ? `This restart loop is the consequence of the ${explained.join(', ')} finding reported before it${tail.length ? `; the last lines of the crashed instance's log are in the evidence` : ''}.`
+      : tail.length
+        ? `The last lines of the crashed instance's log are in the evidence; none of them matched a known failure (traceback, OOM, probe kill).`
+        : 'No log of the crashed instance was captured, so the cause cannot be read from it.';
+    const verdict = explained.length
+      ? `, a consequence of ${explained.join(', ')}`
+      : ' and no specific cause was found';
     return [
       {
         code: 'CrashLoopBackOff',
         detail: null,
         severity: 'critical',
-        title: `${sc.container.name} keeps crashing (${exit}, ${st.restartCount ?? 0} restarts) and no specific cause was found`,
+        title: `${sc.container.name} keeps crashing (${exit}, ${st.restartCount ?? 0} restarts)${verdict}`,
         explanation:
           `The container ${sc.container.name} exits during start-up${ran !== undefined ? ` after ${humanDuration(ran)}` : ''} (${exit}) and Kubernetes restarts it with growing back-off (stage: init)${podScope(pods, ctx.target.pods.length)}. ` +
           logWord,

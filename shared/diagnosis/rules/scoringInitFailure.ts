@@ -113,6 +113,12 @@ function remedy(target: AmlDeployment, f: ClassifiedFailure & { kind: InitDetail
       ];
     }
     case 'ImportError':
+      if (f.sharedLibrary) {
+        return [
+          `The Python package is installed but the system library ${f.sharedLibrary} is missing from the image${where}: use a package variant that bundles it (for OpenCV, opencv-python-headless instead of opencv-python), or install the OS package that provides it (for libGL.so.1: apt-get install -y libgl1) in a custom Dockerfile / base image, and ${redeploy}.`,
+          'Reproduce locally with the same image: docker run it, or azmlinfsrv --entry_script score.py in the same environment.',
+        ];
+      }
       return [
         f.importName && f.importFrom
           ? `The installed ${f.importFrom} has no '${f.importName}'${where}: pin ${f.importFrom.split('.')[0]} to the version your code was written against in the environment's pip dependencies and ${redeploy}.`

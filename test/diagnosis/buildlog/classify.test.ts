@@ -164,6 +164,43 @@ const EXPECTED: Record<string, Expect> = {
   'buildlogs/success-esc-crlf.log': { outcome: 'succeeded' },
   'buildlogs/empty.log': { outcome: 'unknown' },
   'buildlogs/not-a-build-log.txt': { outcome: 'unknown' },
+  // Independent evaluation bundles (eval.*), written from the research notes rather than from this classifier.
+  'eval.ImageBuildFailure.CondaResolveFailure.classic-docker-ansi': {
+    outcome: 'failed',
+    detail: 'CondaResolveFailure',
+    subject: 'numpy=1.16.0=py36h7e9f1db_1, scikit-learn=0.20.2=py36hd81dba3_0',
+    evidence: ['ResolvePackageNotFound:', '- numpy=1.16.0'],
+  },
+  'eval.ImageBuildFailure.PipPackageNotFound.buildkit-timestamps': {
+    outcome: 'failed',
+    detail: 'PipPackageNotFound',
+    subject: 'docai-tokenizers==2.3.1',
+    evidence: ['No matching distribution found for docai-tokenizers==2.3.1'],
+  },
+  'eval.ImageBuildFailure.PipBuildFailure.modern-pip-wheel': {
+    outcome: 'failed',
+    detail: 'PipBuildFailure',
+    subject: 'pycocotools',
+    evidence: ['error: subprocess-exited-with-error'],
+  },
+  'eval.ImageBuildFailure.BuildTimeout.log-just-stops': {
+    outcome: 'incomplete',
+    detail: 'BuildTimeout',
+    stalledIn: 'conda-solve',
+  },
+  'eval.ImageBuildFailure.BaseImagePullFailure.buildkit-not-found': {
+    outcome: 'failed',
+    detail: 'BaseImagePullFailure',
+    subject: 'mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:20230101.v1',
+    evidence: ['failed to resolve source metadata'],
+  },
+  'eval.ImageBuildFailure.DockerStepFailure.apt-get-custom-step': {
+    outcome: 'failed',
+    detail: 'DockerStepFailure',
+    exitCode: 100,
+    evidence: ["for 'tesseract-ocr-deu' was not found", 'returned a non-zero code: 100'],
+  },
+  'eval.nearmiss.ImageBuildFailure.CondaResolveFailure.frozen-solve-retry': { outcome: 'succeeded' },
 };
 
 function pathOf(key: string): string {
