@@ -2,7 +2,10 @@
  * ContainerConfigError: the kubelet cannot build a container's environment because a Secret or ConfigMap it
  * references (env valueFrom / envFrom) is missing or lacks the key. Signals: waiting CreateContainerConfigError
  * with `secret "x" not found`, `configmap "x" not found`, `couldn't find key K in ConfigMap ns/x`, and the kubelet's
- * `Failed` events with the same text (used when the waiting message is empty).
+ * `Failed` events with the same text (used when the waiting message is empty). A Secret or ConfigMap mounted as a
+ * volume fails earlier, at mount time: the kubelet's FailedMount `MountVolume.SetUp failed for volume "v" : configmap
+ * "x" not found` while the container waits in ContainerCreating. Only `secret:` / `configMap:` / `projected:` volumes
+ * count, so a storage driver that cannot read its own credentials Secret stays a ModelMountFailure.
  *
  * Time: the kubelet retries every sync, so when the snapshot shows the object exists now, the error is about to
  * clear and is not reported. Azure ML v1 keeps InitContainerConfig in ConfigMap `<service><id>-config`.
@@ -62,10 +65,16 @@ interface ConfigProblem {
   ref: MissingRef;
   waitingMessage?: string;
   event?: CoreV1Event;
+  /** Set when the object is mounted as this volume (FailedMount) rather than read into the environment. */
+  volume?: string;
 }
 
 /** The env var (or envFrom) of the container that points at the missing object, for evidence and the remedy. */
-function referencingEnv(c: ContainerView, ref: MissingRef): string | undefined {
+function referencingEnv(c: ContainerView, ref: MissingRef, volume?: string): string | undefined {
+  if (volume) {
+    const mount = c.spec?.volumeMounts?.find((m) => m.name === volume);
+    return `volume ${volume} <- ${ref.kind} ${ref.name}${mount ? ` mounted at ${mount.mountPath}` : ''}`;
+  }
   for (const env of c.spec?.env ?? []) {
     const sel = ref.kind === 'ConfigMap' ? env.valueFrom?.configMapKeyRef : env.valueFrom?.secretKeyRef;
     if (sel?.name === ref.name && (!ref.key || sel.key === ref.key))
@@ -88,6 +97,38 @@ function existsNow(ctx: RuleContext, ref: MissingRef, namespace: string | undefi
   );
 }
 
+const SETUP_FAILED = /^MountVolume\.SetUp failed for volume "([^"]+)" : /;
+
+/** Whether pod volume `name` is a Secret / ConfigMap volume (directly or projected) of object `ref`. */
+function volumeUses(pod: V1Pod, name: string, ref: MissingRef): boolean {
+  const vol = pod.spec?.volumes?.find((v) => v.name === name);
+  if (!vol) return false;
+  const direct = ref.kind === 'Secret' ? vol.secret?.secretName : vol.configMap?.name;
+  if (direct === ref.name) return true;
+  return (vol.projected?.sources ?? []).some(
+    (s) => (ref.kind === 'Secret' ? s.secret?.name : s.configMap?.name) === ref.name,
+  );
+}
+
+/** A container stuck in ContainerCreating because a Secret / ConfigMap volume cannot be set up. */
+function volumeProblem(ctx: RuleContext, pod: V1Pod, events: CoreV1Event[]): ConfigProblem | undefined {
+  const creating = containersOf(pod).filter(
+    (c) => c.kind === 'app' && (!c.status || c.status.state?.waiting?.reason === 'ContainerCreating'),
+  );
+  if (!creating.length) return undefined;
+  for (const e of [...events].reverse()) {
+    if (e.reason !== 'FailedMount') continue;
+    const volume = SETUP_FAILED.exec(e.message ?? '')?.[1];
+    const ref = parseConfigError(e.message);
+    if (!volume || !ref || !volumeUses(pod, volume, ref)) continue;
+    if (existsNow(ctx, ref, pod.metadata?.namespace)) continue;
+    const container =
+      creating.find((c) => c.spec?.volumeMounts?.some((m) => m.name === volume)) ?? creating[0];
+    if (container) return { pod, container, ref, event: e, volume };
+  }
+  return undefined;
+}
+
 function findProblem(ctx: RuleContext): ConfigProblem | undefined {
   for (const pod of ctx.target.pods) {
     if (pod.metadata?.deletionTimestamp) continue;
@@ -105,6 +146,8 @@ function findProblem(ctx: RuleContext): ConfigProblem | undefined {
       if (!ref || existsNow(ctx, ref, pod.metadata?.namespace)) continue;
       return { pod, container: c, ref, waitingMessage: waiting.message, event };
     }
+    const mounted = volumeProblem(ctx, pod, events);
+    if (mounted) return mounted;
   }
   return undefined;
 }
@@ -115,7 +158,8 @@ function remedyOf(ctx: RuleContext, p: ConfigProblem): string[] {
   const v1 = ctx.target.flavor === 'v1';
   const amlConfig =
     ref.kind === 'ConfigMap' &&
-    (/-config$/.test(ref.name) || /InitContainerConfig/.test(referencingEnv(p.container, ref) ?? ''));
+    (/-config$/.test(ref.name) ||
+      /InitContainerConfig/.test(referencingEnv(p.container, ref, p.volume) ?? ''));
   if (v1 && amlConfig) {
     return [
       `Azure ML v1 creates ConfigMap ${ref.name} (InitContainerConfig: where the models and entry script are) together with the service; ${ref.key ? 'it lacks that key' : 'it is gone'}, so the service was half-deleted or re-created while a delete was running`,
@@ -128,7 +172,7 @@ function remedyOf(ctx: RuleContext, p: ConfigProblem): string[] {
       ? `kubectl create secret generic ${ref.name} -n ${ns} --from-literal=<key>=<value>`
       : `kubectl create configmap ${ref.name} -n ${ns} --from-literal=<key>=<value>`;
   return [
-    `${what[0]?.toUpperCase()}${what.slice(1)} in namespace ${ns} (${how}), or remove the reference from the container's env`,
+    `${what[0]?.toUpperCase()}${what.slice(1)} in namespace ${ns} (${how}), or remove the reference from the container's ${p.volume ? `volumes (volume ${p.volume})` : 'env'}`,
     v1
       ? 'If Azure ML created the reference, redeploy the service so it recreates its objects'
       : 'If the Azure ML extension created the reference, update or recreate the online deployment so it recreates its objects',
@@ -147,18 +191,20 @@ export const containerConfigError: Rule = {
     ev.push(
       evidence(
         podSource(p.pod, c.name, 'status'),
-        `waiting CreateContainerConfigError${wm ? `: ${wm}` : ''}`,
+        p.volume ? 'waiting ContainerCreating' : `waiting CreateContainerConfigError${wm ? `: ${wm}` : ''}`,
       ),
     );
     if (p.event && !(wm && (p.event.message ?? '').includes(wm))) ev.push(eventEvidence(p.event));
-    const env = referencingEnv(c, ref);
+    const env = referencingEnv(c, ref, p.volume);
     if (env) ev.push(evidence(podSource(p.pod, c.name, 'spec'), env));
     const what = ref.key
       ? `${ref.kind} ${ref.name} has no key ${ref.key}`
       : `${ref.kind} ${ref.name} does not exist`;
     const explanation = [
       `Container ${c.name} of pod ${p.pod.metadata?.name} (${serviceLabel(ctx.target)}) cannot be created: ${what} in namespace ${p.pod.metadata?.namespace ?? ctx.target.namespace}, and the container references it${env ? ` (${env})` : ''}.`,
-      'The image was pulled and volumes mounted; the kubelet stops at building the container configuration and retries until the object appears.',
+      p.volume
+        ? `The kubelet cannot set up volume ${p.volume} from it, so the container is never created (it waits in ContainerCreating, and the kubelet retries until the object appears); the model volume is not the problem.`
+        : 'The image was pulled and volumes mounted; the kubelet stops at building the container configuration and retries until the object appears.',
     ];
     return [
       {

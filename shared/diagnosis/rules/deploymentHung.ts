@@ -294,8 +294,13 @@ export const deploymentHung: Rule = {
           `front end ${fe.name}: ${fe.available}/${fe.desired} available`,
         ),
       );
-    if (ctx.snapshot.service?.state && signal.evidence.source !== 'service.json') {
-      ev.push(evidence('service.json', `service record: state ${ctx.snapshot.service.state}`));
+    const svc = ctx.snapshot.service;
+    if (svc?.state && signal.evidence.source !== 'service.json') {
+      // Azure ML's own verdict (e.g. DeploymentTimedOut after pollTimeout 00:20:00) is what the user saw: quote it.
+      const err = svc.error?.code
+        ? `, error ${svc.error.code}${svc.error.message ? `: ${svc.error.message}` : ''}`
+        : '';
+      ev.push(evidence('service.json', `service record: state ${svc.state}${err}`));
     }
 
     const next = nextSteps(ctx, logs.anyStarted);

@@ -253,7 +253,8 @@ function texts(
       docs: [DOCS.troubleshootOnline],
     };
   }
-  const last = decisiveTailLine(t.source?.text ?? '') ?? `exit code ${t.run.exitCode}`;
+  const tail = decisiveTailLine(t.source?.text ?? '');
+  const last = tail ?? `exit code ${t.run.exitCode}`;
   const remedy: string[] = [];
   if (t.run.reason === 'OOMKilled' || t.run.exitCode === 137) {
     remedy.push(
@@ -276,8 +277,14 @@ function texts(
     `Check that the cluster can reach ${account}.blob.core.windows.net and that the model files exist, then update the deployment`,
   );
   return {
-    title: clip(`Model download failed: ${t.container} exited with code ${t.run.exitCode}: ${last}`, 200),
-    why: `the init container ${t.container} exited with code ${t.run.exitCode}; its log ends with "${last}" and names no storage error we classify`,
+    // Without a captured log, say so instead of quoting the exit code back as if it were a log line.
+    title: clip(
+      `Model download failed: ${t.container} exited with code ${t.run.exitCode}${tail ? `: ${tail}` : ' (no log captured)'}`,
+      200,
+    ),
+    why: tail
+      ? `the init container ${t.container} exited with code ${t.run.exitCode}; its log ends with "${tail}" and names no storage error we classify`
+      : `the init container ${t.container} exited with code ${t.run.exitCode}; no log of it was captured, so which storage step failed is not known`,
     remedy,
     docs: [DOCS.troubleshootOnline, DOCS.troubleshootKubernetesCompute],
   };

@@ -3,9 +3,12 @@
  * no pod to look at). Signals: ReplicaSet condition ReplicaFailure/FailedCreate (authoritative while it lasts), the
  * Deployment's copy of it, and the ReplicaSet's newest FailedCreate event when no SuccessfulCreate came after it
  * and the ReplicaSet still lacks pods. The ResourceQuota object (hard/used) makes the remedy exact.
+ * A capture without ReplicaSets and without the Deployment's condition (an older client, or a user who ran only
+ * `kubectl get deploy,pods,events`) still has the replicaset-controller's FailedCreate events: those of a ReplicaSet
+ * named `<deployment>-<pod-template-hash>` count when no pod of it exists and no SuccessfulCreate followed.
  */
 import type { CoreV1Event, V1ReplicaSet, V1ResourceQuota } from '@kubernetes/client-node';
-import { deploymentCondition, eventEvidence, eventsFor, evidence } from '../context.js';
+import { deploymentCondition, eventEvidence, eventsFor, eventTime, evidence } from '../context.js';
 import { DOCS } from '../docs.js';
 import type { Rule, RuleContext } from '../rule.js';
 import type { Evidence, RuleFinding } from '../types.js';
@@ -18,6 +21,8 @@ const QUOTA_TEXT = /exceeded quota|failed quota/;
 interface Refusal {
   /** Absent when only the Deployment's ReplicaFailure condition is known (ReplicaSets not in the snapshot). */
   rs?: V1ReplicaSet;
+  /** The refused ReplicaSet's name when only its events are known. */
+  rsName?: string;
   message: string;
   violation: QuotaViolation;
   condition: boolean;
@@ -56,6 +61,56 @@ function deploymentRefusal(ctx: RuleContext): Refusal | undefined {
   if (cond?.status !== 'True' || !QUOTA_TEXT.test(cond.message ?? '')) return undefined;
   const violation = parseQuotaMessage(cond.message);
   return violation && cond.message ? { message: cond.message, violation, condition: true } : undefined;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The newest quota FailedCreate event of one of the Deployment's ReplicaSets, when the ReplicaSets were not captured. */
+function eventRefusal(ctx: RuleContext): Refusal | undefined {
+  const d = ctx.target.deployment;
+  const name = d?.metadata?.name;
+  if (!d || !name) return undefined;
+  const ns = d.metadata?.namespace ?? ctx.target.namespace;
+  // The ReplicaSet of a Deployment is named `<deployment>-<pod-template-hash>`; the hash has no dash.
+  const owned = new RegExp(`^${escapeRegExp(name)}-[a-z0-9]{4,12}$`);
+  const events = ctx.snapshot.events
+    .filter(
+      (e) =>
+        e.involvedObject.kind === 'ReplicaSet' &&
+        owned.test(e.involvedObject.name ?? '') &&
+        (!e.involvedObject.namespace || e.involvedObject.namespace === ns),
+    )
+    .sort((a, b) => (eventTime(a)?.getTime() ?? 0) - (eventTime(b)?.getTime() ?? 0));
+  const failed = [...events]
+    .reverse()
+    .find((e) => e.reason === 'FailedCreate' && QUOTA_TEXT.test(e.message ?? ''));
+  const rsName = failed?.involvedObject.name;
+  if (!failed?.message || !rsName) return undefined;
+  const sameRs = events.filter((e) => e.involvedObject.name === rsName);
+  if (happenedAfter(newestEvent(sameRs, 'SuccessfulCreate'), failed)) return undefined;
+  // An older revision's refusal is history once a newer ReplicaSet has acted or has pods created after it.
+  const failedAt = eventTime(failed)?.getTime() ?? 0;
+  if (events.some((e) => e.involvedObject.name !== rsName && (eventTime(e)?.getTime() ?? 0) > failedAt))
+    return undefined;
+  const newerPod = ctx.target.pods.some(
+    (p) =>
+      !p.metadata?.name?.startsWith(`${rsName}-`) &&
+      (p.metadata?.creationTimestamp?.getTime() ?? 0) > failedAt,
+  );
+  const want = d.spec?.replicas ?? 1;
+  if (newerPod || (d.status?.availableReplicas ?? 0) >= want) return undefined;
+  const have = ctx.target.pods.filter(
+    (p) =>
+      p.metadata?.ownerReferences?.some((o) => o.kind === 'ReplicaSet' && o.name === rsName) ??
+      p.metadata?.name?.startsWith(`${rsName}-`),
+  ).length;
+  if (have >= want) return undefined;
+  const violation = parseQuotaMessage(failed.message);
+  return violation
+    ? { rsName, message: failed.message, violation, condition: false, event: failed }
+    : undefined;
 }
 
 function quotaObject(ctx: RuleContext, name: string, namespace: string): V1ResourceQuota | undefined {
@@ -115,14 +170,16 @@ export const quotaExceeded: Rule = {
     const { target } = ctx;
     const sets = [...target.replicaSets].sort((a, b) => revision(b) - revision(a));
     const refusal =
-      sets.map((rs) => refusalOf(ctx, rs)).find((r): r is Refusal => !!r) ?? deploymentRefusal(ctx);
+      sets.map((rs) => refusalOf(ctx, rs)).find((r): r is Refusal => !!r) ??
+      deploymentRefusal(ctx) ??
+      (sets.length ? undefined : eventRefusal(ctx));
     if (!refusal) return [];
     // A replica shutting down still counts against the quota until it is gone (rolling update): give it that time.
     if (replicaTerminating(target, ctx.now)) return [];
 
     const { rs, violation } = refusal;
     const ns = rs?.metadata?.namespace ?? target.namespace;
-    const rsName = rs?.metadata?.name ?? '?';
+    const rsName = rs?.metadata?.name ?? refusal.rsName ?? '?';
     const ev: Evidence[] = [];
     if (refusal.condition && rs)
       ev.push(evidence(`replicaset/${rsName}/condition/ReplicaFailure`, `FailedCreate: ${refusal.message}`));
@@ -151,15 +208,17 @@ export const quotaExceeded: Rule = {
     const have = rs?.status?.replicas ?? target.pods.length;
     const serving = (rs?.status?.readyReplicas ?? 0) > 0;
     const explanation = [
-      `The ${rs ? `ReplicaSet ${rsName}` : 'Deployment'} of ${serviceLabel(target)} wants ${desired} pod(s) but has ${have}: the API server refuses to create them because of ResourceQuota ${violation.quota} in namespace ${ns}, so no pod is ever scheduled.`,
+      `The ${rs || refusal.rsName ? `ReplicaSet ${rsName}` : 'Deployment'} of ${serviceLabel(target)} wants ${desired} pod(s) but has ${have}: the API server refuses to create them because of ResourceQuota ${violation.quota} in namespace ${ns}, so no pod is ever scheduled.`,
       violation.kind === 'exceeded'
         ? `Creating one more pod would exceed ${violation.resources.map((r) => `${r.name} (requested ${fmt(r.name, r.requested)}, used ${fmt(r.name, r.used)}, limit ${fmt(r.name, r.limited)})`).join(', ')}.`
         : `The quota requires every container to set ${violation.resources.map((r) => r.name).join(', ')}, and the pod template does not.`,
-      !rs
-        ? 'The Deployment carries the ReplicaFailure condition (its ReplicaSets are not in the snapshot), so the refusal is current.'
-        : refusal.condition
-          ? 'The ReplicaSet carries the ReplicaFailure condition, so the refusal is current.'
-          : 'The newest FailedCreate event came after the last successful pod creation.',
+      !rs && !refusal.condition
+        ? `The newest FailedCreate event of ReplicaSet ${rsName} came after its last successful pod creation and it still has fewer pods than wanted (the ReplicaSet itself is not in the snapshot).`
+        : !rs
+          ? 'The Deployment carries the ReplicaFailure condition (its ReplicaSets are not in the snapshot), so the refusal is current.'
+          : refusal.condition
+            ? 'The ReplicaSet carries the ReplicaFailure condition, so the refusal is current.'
+            : 'The newest FailedCreate event came after the last successful pod creation.',
       serving ? 'Some replicas of this revision exist and are ready, so only the scale-out is blocked.' : '',
     ];
     return [
