@@ -102,6 +102,16 @@ function statusOf(target: AmlDeployment, ranked: RuleFinding[], hasEvidence: boo
   return 'Failed';
 }
 
+/**
+ * `DeploymentHung` means "stuck, cause unknown" (CONTRACT §3): once a definitive cause leads the findings, the hang
+ * is that cause's symptom and repeating it would only add noise.
+ */
+function withoutUnknownCauseHang(ranked: RuleFinding[]): RuleFinding[] {
+  const root = ranked[0];
+  if (!root || (root.role ?? 'cause') !== 'cause') return ranked;
+  return ranked.filter((f) => f.code !== 'DeploymentHung');
+}
+
 function toFinding(f: RuleFinding): Finding {
   return {
     code: f.code,
@@ -132,7 +142,7 @@ function diagnoseTarget(
       gaps.push(`rule ${rule.id}: failed (${err instanceof Error ? err.message : String(err)})`);
     }
   }
-  const ranked = rankFindings(found);
+  const ranked = withoutUnknownCauseHang(rankFindings(found));
   // A build log counts as evidence: a service whose image is still building has no objects yet.
   const hasEvidence = !!target.deployment || target.pods.length > 0 || !!snapshot.buildLog;
   if (!hasEvidence && !snapshot.meta.clusterError) {

@@ -92,6 +92,19 @@ describe('diagnoseSnapshot', () => {
     }
   });
 
+  it('drops DeploymentHung (cause unknown) once a definitive cause leads, keeps it when nothing explains the hang', () => {
+    const hung = f({ code: 'DeploymentHung', stage: 'any', role: 'consequence' });
+    const crash = f({ code: 'CrashLoopBackOff', stage: 'init', specificity: 10, role: 'consequence' });
+    const [explained] = diagnoseSnapshot(snapshotOf(healthyObjects), {
+      rules: [fixedRule('x', [hung, crash, f({ code: 'OutOfMemory', stage: 'init', specificity: 95 })])],
+    });
+    expect(explained?.findings.map((x) => x.code)).toEqual(['OutOfMemory', 'CrashLoopBackOff']);
+    const [unexplained] = diagnoseSnapshot(snapshotOf(healthyObjects), {
+      rules: [fixedRule('x', [hung, crash])],
+    });
+    expect(unexplained?.findings.map((x) => x.code)).toEqual(['CrashLoopBackOff', 'DeploymentHung']);
+  });
+
   it('strips ranking internals and redacts evidence on the way out', () => {
     const [d] = diagnoseSnapshot(snapshotOf(healthyObjects), {
       rules: [
