@@ -218,6 +218,24 @@ async function loadBuildLog(dir: string, snapshot: Snapshot): Promise<void> {
   snapshot.buildLog = await readBuildLogEvidence(createReadStream(path), 'build.log', BUILD_LOG_TAIL_BYTES);
 }
 
+/**
+ * A container waiting to restart has no running instance: `kubectl logs` and `kubectl logs --previous` both show its
+ * last terminated one. A bundle captured with plain `kubectl logs` holds that instance as `<c>.log`; file it as the
+ * previous (crashed) instance, which is what it is and what a live collection reads.
+ */
+function fileWaitingContainerLogsAsPrevious(snapshot: Snapshot): void {
+  for (const pod of snapshot.pods) {
+    const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
+    for (const c of statuses) {
+      if (!c.state?.waiting || !c.lastState?.terminated) continue;
+      const logs = snapshot.logs.get(logKey(pod.metadata?.name ?? '', c.name));
+      if (logs?.current === undefined) continue;
+      if (logs.previous === undefined) logs.previous = logs.current;
+      if (logs.previous === logs.current) delete logs.current;
+    }
+  }
+}
+
 export async function loadBundle(dir: string): Promise<Snapshot> {
   let info;
   try {
@@ -243,6 +261,7 @@ export async function loadBundle(dir: string): Promise<Snapshot> {
   if (service !== undefined) snapshot.service = normaliseServiceRecord(service);
   const gaps = [...(meta.gaps ?? [])];
   await loadLogs(dir, snapshot, gaps);
+  fileWaitingContainerLogsAsPrevious(snapshot);
   await loadBuildLog(dir, snapshot);
   if (gaps.length) snapshot.meta.gaps = gaps;
   return snapshot;

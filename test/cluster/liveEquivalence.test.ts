@@ -8,9 +8,8 @@
  * ML service record (ARM), the build log (blob storage), the workspace name, and gaps recorded by the original capture.
  * A bundle recording `meta.clusterError` is replayed as the matching fault (bad token, 403 everywhere, no answer).
  *
- * One normalisation of the offline side: for a container waiting to restart, the kubelet serves the last terminated
- * instance for both "current" and "previous"; the collector reads that instance once, as the previous log. A bundle
- * that records it twice (identical `.log` and `.previous.log`) is diagnosed with the previous log only.
+ * For a container waiting to restart, the kubelet serves the last terminated instance for both "current" and
+ * "previous"; the collector reads it once, as the previous log, and `loadBundle` files such a log the same way.
  */
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -19,7 +18,7 @@ import { collectSnapshot, loadKubeconfigTarget, type ClusterTarget } from '../..
 import { diagnoseSnapshot } from '../../shared/diagnosis/engine.js';
 import type { Diagnosis } from '../../shared/diagnosis/types.js';
 import { loadBundle } from '../../shared/snapshot/bundle.js';
-import { logKey, type Snapshot } from '../../shared/snapshot/types.js';
+import type { Snapshot } from '../../shared/snapshot/types.js';
 import { startScenarioCluster, type ScenarioCluster } from '../../test/support/scenarioCluster/index.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -42,16 +41,15 @@ async function bundleDirs(dir: string): Promise<string[]> {
   return found;
 }
 
-function withOneInstancePerWaitingContainer(snapshot: Snapshot): Snapshot {
-  for (const pod of snapshot.pods) {
-    const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
-    for (const c of statuses) {
-      if (!c.state?.waiting || !c.lastState?.terminated) continue;
-      const logs = snapshot.logs.get(logKey(pod.metadata?.name ?? '', c.name));
-      if (logs?.current !== undefined && logs.current === logs.previous) delete logs.current;
-    }
-  }
-  return snapshot;
+/**
+ * A bundle that has router pods but not the router's Deployment is a partial capture (a user's `kubectl get pods`),
+ * not a state a cluster can be in: the collector finds the router through its Deployment, as it must.
+ */
+function isPartialRouterCapture(snapshot: Snapshot): boolean {
+  const routers = ['azureml-fe', 'azureml-fe-v2'];
+  const hasRouterPods = snapshot.pods.some((p) => routers.some((r) => p.metadata?.name?.startsWith(`${r}-`)));
+  const hasRouterDeployment = snapshot.deployments.some((d) => routers.includes(d.metadata?.name ?? ''));
+  return hasRouterPods && !hasRouterDeployment;
 }
 
 interface Case {
@@ -70,9 +68,11 @@ async function loadCases(): Promise<{ cases: Case[]; skipped: string[] }> {
       const name = relative(ROOT, dir);
       try {
         if (!(await stat(join(dir, 'snapshot.yaml'))).isFile()) continue;
-        const offline = withOneInstancePerWaitingContainer(await loadBundle(dir));
+        const offline = await loadBundle(dir);
         const diagnoses = diagnoseSnapshot(offline, {});
         if (diagnoses.length === 0) skipped.push(`${name} (no Azure ML deployment)`);
+        else if (isPartialRouterCapture(offline))
+          skipped.push(`${name} (router pods without their Deployment)`);
         else cases.push({ name, dir, offline, diagnoses });
       } catch (error) {
         skipped.push(`${name} (${error instanceof Error ? error.message : String(error)})`);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BundleError, MAX_LOG_BYTES, loadBundle, writeBundle } from '../../shared/snapshot/bundle.js';
 import { logKey } from '../../shared/snapshot/types.js';
-import { amlService, event } from '../support/fixtureKit/kit.js';
+import { amlService, event, terminated, waiting } from '../support/fixtureKit/kit.js';
 import { kubectlYaml } from '../support/fixtureKit/write.js';
 
 async function bundle(files: Record<string, string | Buffer>): Promise<string> {
@@ -106,6 +106,35 @@ describe('loadBundle', () => {
       current: 'now\n',
       previous: 'Traceback (most recent call last):\n',
     });
+  });
+
+  it('files the log of a container waiting to restart as its previous (crashed) instance', async () => {
+    const crashing = structuredClone(pod);
+    const name = crashing.metadata.name as string;
+    crashing.status.containerStatuses[0].state = waiting(
+      'CrashLoopBackOff',
+      'back-off 40s restarting failed container',
+    );
+    crashing.status.containerStatuses[0].lastState = terminated(
+      'Error',
+      3,
+      '2024-05-01T10:20:00Z',
+      '2024-05-01T10:20:09Z',
+    );
+    const s = await loadBundle(
+      await bundle({
+        'snapshot.yaml': kubectlYaml([svc.deployment, svc.replicaSet, crashing]),
+        [`logs/${name}/churn-svc.log`]: 'Traceback (most recent call last):\n',
+      }),
+    );
+    // `kubectl logs` and `kubectl logs --previous` both show the last terminated instance of a waiting container.
+    expect(s.logs.get(logKey(name, 'churn-svc'))).toEqual({
+      previous: 'Traceback (most recent call last):\n',
+    });
+    const running = await loadBundle(
+      await bundle({ 'snapshot.yaml': kubectlYaml(objects), [`logs/${name}/churn-svc.log`]: 'serving\n' }),
+    );
+    expect(running.logs.get(logKey(name, 'churn-svc'))).toEqual({ current: 'serving\n' });
   });
 
   it('reads an oversized log from its tail and names the gap', async () => {
