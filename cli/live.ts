@@ -1,4 +1,5 @@
 /** Live evidence for the CLI: a kubeconfig target and one collection, with progress on stderr when it is a TTY. */
+import type { ClusterTarget } from '../shared/cluster/index.js';
 import type { Snapshot } from '../shared/snapshot/types.js';
 import { usageError } from './errors.js';
 
@@ -9,15 +10,26 @@ export interface LiveOptions {
   service: string;
 }
 
-export async function collectLive(opts: LiveOptions): Promise<Snapshot> {
-  // Loaded on demand: offline commands never pay for (or depend on) the Kubernetes client's HTTP stack.
-  const { collectSnapshot, loadKubeconfigTarget } = await import('../shared/cluster/index.js');
-  let target;
+/**
+ * The cluster of `--kubeconfig [--context]`; a kubeconfig that cannot be used is a usage error (exit 2). The
+ * Kubernetes client is loaded on demand: offline commands never pay for (or depend on) its HTTP stack.
+ */
+export async function kubeconfigTarget(opts: {
+  kubeconfig: string;
+  context?: string;
+}): Promise<ClusterTarget> {
+  const { loadKubeconfigTarget, KubeconfigError } = await import('../shared/cluster/index.js');
   try {
-    target = loadKubeconfigTarget({ kubeconfig: opts.kubeconfig, context: opts.context });
+    return loadKubeconfigTarget({ kubeconfig: opts.kubeconfig, context: opts.context });
   } catch (err) {
-    throw usageError(`--kubeconfig ${opts.kubeconfig}: ${err instanceof Error ? err.message : String(err)}`);
+    if (err instanceof KubeconfigError) throw usageError(`--kubeconfig: ${err.message}`);
+    throw err;
   }
+}
+
+export async function collectLive(opts: LiveOptions): Promise<Snapshot> {
+  const target = await kubeconfigTarget(opts);
+  const { collectSnapshot } = await import('../shared/cluster/index.js');
   if (process.stderr.isTTY) process.stderr.write(`collecting ${opts.namespace}/${opts.service} …\n`);
   return collectSnapshot(target, { namespace: opts.namespace, service: opts.service });
 }

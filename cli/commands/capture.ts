@@ -8,6 +8,7 @@ import type { RequestTrace } from '../../shared/cluster/index.js';
 import { writeBundle } from '../../shared/snapshot/bundle.js';
 import type { Snapshot } from '../../shared/snapshot/types.js';
 import { inputError, usageError } from '../errors.js';
+import { kubeconfigTarget } from '../live.js';
 
 export interface CaptureOptions {
   kubeconfig?: string;
@@ -31,16 +32,9 @@ export async function runCapture(
   if (!opts.kubeconfig || !opts.namespace || !opts.service || !opts.out) {
     throw usageError('capture needs --kubeconfig, --namespace, --service and --out');
   }
+  const target = await kubeconfigTarget({ kubeconfig: opts.kubeconfig, context: opts.context });
   // Loaded on demand, as for live diagnose: the Kubernetes client stack is only needed here.
-  const { collectSnapshot, loadKubeconfigTarget, KubeconfigError } =
-    await import('../../shared/cluster/index.js');
-  let target;
-  try {
-    target = loadKubeconfigTarget({ kubeconfig: opts.kubeconfig, context: opts.context });
-  } catch (err) {
-    if (err instanceof KubeconfigError) throw usageError(`--kubeconfig: ${err.message}`);
-    throw err;
-  }
+  const { collectSnapshot } = await import('../../shared/cluster/index.js');
   let requests = 0;
   const onRequest = (t: RequestTrace): void => {
     requests++;

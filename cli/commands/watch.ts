@@ -13,6 +13,7 @@ import type { Sender } from '../../shared/notify/types.js';
 import { systemClock } from '../../shared/sim/clock.js';
 import type { MonitorState } from '../../shared/state/store.js';
 import { usageError } from '../errors.js';
+import { kubeconfigTarget } from '../live.js';
 
 export interface WatchOptions {
   kubeconfig?: string;
@@ -47,7 +48,6 @@ export async function watchRuntime(
   parseChannels(env, problems);
   if (problems.length > 0) throw usageError(problems.join('; '));
 
-  const { loadKubeconfigTarget } = await import('../../shared/cluster/index.js');
   const { clusterSourceFromTarget } = await import('../../shared/monitor/clusterSource.js');
   const { MemoryOutbox, directoryEvidenceArchive, noRecheck, terminalSender } =
     await import('../../shared/monitor/local.js');
@@ -56,12 +56,7 @@ export async function watchRuntime(
   const { diagnoseSnapshot } = await import('../../shared/diagnosis/engine.js');
   const { sendersFromEnv } = await import('../../shared/monitor/senders.js');
 
-  let target;
-  try {
-    target = loadKubeconfigTarget({ kubeconfig: opts.kubeconfig, context: opts.context });
-  } catch (err) {
-    throw usageError(`--kubeconfig ${opts.kubeconfig}: ${(err as Error).message}`);
-  }
+  const target = await kubeconfigTarget({ kubeconfig: opts.kubeconfig, context: opts.context });
   let state: MonitorState;
   if (opts.state === 'memory') state = memoryState();
   else {
