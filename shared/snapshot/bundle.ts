@@ -276,15 +276,15 @@ function sortKeys(value: unknown): unknown {
   return out;
 }
 
-/** The objects as one `kind: List`, keys sorted, as `kubectl get -o yaml` prints. */
-export function snapshotYaml(snapshot: Snapshot): string {
-  const list = {
-    apiVersion: 'v1',
-    items: snapshotToObjects(snapshot),
-    kind: 'List',
-    metadata: { resourceVersion: '' },
-  };
+/** Objects as one `kind: List`, keys sorted, as `kubectl get -o yaml` prints them. */
+export function kubectlListYaml(items: readonly unknown[]): string {
+  const list = { apiVersion: 'v1', items, kind: 'List', metadata: { resourceVersion: '' } };
   return stringify(sortKeys(list), { lineWidth: 0, indentSeq: false });
+}
+
+/** The snapshot's objects as `kubectl get -o yaml` prints them. */
+export function snapshotYaml(snapshot: Snapshot): string {
+  return kubectlListYaml(snapshotToObjects(snapshot));
 }
 
 /** Writes a bundle that `loadBundle` reads back to an equivalent snapshot. Log text is redacted on the way out. */

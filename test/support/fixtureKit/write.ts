@@ -6,8 +6,11 @@ import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { stringify } from 'yaml';
+import { kubectlListYaml } from '../../../shared/snapshot/bundle.js';
 import type { K8sObject } from './kit.js';
+
+/** Objects as `kubectl get -o yaml` prints them: the same writer bundles use. */
+export { kubectlListYaml as kubectlYaml };
 
 /** What the engine must answer for a fixture. `root` is findings[0]; `absent` codes/details must appear nowhere. */
 export interface FixtureExpectation {
@@ -39,29 +42,11 @@ export interface FixtureSpec {
 /** A fixture and the folder name it is written under in test/fixtures/. */
 export type NamedFixture = FixtureSpec & { name: string };
 
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value).sort()) {
-      const v = (value as Record<string, unknown>)[k];
-      if (v !== undefined) out[k] = sortKeys(v);
-    }
-    return out;
-  }
-  return value;
-}
-
-export function kubectlYaml(objects: K8sObject[]): string {
-  const list = { apiVersion: 'v1', items: objects, kind: 'List', metadata: { resourceVersion: '' } };
-  return stringify(sortKeys(list), { lineWidth: 0, indentSeq: false });
-}
-
 export async function writeFixture(root: string, name: string, spec: FixtureSpec): Promise<string> {
   const dir = join(root, name);
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'snapshot.yaml'), kubectlYaml(spec.objects));
+  await writeFile(join(dir, 'snapshot.yaml'), kubectlListYaml(spec.objects));
   for (const [key, text] of Object.entries(spec.logs ?? {})) {
     const previous = key.endsWith('.previous');
     const [pod, container] = (previous ? key.slice(0, -'.previous'.length) : key).split('/');
