@@ -28,14 +28,12 @@ export interface Signals {
 
 const VOLUME_REASONS = new Set(['FailedMount', 'FailedAttachVolume', 'FailedMapVolume']);
 
+function noSignals(): Signals {
+  return { scheduling: false, volume: false, replicaFailure: false, quota: false, evicted: false };
+}
+
 export function signalsFromEvents(events: readonly CoreV1Event[]): Signals {
-  const s: Signals = {
-    scheduling: false,
-    volume: false,
-    replicaFailure: false,
-    quota: false,
-    evicted: false,
-  };
+  const s = noSignals();
   for (const e of events) {
     if (e.reason === 'Evicted') s.evicted = true;
     const message = e.message ?? '';
@@ -73,13 +71,7 @@ function hasClaimVolume(spec: V1PodSpec | undefined): boolean {
 }
 
 export function signalsFromPods(pods: readonly V1Pod[]): Signals {
-  const s: Signals = {
-    scheduling: false,
-    volume: false,
-    replicaFailure: false,
-    quota: false,
-    evicted: false,
-  };
+  const s = noSignals();
   for (const pod of pods) {
     if (pod.status?.reason === 'Evicted') s.evicted = true;
     const scheduled = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
