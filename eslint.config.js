@@ -3,7 +3,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '**/*.js', 'docs/**', 'examples/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'dist-dev/**',
+      'node_modules/**',
+      'coverage/**',
+      '**/*.js',
+      'docs/**',
+      'examples/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

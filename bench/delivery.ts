@@ -5,7 +5,7 @@
  */
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { renderWeekChart } from '../shared/digest/chart.js';
+import { renderWeekChart } from '../shared/report/digest/chart.js';
 import type { Digest } from '../shared/digest/types.js';
 import type { Notification } from '../shared/incidents/types.js';
 import { createSender } from '../shared/notify/index.js';
@@ -17,8 +17,8 @@ import {
   digestNotification,
   hugeAlert,
 } from '../test/report/samples.js';
-import { startAcsStandIn } from '../test/support/acsStandIn.js';
-import { startTeamsStandIn } from '../test/support/teamsStandIn.js';
+import { startAcsStandIn } from '../sim/standins/acsEmail.js';
+import { startTeamsStandIn } from '../sim/standins/teams.js';
 import { upperMedian, writeBenchSection } from './support.js';
 
 function timeSync(fn: () => void, iterations: number): number {

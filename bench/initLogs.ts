@@ -8,11 +8,13 @@ import { cpus, loadavg } from 'node:os';
 import type { V1Pod } from '@kubernetes/client-node';
 import { analyzeScoringLog } from '../shared/diagnosis/logs/scoringLog.js';
 import type { AmlDeployment } from '../shared/diagnosis/rule.js';
-import { initRules } from '../shared/diagnosis/rules/initRules.js';
+import { allRules } from '../shared/diagnosis/registry.js';
 import { emptySnapshot, logKey } from '../shared/snapshot/types.js';
 import { median, writeBenchSection } from './support.js';
 
 const MiB = 1024 * 1024;
+/** The rules that read container start, init(), probes and request time. */
+const initRules = allRules.filter((rule) => ['init', 'probes', 'runtime'].includes(rule.stage));
 const LOG_BYTES = 4 * MiB;
 
 /** A serving v2 log (probe and score lines, a handled warning traceback) ending in a failed re-init. */

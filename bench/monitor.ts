@@ -23,13 +23,13 @@ import {
   type WatchedDeployment,
 } from '../shared/monitor/types.js';
 import { watchedFromSnapshot } from '../shared/monitor/watched.js';
-import { SimulatedClock } from '../shared/sim/clock.js';
-import { runSimulation } from '../shared/sim/runner.js';
+import { SimulatedClock } from '../shared/time/clock.js';
+import { runSimulation } from '../sim/runner.js';
 import { loadBundle } from '../shared/snapshot/bundle.js';
 import type { Snapshot } from '../shared/snapshot/types.js';
 import { azureState } from '../shared/state/azureState.js';
 import { memoryState, type MonitorState } from '../shared/state/store.js';
-import { startAzurite } from '../test/support/azurite.js';
+import { startAzurite } from '../sim/azurite.js';
 import { median, repoRoot, writeBenchSection } from './support.js';
 
 const root = repoRoot();

@@ -1,6 +1,6 @@
 /** `amlmon simulate <scenario-dir> [--json]` (CONTRACT §4): the function handlers end to end on this machine. */
 import type { Command } from 'commander';
-import type { SimDelivery, SimulationResult } from '../../shared/sim/runner.js';
+import type { SimDelivery, SimulationResult } from '../../sim/runner.js';
 import { inputError } from '../errors.js';
 
 export interface SimulateOptions {
@@ -77,8 +77,8 @@ export async function runSimulate(
   progress?: (line: string) => void,
 ): Promise<string> {
   // Loaded on demand: the other commands never start Azurite or load the Functions handlers.
-  const { runSimulation } = await importQuietly(() => import('../../shared/sim/runner.js'));
-  const { ScenarioError } = await import('../../shared/sim/scenario.js');
+  const { runSimulation } = await importQuietly(() => import('../../sim/runner.js'));
+  const { ScenarioError } = await import('../../sim/scenario.js');
   let result: SimulationResult;
   try {
     result = await runSimulation(dir, {
@@ -104,7 +104,7 @@ export async function runSimulate(
     }));
     return JSON.stringify({ deliveries }, null, 2) + '\n';
   }
-  const { loadScenario } = await import('../../shared/sim/scenario.js');
+  const { loadScenario } = await import('../../sim/scenario.js');
   const s = await loadScenario(dir);
   const header =
     `Simulated ${dir}: ${s.sweeps} sweeps every ${Math.round(s.sweepIntervalMs / 60_000)} min from ${s.start.toISOString()}` +

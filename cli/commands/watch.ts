@@ -10,7 +10,7 @@ import { parseDuration } from '../../shared/config/duration.js';
 import { DEFAULTS, parseChannels } from '../../shared/config/settings.js';
 import type { MonitorRuntime } from '../../shared/monitor/types.js';
 import type { Sender } from '../../shared/notify/types.js';
-import { systemClock } from '../../shared/sim/clock.js';
+import { systemClock } from '../../shared/time/clock.js';
 import type { MonitorState } from '../../shared/state/store.js';
 import { usageError } from '../errors.js';
 import { kubeconfigTarget } from '../live.js';

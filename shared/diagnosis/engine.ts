@@ -8,7 +8,7 @@ import type { Snapshot } from '../snapshot/types.js';
 import { redact } from '../text/redact.js';
 import { deploymentCondition, podCondition } from './context.js';
 import type { AmlDeployment, Rule } from './rule.js';
-import { allRules } from './rules/index.js';
+import { allRules } from './registry.js';
 import { findAmlDeployments, selectsTarget } from './target.js';
 import type { Diagnosis, Finding, RuleFinding, Status } from './types.js';
 import { STAGES } from './types.js';

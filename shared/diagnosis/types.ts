@@ -87,12 +87,30 @@ export interface Finding {
   docs: string[];
 }
 
+/**
+ * Named specificity levels. Within a stage the higher level wins, so the names say what kind of evidence earns it.
+ */
+export const SPECIFICITY = {
+  /** A symptom with no classification (a bare restart count, a generic event reason). */
+  generic: 10,
+  /** A message seen but not classified to a detail (an image pull error with no known class). */
+  partial: 30,
+  /** Classified from a message's wording (an event text, a stopped log). */
+  classified: 50,
+  /** A log line that names the failure but not its exact class (an init() exception of an unknown kind). */
+  strong: 70,
+  /** Decisive: an exit reason, an exact log line, a parsed traceback. */
+  decisive: 90,
+  /** A cluster condition that overrides the pod's own decisive signal in the same stage (a tainted NotReady node). */
+  overriding: 95,
+} as const;
+
 /** What a rule returns: a finding plus what the engine needs to rank it. Stripped before output. */
 export interface RuleFinding extends Finding {
   stage: Stage;
   /**
    * How specific the rule is, higher wins within a stage (e.g. a parsed traceback beats a bare CrashLoopBackOff).
-   * Conventional values: 10 generic, 50 classified by message, 90 decisive (exit reason, exact log line).
+   * Always one of the named `SPECIFICITY` levels.
    */
   specificity: number;
   /**

@@ -4,7 +4,7 @@ import { aksTarget, loadKubeconfigTarget } from '../cluster/index.js';
 import type { ClusterTarget } from '../cluster/types.js';
 import { parseSettings, type ClusterSetting, type Env, type MonitorSettings } from '../config/settings.js';
 import { diagnoseSnapshot } from '../diagnosis/engine.js';
-import { systemClock } from '../sim/clock.js';
+import { systemClock } from '../time/clock.js';
 import { azureState, type StorageAccess } from '../state/azureState.js';
 import {
   blobEvidenceArchive,

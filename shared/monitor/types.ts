@@ -3,7 +3,7 @@ import type { Diagnosis } from '../diagnosis/types.js';
 import type { ImageLogBlobEvent } from '../events/types.js';
 import type { Notification } from '../incidents/types.js';
 import type { Sender } from '../notify/types.js';
-import type { Clock } from '../sim/clock.js';
+import type { Clock } from '../time/clock.js';
 import type { Snapshot } from '../snapshot/types.js';
 import type { MonitorState } from '../state/store.js';
 

@@ -12,7 +12,7 @@ export async function reportContextFor(
   const ctx: ReportContext = { ...settings, now: new Date(nowMs).toISOString() };
   if (n.kind === 'digest' && isDigest(n.digest)) {
     // Loaded only for digests: Vega and resvg are heavy and alerts must not pay for them at cold start.
-    const { renderWeekChart } = await import('../digest/chart.js');
+    const { renderWeekChart } = await import('../report/digest/chart.js');
     const chart = await renderWeekChart(n.digest);
     if (chart) ctx.chart = chart;
   }

@@ -4,7 +4,7 @@
  */
 import type { Notification } from '../incidents/types.js';
 import { isDigest } from '../digest/types.js';
-import { renderDigestEmail } from '../digest/renderEmail.js';
+import { renderDigestEmail } from './digest/email.js';
 import { DEFAULT_MAX_EVIDENCE_LINES, type ReportContext } from './context.js';
 import { compile, layoutTemplate, STATUS_COLOR } from './handlebars.js';
 import { formatTime, oneLine } from './format.js';

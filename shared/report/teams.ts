@@ -4,7 +4,7 @@
  * gaps) and a visible note plus a "Full report" link say so; text is never cut in the middle of an element.
  */
 import { isDigest } from '../digest/types.js';
-import { renderDigestCard } from '../digest/renderCard.js';
+import { renderDigestCard } from './digest/card.js';
 import type { Notification } from '../incidents/types.js';
 import {
   card,

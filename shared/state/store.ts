@@ -1,6 +1,6 @@
 /** The monitor's durable state: the tables and the few operations on them that more than one handler needs. */
 import type { IncidentRecord } from '../incidents/types.js';
-import type { Clock } from '../sim/clock.js';
+import type { Clock } from '../time/clock.js';
 import { MemoryTable } from './memoryTable.js';
 import type { VersionedTable } from './table.js';
 import type {

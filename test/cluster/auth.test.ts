@@ -12,7 +12,7 @@ import {
   collectSnapshot,
   loadKubeconfigTarget,
 } from '../../shared/cluster/index.js';
-import { startScenarioCluster, type ScenarioCluster } from '../../test/support/scenarioCluster/index.js';
+import { startScenarioCluster, type ScenarioCluster } from '../../sim/standins/kubernetes/index.js';
 
 const V1 = join(import.meta.dirname, 'fixtures', 'v1-crashloop');
 const NS = 'azureml-myws';

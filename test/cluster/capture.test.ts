@@ -8,7 +8,7 @@ import { CliError } from '../../cli/errors.js';
 import { collectSnapshot, loadKubeconfigTarget } from '../../shared/cluster/index.js';
 import { diagnoseSnapshot } from '../../shared/diagnosis/engine.js';
 import { loadBundle } from '../../shared/snapshot/bundle.js';
-import { startScenarioCluster, type ScenarioCluster } from '../../test/support/scenarioCluster/index.js';
+import { startScenarioCluster, type ScenarioCluster } from '../../sim/standins/kubernetes/index.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 const NS = 'azureml-myws';

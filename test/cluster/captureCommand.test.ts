@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { register } from '../../cli/commands/capture.js';
-import { startScenarioCluster, type ScenarioCluster } from '../../test/support/scenarioCluster/index.js';
+import { startScenarioCluster, type ScenarioCluster } from '../../sim/standins/kubernetes/index.js';
 
 let cluster: ScenarioCluster;
 let work: string;

@@ -7,7 +7,7 @@ import {
   type ClusterTarget,
   type RequestTrace,
 } from '../../shared/cluster/index.js';
-import { startScenarioCluster, type ScenarioCluster } from '../../test/support/scenarioCluster/index.js';
+import { startScenarioCluster, type ScenarioCluster } from '../../sim/standins/kubernetes/index.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 const V1 = join(FIXTURES, 'v1-crashloop');

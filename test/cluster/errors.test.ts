@@ -12,7 +12,7 @@ import {
   parseFieldSelector,
   parseLabelSelector,
   SelectorError,
-} from '../../test/support/scenarioCluster/selectors.js';
+} from '../../sim/standins/kubernetes/selectors.js';
 
 function apiError(code: number, message: string, headers: Record<string, string> = {}): ApiException<string> {
   const body = JSON.stringify({ kind: 'Status', status: 'Failure', message, code });

@@ -19,7 +19,7 @@ import { diagnoseSnapshot } from '../../shared/diagnosis/engine.js';
 import type { Diagnosis } from '../../shared/diagnosis/types.js';
 import { loadBundle } from '../../shared/snapshot/bundle.js';
 import type { Snapshot } from '../../shared/snapshot/types.js';
-import { startScenarioCluster, type ScenarioCluster } from '../../test/support/scenarioCluster/index.js';
+import { startScenarioCluster, type ScenarioCluster } from '../../sim/standins/kubernetes/index.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const FIXTURE_ROOTS = [

@@ -8,13 +8,13 @@ import {
   type RequestTrace,
 } from '../../shared/cluster/index.js';
 import { diagnoseSnapshot } from '../../shared/diagnosis/engine.js';
-import { startScenarioCluster, type ScenarioCluster } from '../../test/support/scenarioCluster/index.js';
+import { startScenarioCluster, type ScenarioCluster } from '../../sim/standins/kubernetes/index.js';
 import {
   SERVICE_STATES,
   syntheticService,
   syntheticSnapshot,
   type ServiceState,
-} from '../../test/support/scenarioCluster/synthetic.js';
+} from '../../sim/standins/kubernetes/synthetic.js';
 
 const NS = 'azureml-ws';
 

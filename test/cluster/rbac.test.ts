@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectSnapshot, discover, loadKubeconfigTarget } from '../../shared/cluster/index.js';
-import { startScenarioCluster, type ScenarioCluster } from '../../test/support/scenarioCluster/index.js';
+import { startScenarioCluster, type ScenarioCluster } from '../../sim/standins/kubernetes/index.js';
 import {
   SERVICE_STATES,
   syntheticService,
   syntheticSnapshot,
-} from '../../test/support/scenarioCluster/synthetic.js';
+} from '../../sim/standins/kubernetes/synthetic.js';
 
 const RBAC = join(import.meta.dirname, '..', '..', 'infra', 'rbac.yaml');
 

@@ -4,7 +4,7 @@ import { request, type RequestOptions } from 'node:https';
 import { join } from 'node:path';
 import { ApiException, AppsV1Api, CoreV1Api, EventsV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startScenarioCluster, type ScenarioCluster } from '../../test/support/scenarioCluster/index.js';
+import { startScenarioCluster, type ScenarioCluster } from '../../sim/standins/kubernetes/index.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 const V1 = join(FIXTURES, 'v1-crashloop');

@@ -10,11 +10,11 @@ import { digestSourceFromState } from '../../shared/digest/stateSource.js';
 import { MemoryOutbox, noRecheck } from '../../shared/monitor/local.js';
 import type { MonitorRuntime } from '../../shared/monitor/types.js';
 import { createSender } from '../../shared/notify/index.js';
-import { SimulatedClock } from '../../shared/sim/clock.js';
+import { SimulatedClock } from '../../shared/time/clock.js';
 import { azureState } from '../../shared/state/azureState.js';
-import { startAcsStandIn, type AcsStandIn } from '../support/acsStandIn.js';
-import { startAzurite, type AzuriteInstance } from '../support/azurite.js';
-import { startTeamsStandIn, type TeamsStandIn } from '../support/teamsStandIn.js';
+import { startAcsStandIn, type AcsStandIn } from '../../sim/standins/acsEmail.js';
+import { startAzurite, type AzuriteInstance } from '../../sim/azurite.js';
+import { startTeamsStandIn, type TeamsStandIn } from '../../sim/standins/teams.js';
 import { dayInZone } from '../../shared/report/format.js';
 import { generateSeed, seedTables, type Seed } from './seed.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { chartAltText, renderChartSvg, renderWeekChart } from '../../shared/digest/chart.js';
+import { chartAltText, renderChartSvg, renderWeekChart } from '../../shared/report/digest/chart.js';
 import { computeDigest } from '../../shared/digest/compute.js';
 import { sampleDigest } from '../report/samples.js';
 

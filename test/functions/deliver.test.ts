@@ -1,5 +1,5 @@
 /**
- * The outbox consumer with the host's queue behaviour reproduced (shared/sim/queueHost.ts): retries by dequeue count,
+ * The outbox consumer with the host's queue behaviour reproduced (sim/queueHost.ts): retries by dequeue count,
  * the poison queue after 5 tries with the full payload, idempotent re-delivery. Sent over real HTTP to a loopback sink
  * through delivery's webhook sender.
  */
@@ -11,9 +11,9 @@ import type { IncidentRecord, Notification } from '../../shared/incidents/types.
 import { encodeQueueMessage } from '../../shared/monitor/fit.js';
 import type { OutboxMessage } from '../../shared/monitor/types.js';
 import { createSender } from '../../shared/notify/index.js';
-import { drainQueue } from '../../shared/sim/queueHost.js';
-import { startHttpSink, type HttpSink } from '../../shared/sim/sink.js';
-import { startAzurite, type AzuriteInstance } from '../support/azurite.js';
+import { drainQueue } from '../../sim/queueHost.js';
+import { startHttpSink, type HttpSink } from '../../sim/standins/httpSink.js';
+import { startAzurite, type AzuriteInstance } from '../../sim/azurite.js';
 import { makeHarness, peekAll, type Harness } from './harness.js';
 
 let azurite: AzuriteInstance;

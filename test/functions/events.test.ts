@@ -10,8 +10,8 @@ import { onWorkspaceEvent } from '../../functions/onWorkspaceEvent.js';
 import { recheckImageLog } from '../../functions/recheckImageLog.js';
 import { setRuntime } from '../../functions/runtime.js';
 import type { OutboxMessage } from '../../shared/monitor/types.js';
-import { drainQueue } from '../../shared/sim/queueHost.js';
-import { startAzurite, type AzuriteInstance } from '../support/azurite.js';
+import { drainQueue } from '../../sim/queueHost.js';
+import { startAzurite, type AzuriteInstance } from '../../sim/azurite.js';
 import { makeHarness, peekAll, type Harness } from './harness.js';
 
 const payload = (name: string): EventGridEvent =>

@@ -20,9 +20,9 @@ import {
   type MonitorRuntime,
 } from '../../shared/monitor/types.js';
 import type { Sender } from '../../shared/notify/types.js';
-import { SimulatedClock } from '../../shared/sim/clock.js';
+import { SimulatedClock } from '../../shared/time/clock.js';
 import { azureState } from '../../shared/state/azureState.js';
-import type { AzuriteInstance } from '../support/azurite.js';
+import type { AzuriteInstance } from '../../sim/azurite.js';
 
 export interface Harness {
   rt: MonitorRuntime;

@@ -10,8 +10,8 @@ import { loadKubeconfigTarget } from '../../shared/cluster/index.js';
 import { clusterSourceFromTarget } from '../../shared/monitor/clusterSource.js';
 import { lastSweepFromState } from '../../shared/state/store.js';
 import type { ClusterSource, OutboxMessage } from '../../shared/monitor/types.js';
-import { startAzurite, type AzuriteInstance } from '../support/azurite.js';
-import { startScenarioCluster, type ScenarioCluster } from '../support/scenarioCluster/index.js';
+import { startAzurite, type AzuriteInstance } from '../../sim/azurite.js';
+import { startScenarioCluster, type ScenarioCluster } from '../../sim/standins/kubernetes/index.js';
 import { makeHarness, peekAll, type Harness } from './harness.js';
 
 const DEMO = 'examples/demo/cluster';

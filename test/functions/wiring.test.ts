@@ -5,9 +5,9 @@ import { setRuntime } from '../../functions/runtime.js';
 import { sweep } from '../../functions/sweep.js';
 import { SettingsError } from '../../shared/config/settings.js';
 import { azureState } from '../../shared/state/azureState.js';
-import { startHttpSink, type HttpSink } from '../../shared/sim/sink.js';
-import { startAzurite, type AzuriteInstance } from '../support/azurite.js';
-import { startScenarioCluster, type ScenarioCluster } from '../support/scenarioCluster/index.js';
+import { startHttpSink, type HttpSink } from '../../sim/standins/httpSink.js';
+import { startAzurite, type AzuriteInstance } from '../../sim/azurite.js';
+import { startScenarioCluster, type ScenarioCluster } from '../../sim/standins/kubernetes/index.js';
 import { makeHarness } from './harness.js';
 
 const timer: Timer = {

@@ -6,7 +6,7 @@ import { commitObservation } from '../../shared/monitor/commit.js';
 import { MemoryOutbox, noRecheck } from '../../shared/monitor/local.js';
 import { runSweep } from '../../shared/monitor/sweep.js';
 import type { EvidenceArchive, MonitorRuntime } from '../../shared/monitor/types.js';
-import { SimulatedClock } from '../../shared/sim/clock.js';
+import { SimulatedClock } from '../../shared/time/clock.js';
 import { loadBundle } from '../../shared/snapshot/bundle.js';
 import type { Snapshot } from '../../shared/snapshot/types.js';
 import { memoryState } from '../../shared/state/store.js';

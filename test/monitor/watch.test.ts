@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runWatch } from '../../cli/commands/watch.js';
-import { startScenarioCluster, type ScenarioCluster } from '../support/scenarioCluster/index.js';
+import { startScenarioCluster, type ScenarioCluster } from '../../sim/standins/kubernetes/index.js';
 
 const DEMO = 'examples/demo/cluster';
 let cluster: ScenarioCluster;

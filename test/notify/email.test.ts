@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import type { Notification } from '../../shared/incidents/types.js';
 import { createSender, operationIdFor, type EmailChannelConfig } from '../../shared/notify/index.js';
-import { startAcsStandIn, type AcsStandIn } from '../support/acsStandIn.js';
+import { startAcsStandIn, type AcsStandIn } from '../../sim/standins/acsEmail.js';
 import {
   alertGroup,
   alertSingle,

@@ -4,7 +4,7 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { renderWeekChart } from '../../shared/digest/chart.js';
+import { renderWeekChart } from '../../shared/report/digest/chart.js';
 import { isDigest } from '../../shared/digest/types.js';
 import { renderEmail, renderTeamsCard } from '../../shared/report/index.js';
 import {

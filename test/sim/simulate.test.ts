@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSimulate } from '../../cli/commands/simulate.js';
-import { runSimulation, type SimulationResult } from '../../shared/sim/runner.js';
-import { bundlesAt, loadScenario, ScenarioError } from '../../shared/sim/scenario.js';
+import { runSimulation, type SimulationResult } from '../../sim/runner.js';
+import { bundlesAt, loadScenario, ScenarioError } from '../../sim/scenario.js';
 
 describe('amlmon simulate examples/demo', () => {
   let result: SimulationResult;

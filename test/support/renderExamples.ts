@@ -4,7 +4,7 @@
  * `adaptivecards` JS renderer in Chromium, with markdown-it as Teams processes markdown), a digest (email HTML +
  * PNG, card JSON + PNG) and a webhook payload. Also exports the browser helpers the screenshot tests use.
  *
- * Run: `npm run build && node dist/test/support/renderExamples.js [outDir]` (default docs/examples).
+ * Run: `npm run build:dev && node dist-dev/test/support/renderExamples.js [outDir]` (default docs/examples).
  * Needs Debian's chromium at /usr/bin/chromium (or CHROMIUM_PATH); nothing is downloaded.
  */
 import { existsSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
-import { renderWeekChart } from '../../shared/digest/chart.js';
+import { renderWeekChart } from '../../shared/report/digest/chart.js';
 import type { Notification } from '../../shared/incidents/types.js';
 import {
   CHART_CONTENT_ID,

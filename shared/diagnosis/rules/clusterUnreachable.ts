@@ -5,11 +5,12 @@
  * the monitor's access. A `meta.gaps` entry alone (one resource kind forbidden, one log unreadable) is a gap the
  * diagnosis names, not this finding.
  */
+import { SPECIFICITY } from '../types.js';
 import { evidence } from '../context.js';
 import { DOCS } from '../docs.js';
 import type { Rule, RuleContext } from '../rule.js';
 import type { DetailOf, RuleFinding } from '../types.js';
-import { serviceLabel } from './podSignals.js';
+import { serviceLabel } from '../signals/podSignals.js';
 
 type Detail = DetailOf<'ClusterUnreachable'>;
 
@@ -107,7 +108,7 @@ export const clusterUnreachable: Rule = {
         remedy: t.remedy,
         docs: t.docs,
         stage: 'monitor',
-        specificity: 90,
+        specificity: SPECIFICITY.decisive,
       },
     ];
   },

@@ -10,6 +10,7 @@
  * Time: the kubelet retries every sync, so when the snapshot shows the object exists now, the error is about to
  * clear and is not reported. Azure ML v1 keeps InitContainerConfig in ConfigMap `<service><id>-config`.
  */
+import { SPECIFICITY } from '../types.js';
 import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
 import {
   containersOf,
@@ -22,7 +23,7 @@ import {
 import { DOCS } from '../docs.js';
 import type { Rule, RuleContext } from '../rule.js';
 import type { DetailOf, Evidence, RuleFinding } from '../types.js';
-import { newestEvent, serviceLabel } from './podSignals.js';
+import { newestEvent, serviceLabel } from '../signals/podSignals.js';
 
 type Detail = DetailOf<'ContainerConfigError'>;
 
@@ -219,7 +220,7 @@ export const containerConfigError: Rule = {
         remedy: remedyOf(ctx, p),
         docs: [ctx.target.flavor === 'v1' ? DOCS.troubleshootV1 : DOCS.troubleshootOnline],
         stage: 'configure',
-        specificity: 90,
+        specificity: SPECIFICITY.decisive,
       },
     ];
   },

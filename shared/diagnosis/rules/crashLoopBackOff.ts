@@ -5,14 +5,15 @@
  * those rules does explain the loop, the finding still describes the loop (it follows the root cause) but says
  * which finding explains it instead of claiming that no cause was found.
  */
+import { SPECIFICITY } from '../types.js';
 import { DOCS } from '../docs.js';
 import { eventEvidence, evidence, humanDuration, podEvents, podSource, secondsBetween } from '../context.js';
 import { meaningfulTail } from '../logs/scoringLog.js';
 import type { Rule, RuleContext } from '../rule.js';
 import type { Evidence, RuleFinding } from '../types.js';
 import { outOfMemory } from './outOfMemory.js';
-import type { ScoringContainer } from './scoringContainer.js';
-import { appContainers, asDate, podScope, statusEvidence } from './scoringContainer.js';
+import type { ScoringContainer } from '../signals/scoringContainer.js';
+import { appContainers, asDate, podScope, statusEvidence } from '../signals/scoringContainer.js';
 import { scoringInitFailure } from './scoringInitFailure.js';
 import { slowInitProbeFailure } from './slowInitProbeFailure.js';
 
@@ -108,7 +109,7 @@ export const crashLoopBackOff: Rule = {
           DOCS.k8sDebugPod,
         ],
         stage: 'init',
-        specificity: 10,
+        specificity: SPECIFICITY.generic,
         role: 'consequence',
       },
     ];

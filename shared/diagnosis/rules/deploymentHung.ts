@@ -9,6 +9,7 @@
  * or one still inside its window (a rollout 3 minutes in is Progressing). The evidence lists what was checked, so
  * a person knows where the blind spot is; the explanation says what to look at next.
  */
+import { SPECIFICITY } from '../types.js';
 import { isBuildInProgress } from '../buildlog/judge.js';
 import type { V1Deployment, V1Pod } from '@kubernetes/client-node';
 import {
@@ -27,8 +28,8 @@ import { DOCS } from '../docs.js';
 import type { Rule, RuleContext } from '../rule.js';
 import type { Evidence, RuleFinding } from '../types.js';
 import { frontendOf } from './frontendUnhealthy.js';
-import { podRestarts, podStartedContainers, podStatusText } from './podProgress.js';
-import { isPodReady, serviceLabel } from './podSignals.js';
+import { podRestarts, podStartedContainers, podStatusText } from '../signals/podProgress.js';
+import { isPodReady, serviceLabel } from '../signals/podSignals.js';
 
 /** Kubernetes' default progressDeadlineSeconds. */
 export const DEFAULT_DEADLINE_SECONDS = 600;
@@ -324,7 +325,7 @@ export const deploymentHung: Rule = {
           ctx.target.flavor === 'v1' ? DOCS.troubleshootV1 : DOCS.troubleshootOnline,
         ],
         stage: 'any',
-        specificity: 10,
+        specificity: SPECIFICITY.generic,
         role: 'consequence',
       },
     ];

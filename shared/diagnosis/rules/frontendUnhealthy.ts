@@ -7,6 +7,7 @@
  * One router replica restarting while the Deployment stays Available is not a finding. A router that only just
  * became unavailable (a rolling restart on scale-up) gets FE_GRACE_SECONDS.
  */
+import { SPECIFICITY } from '../types.js';
 import type { CoreV1Event, V1Deployment, V1Pod } from '@kubernetes/client-node';
 import type { Snapshot } from '../../snapshot/types.js';
 import {
@@ -24,9 +25,9 @@ import { clip } from '../../text/redact.js';
 import { DOCS } from '../docs.js';
 import type { AmlFlavor, Rule, RuleContext } from '../rule.js';
 import type { Evidence, RuleFinding } from '../types.js';
-import { podRestarts, podStatusText } from './podProgress.js';
-import { isPodReady, newestEvent } from './podSignals.js';
-import { parseSchedulerMessage } from './schedulerMessage.js';
+import { podRestarts, podStatusText } from '../signals/podProgress.js';
+import { isPodReady, newestEvent } from '../signals/podSignals.js';
+import { parseSchedulerMessage } from '../signals/schedulerMessage.js';
 
 /** The router restarts its pods when it scales itself; a shorter outage is not reported. */
 export const FE_GRACE_SECONDS = 120;
@@ -352,7 +353,7 @@ export const frontendUnhealthy: Rule = {
           DOCS.troubleshootKubernetesCompute,
         ],
         stage: 'platform',
-        specificity: d.problem === 'notReady' ? 50 : 90,
+        specificity: d.problem === 'notReady' ? SPECIFICITY.classified : SPECIFICITY.decisive,
       },
     ];
   },

@@ -4,6 +4,7 @@
  * stops inside a solve judged against the step budget and "now", and the Azure ML service record's build error
  * (`EnvironmentBuildFailed`, `ImageBuildFailure`, "Docker image build failed"), whose message is classified too.
  */
+import { SPECIFICITY } from '../types.js';
 import { classifyBuildLogText } from '../buildlog/classify.js';
 import { buildFailureFinding, type BuildFindingInput } from '../buildlog/finding.js';
 import { judgeIncompleteBuild, serviceBuildState } from '../buildlog/judge.js';
@@ -43,7 +44,7 @@ function serviceMessageFinding(common: CommonInput, lines: string[]): RuleFindin
     detail: fromService.detail,
     classification: fromService,
     fromServiceRecord: true,
-    specificity: 50,
+    specificity: SPECIFICITY.classified,
   });
 }
 
@@ -59,7 +60,14 @@ function diagnose(ctx: RuleContext): RuleFinding[] {
   const c = snapshot.buildLog?.classification;
 
   if (c?.outcome === 'failed' && c.detail) {
-    return [buildFailureFinding({ ...common, detail: c.detail, classification: c, specificity: 90 })];
+    return [
+      buildFailureFinding({
+        ...common,
+        detail: c.detail,
+        classification: c,
+        specificity: SPECIFICITY.decisive,
+      }),
+    ];
   }
   if (c?.outcome === 'incomplete') {
     const judgement = judgeIncompleteBuild(c, now, service);
@@ -68,22 +76,25 @@ function diagnose(ctx: RuleContext): RuleFinding[] {
     const fromStoppedLog = (detail: BuildFindingInput['detail'], specificity: number): RuleFinding[] => [
       buildFailureFinding({ ...common, detail, classification: c, judgement, specificity }),
     ];
-    if (judgement.verdict === 'timedOut') return fromStoppedLog('BuildTimeout', c.stalledIn ? 90 : 50);
+    if (judgement.verdict === 'timedOut')
+      return fromStoppedLog('BuildTimeout', c.stalledIn ? SPECIFICITY.decisive : SPECIFICITY.classified);
     if (judgement.verdict === 'endedWithoutReason') {
       const fromService = serviceMessageFinding(common, service.lines);
       if (fromService) return [fromService];
       // Cut short well inside its budget: not a timeout, just a build that ended without the log saying why.
       const detail = judgement.elapsedSeconds === undefined && c.detail ? c.detail : 'DockerStepFailure';
-      return fromStoppedLog(detail, 50);
+      return fromStoppedLog(detail, SPECIFICITY.classified);
     }
-    if (c.detail === 'BuildTimeout') return fromStoppedLog('BuildTimeout', 50);
+    if (c.detail === 'BuildTimeout') return fromStoppedLog('BuildTimeout', SPECIFICITY.classified);
     return [];
   }
   if (service.buildFailed) {
     // No usable build log (none, binary, or one that shows a different, successful build): the record decides.
     const fromService = serviceMessageFinding(common, service.lines);
     if (fromService) return [fromService];
-    return [buildFailureFinding({ ...common, detail: 'DockerStepFailure', specificity: 10 })];
+    return [
+      buildFailureFinding({ ...common, detail: 'DockerStepFailure', specificity: SPECIFICITY.generic }),
+    ];
   }
   return [];
 }

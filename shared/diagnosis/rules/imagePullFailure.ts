@@ -7,6 +7,7 @@
  * once the kubelet is backing off, has failed at least twice, or has been failing for NETWORK_GRACE_SECONDS.
  * Containers that pulled since (running, or still ContainerCreating after a Pulling event) are not looked at.
  */
+import { SPECIFICITY } from '../types.js';
 import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
 import {
   containersOf,
@@ -26,8 +27,8 @@ import {
   headAndTail,
   registryOf,
   serviceLabel,
-} from './podSignals.js';
-import { classifyPullError, type PullErrorClass, type UnreachableCause } from './pullError.js';
+} from '../signals/podSignals.js';
+import { classifyPullError, type PullErrorClass, type UnreachableCause } from '../signals/pullError.js';
 
 /** A network failure younger than this, seen once, without back-off yet, may be a blip the next retry fixes. */
 export const NETWORK_GRACE_SECONDS = 60;
@@ -261,7 +262,7 @@ export const imagePullFailure: Rule = {
         remedy: remedyOf(ctx, p),
         docs,
         stage: 'pull',
-        specificity: p.cls ? 90 : 30,
+        specificity: p.cls ? SPECIFICITY.decisive : SPECIFICITY.partial,
         ...(afterBuild ? { role: 'consequence' as const } : {}),
       },
     ];

@@ -9,14 +9,15 @@
  * An init container that failed and then completed (exit 0) downloaded the model: nothing to report. A v1
  * `FileNotFoundError` for a model path is ScoringInitFailure/ModelFileNotFound (init stage), not this rule.
  */
+import { SPECIFICITY } from '../types.js';
 import type { V1Container, V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
 import type { Snapshot } from '../../snapshot/types.js';
 import { evidence, humanDuration, logsOf, podSource, secondsBetween } from '../context.js';
 import { DOCS } from '../docs.js';
 import type { Rule, RuleContext } from '../rule.js';
 import type { DetailOf, Evidence, RuleFinding } from '../types.js';
-import { findingPerDetail } from './modelVolumes.js';
-import { serviceLabel } from './podSignals.js';
+import { findingPerDetail } from '../signals/modelVolumes.js';
+import { serviceLabel } from '../signals/podSignals.js';
 import { clip } from '../../text/redact.js';
 import {
   blobUrls,
@@ -24,7 +25,7 @@ import {
   parseBlobUrl,
   withoutQuery,
   type StorageFailure,
-} from './storageErrors.js';
+} from '../signals/storageErrors.js';
 
 /** Init containers that download the model. v2's is `storageinitializer-modeldata`; the others are defensive. */
 const DOWNLOADER = /^storageinitializer|storage-?initializer|model-?(?:init|download)|amlappinit/i;
@@ -322,7 +323,7 @@ function finding(t: DownloadTrouble, ctx: RuleContext): RuleFinding {
     remedy: tx.remedy,
     docs: tx.docs,
     stage: 'mount',
-    specificity: t.detail === 'InitContainerFailed' ? 50 : 90,
+    specificity: t.detail === 'InitContainerFailed' ? SPECIFICITY.classified : SPECIFICITY.decisive,
   };
 }
 

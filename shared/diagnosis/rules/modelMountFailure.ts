@@ -9,6 +9,7 @@
  * - MountTimeout: only the kubelet's `timed out waiting for the condition` for a model volume, no driver error.
  * A pod whose containers have started got its volumes: earlier FailedMount events were transient and are ignored.
  */
+import { SPECIFICITY } from '../types.js';
 import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
 import {
   eventEvidence,
@@ -29,10 +30,10 @@ import {
   mentionsVolume,
   modelVolumes,
   type ModelVolume,
-} from './modelVolumes.js';
-import { podStartedContainers } from './podProgress.js';
-import { newestEvent, serviceLabel } from './podSignals.js';
-import { parseSchedulerMessage } from './schedulerMessage.js';
+} from '../signals/modelVolumes.js';
+import { podStartedContainers } from '../signals/podProgress.js';
+import { newestEvent, serviceLabel } from '../signals/podSignals.js';
+import { parseSchedulerMessage } from '../signals/schedulerMessage.js';
 
 /** A claim may be Pending for a moment while Azure ML creates the PV and PVC next to the Deployment. */
 export const CLAIM_GRACE_SECONDS = 30;
@@ -376,7 +377,12 @@ function finding(t: MountTrouble, ctx: RuleContext): RuleFinding {
       ...(t.detail !== 'ClaimPending' ? [DOCS.blobMountError] : []),
     ],
     stage: 'mount',
-    specificity: t.detail === 'VolumeDriverError' ? 90 : t.detail === 'ClaimPending' ? 90 : 50,
+    specificity:
+      t.detail === 'VolumeDriverError'
+        ? SPECIFICITY.decisive
+        : t.detail === 'ClaimPending'
+          ? SPECIFICITY.decisive
+          : SPECIFICITY.classified,
   };
 }
 

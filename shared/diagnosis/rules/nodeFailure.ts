@@ -9,6 +9,7 @@
  * A broken node that hosts nothing of ours while our pods are fine is not a finding. When the service still has
  * its minimum availability the finding is advisory (one replica lost, the service still answers).
  */
+import { SPECIFICITY } from '../types.js';
 import type { CoreV1Event, V1Node, V1NodeCondition } from '@kubernetes/client-node';
 import {
   deploymentCondition,
@@ -24,9 +25,9 @@ import {
 import { DOCS } from '../docs.js';
 import type { Rule, RuleContext } from '../rule.js';
 import type { DetailOf, Evidence, RuleFinding } from '../types.js';
-import { podStatusText } from './podProgress.js';
-import { isPodReady, newestEvent, serviceLabel } from './podSignals.js';
-import { parseSchedulerMessage } from './schedulerMessage.js';
+import { podStatusText } from '../signals/podProgress.js';
+import { isPodReady, newestEvent, serviceLabel } from '../signals/podSignals.js';
+import { parseSchedulerMessage } from '../signals/schedulerMessage.js';
 
 type Detail = DetailOf<'NodeFailure'>;
 
@@ -321,7 +322,7 @@ function finding(ctx: RuleContext, h: Hit, advisory: boolean): RuleFinding {
         ? [DOCS.aksNodeNotReady, DOCS.troubleshootKubernetesCompute]
         : [DOCS.k8sNodePressureEviction, ...(h.detail === 'MemoryPressure' ? [DOCS.aksNodePressure] : [])],
     stage: h.stage,
-    specificity: h.stage === 'schedule' ? 95 : 90,
+    specificity: h.stage === 'schedule' ? SPECIFICITY.overriding : SPECIFICITY.decisive,
     ...(advisory ? { role: 'advisory' as const } : {}),
   };
 }

@@ -8,6 +8,7 @@
  * container that has served since is history (no finding); a single recent kill is advisory; repeated recent
  * kills are a runtime failure (status Degraded).
  */
+import { SPECIFICITY } from '../types.js';
 import type { CoreV1Event, V1ContainerStateTerminated } from '@kubernetes/client-node';
 import { DOCS } from '../docs.js';
 import {
@@ -21,8 +22,8 @@ import {
 } from '../context.js';
 import type { AmlDeployment, Rule, RuleContext } from '../rule.js';
 import type { Evidence, RuleFinding } from '../types.js';
-import { formatBytes, parseQuantity } from './quantity.js';
-import type { ScoringContainer } from './scoringContainer.js';
+import { formatBytes, parseQuantity } from '../signals/quantity.js';
+import type { ScoringContainer } from '../signals/scoringContainer.js';
 import {
   appContainers,
   asDate,
@@ -30,7 +31,7 @@ import {
   memoryLimit,
   podScope,
   statusEvidence,
-} from './scoringContainer.js';
+} from '../signals/scoringContainer.js';
 import { lineTime } from '../logs/lines.js';
 import { lastMeaningfulLine } from '../logs/scoringLog.js';
 
@@ -282,7 +283,8 @@ export const outOfMemory: Rule = {
         ],
         docs: [ctx.target.flavor === 'v1' ? DOCS.troubleshootV1 : DOCS.troubleshootOnline, DOCS.k8sMemory],
         stage: hit.verdict === 'failure' ? 'init' : 'runtime',
-        specificity: hit.how === 'OOMKilled' || hit.how === 'MemoryError' ? 90 : 70,
+        specificity:
+          hit.how === 'OOMKilled' || hit.how === 'MemoryError' ? SPECIFICITY.decisive : SPECIFICITY.strong,
         role: hit.verdict === 'advisory' ? 'advisory' : 'cause',
       },
     ];

@@ -9,6 +9,7 @@
  * released its resources (a rolling update on a full cluster). Waiting only for a volume is the mount stage's
  * finding (ModelMountFailure/ClaimPending), not this one.
  */
+import { SPECIFICITY } from '../types.js';
 import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
 import {
   eventEvidence,
@@ -23,8 +24,12 @@ import {
 import { DOCS } from '../docs.js';
 import type { Rule, RuleContext } from '../rule.js';
 import type { DetailOf, Evidence, RuleFinding } from '../types.js';
-import { decideUnschedulable, type UnschedulableDecision } from './unschedulableDecision.js';
-import { blockedOnVolumes, parseSchedulerMessage, type SchedulerMessage } from './schedulerMessage.js';
+import { decideUnschedulable, type UnschedulableDecision } from '../signals/unschedulableDecision.js';
+import {
+  blockedOnVolumes,
+  parseSchedulerMessage,
+  type SchedulerMessage,
+} from '../signals/schedulerMessage.js';
 import {
   eventFirstSeen,
   happenedAfter,
@@ -32,9 +37,9 @@ import {
   onlyScaleOutBlocked,
   replicaTerminating,
   serviceLabel,
-} from './podSignals.js';
-import { viewNodes } from './placement.js';
-import { unschedulableRemedy, unschedulableTitle } from './unschedulableText.js';
+} from '../signals/podSignals.js';
+import { viewNodes } from '../signals/placement.js';
+import { unschedulableRemedy, unschedulableTitle } from '../signals/unschedulableText.js';
 
 /** A pod unschedulable for less than this is still being placed (the autoscaler needs ~10–30 s to react). */
 export const SCHEDULING_GRACE_SECONDS = 30;
@@ -171,7 +176,9 @@ function build(
     ],
     docs,
     stage: 'schedule',
-    specificity: decision.nodeHealthOnly ? Math.min(decision.specificity, 50) : decision.specificity,
+    specificity: decision.nodeHealthOnly
+      ? Math.min(decision.specificity, SPECIFICITY.classified)
+      : decision.specificity,
     role,
   };
 }

@@ -7,14 +7,15 @@
  * `kubectl get deploy,pods,events`) still has the replicaset-controller's FailedCreate events: those of a ReplicaSet
  * named `<deployment>-<pod-template-hash>` count when no pod of it exists and no SuccessfulCreate followed.
  */
+import { SPECIFICITY } from '../types.js';
 import type { CoreV1Event, V1ReplicaSet, V1ResourceQuota } from '@kubernetes/client-node';
 import { deploymentCondition, eventEvidence, eventsFor, eventTime, evidence } from '../context.js';
 import { DOCS } from '../docs.js';
 import type { Rule, RuleContext } from '../rule.js';
 import type { Evidence, RuleFinding } from '../types.js';
-import { happenedAfter, newestEvent, replicaTerminating, serviceLabel } from './podSignals.js';
-import { formatResource, parseQuantity } from './quantity.js';
-import { parseQuotaMessage, type QuotaViolation } from './quotaMessage.js';
+import { happenedAfter, newestEvent, replicaTerminating, serviceLabel } from '../signals/podSignals.js';
+import { formatResource, parseQuantity } from '../signals/quantity.js';
+import { parseQuotaMessage, type QuotaViolation } from '../signals/quotaMessage.js';
 
 const QUOTA_TEXT = /exceeded quota|failed quota/;
 
@@ -235,7 +236,7 @@ export const quotaExceeded: Rule = {
           target.flavor === 'v1' ? DOCS.troubleshootV1 : DOCS.troubleshootOnline,
         ],
         stage: 'schedule',
-        specificity: 90,
+        specificity: SPECIFICITY.decisive,
         role: serving ? 'advisory' : 'cause',
       },
     ];

@@ -4,6 +4,7 @@
  * Read from the crashed instance's log (`--previous`) and the current one; a container that is serving now is
  * past any earlier crash and is left alone.
  */
+import { SPECIFICITY } from '../types.js';
 import { DOCS } from '../docs.js';
 import { redact } from '../../text/redact.js';
 import { evidence, podSource } from '../context.js';
@@ -11,8 +12,8 @@ import type { ClassifiedFailure } from '../logs/initFailureClass.js';
 import type { FatalInitError } from '../logs/scoringLog.js';
 import type { AmlDeployment, Rule, RuleContext } from '../rule.js';
 import type { DetailOf, Evidence, RuleFinding } from '../types.js';
-import type { ScoringContainer } from './scoringContainer.js';
-import { hasCrashed, podScope, scoringContainers, statusEvidence } from './scoringContainer.js';
+import type { ScoringContainer } from '../signals/scoringContainer.js';
+import { hasCrashed, podScope, scoringContainers, statusEvidence } from '../signals/scoringContainer.js';
 
 type InitDetail = DetailOf<'ScoringInitFailure'>;
 
@@ -254,7 +255,7 @@ export const scoringInitFailure: Rule = {
         remedy: remedy(ctx.target, f).map(redact),
         docs: docs(ctx.target, f.kind),
         stage: 'init',
-        specificity: f.kind === 'InitException' ? 70 : 90,
+        specificity: f.kind === 'InitException' ? SPECIFICITY.strong : SPECIFICITY.decisive,
       };
     });
   },

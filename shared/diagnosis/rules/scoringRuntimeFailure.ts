@@ -7,6 +7,7 @@
  *   readiness probe timing out on a serving container long after start-up (too busy to answer).
  * Stage 'runtime', so the engine reports Degraded. Only the last hour counts when lines carry timestamps.
  */
+import { SPECIFICITY } from '../types.js';
 import type { CoreV1Event } from '@kubernetes/client-node';
 import { DOCS } from '../docs.js';
 import { eventEvidence, eventTime, evidence, podEvents, podSource, secondsBetween } from '../context.js';
@@ -14,9 +15,9 @@ import type { LogLine } from '../logs/lines.js';
 import { lineTime, parseLog } from '../logs/lines.js';
 import type { Rule, RuleContext } from '../rule.js';
 import type { Evidence, RuleFinding } from '../types.js';
-import { serviceLabel } from './podSignals.js';
-import type { ScoringContainer } from './scoringContainer.js';
-import { asDate, probeWindow, scoringContainers } from './scoringContainer.js';
+import { serviceLabel } from '../signals/podSignals.js';
+import type { ScoringContainer } from '../signals/scoringContainer.js';
+import { asDate, probeWindow, scoringContainers } from '../signals/scoringContainer.js';
 
 export const RUNTIME_WINDOW_SECONDS = 3600;
 
@@ -95,7 +96,7 @@ function workerTimeoutFinding(ctx: RuleContext, serving: ScoringContainer[]): Ru
     ],
     docs: [v1 ? DOCS.troubleshootV1 : DOCS.troubleshootOnline, DOCS.inferenceServer],
     stage: 'runtime',
-    specificity: 90,
+    specificity: SPECIFICITY.decisive,
   };
 }
 
@@ -162,7 +163,7 @@ function overloadedFinding(ctx: RuleContext, serving: ScoringContainer[]): RuleF
         ],
     docs: [v1 ? DOCS.deployAksV1 : DOCS.onlineAutoscale, v1 ? DOCS.troubleshootV1 : DOCS.troubleshootOnline],
     stage: 'runtime',
-    specificity: fe ? 90 : 50,
+    specificity: fe ? SPECIFICITY.decisive : SPECIFICITY.classified,
   };
 }
 

@@ -8,14 +8,15 @@
  * Time-aware: a container still inside its liveness window (initialDelaySeconds + failureThreshold × periodSeconds
  * from the pod spec) that has never been killed is starting normally and gets no finding (Progressing).
  */
+import { SPECIFICITY } from '../types.js';
 import type { CoreV1Event } from '@kubernetes/client-node';
 import { DOCS } from '../docs.js';
 import { eventEvidence, evidence, humanDuration, podEvents, podSource, secondsBetween } from '../context.js';
 import type { ScoringLogAnalysis } from '../logs/scoringLog.js';
 import type { AmlDeployment, Rule, RuleContext } from '../rule.js';
 import type { Evidence, RuleFinding } from '../types.js';
-import { parseQuantity } from './quantity.js';
-import type { ProbeWindow, ScoringContainer } from './scoringContainer.js';
+import { parseQuantity } from '../signals/quantity.js';
+import type { ProbeWindow, ScoringContainer } from '../signals/scoringContainer.js';
 import {
   asDate,
   cpuLimit,
@@ -24,7 +25,7 @@ import {
   probeWindow,
   scoringContainers,
   statusEvidence,
-} from './scoringContainer.js';
+} from '../signals/scoringContainer.js';
 
 type Mechanism = 'liveness' | 'worker-timeout' | 'liveness-pending';
 
@@ -221,7 +222,7 @@ export const slowInitProbeFailure: Rule = {
           DOCS.k8sProbes,
         ],
         stage: 'probes',
-        specificity: hit.logPart ? 90 : 50,
+        specificity: hit.logPart ? SPECIFICITY.decisive : SPECIFICITY.classified,
       },
     ];
   },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { imagePullFailure, NETWORK_GRACE_SECONDS } from '../../../shared/diagnosis/rules/imagePullFailure.js';
-import { classifyPullError } from '../../../shared/diagnosis/rules/pullError.js';
+import { classifyPullError } from '../../../shared/diagnosis/signals/pullError.js';
 import { contextOf, evidenceText, fixturesOf, run } from './podRuleHarness.js';
 
 interface Case {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { quotaExceeded } from '../../../shared/diagnosis/rules/quotaExceeded.js';
-import { parseQuotaMessage } from '../../../shared/diagnosis/rules/quotaMessage.js';
+import { parseQuotaMessage } from '../../../shared/diagnosis/signals/quotaMessage.js';
 import { contextOf, evidenceText, fixturesOf, run } from './podRuleHarness.js';
 
 interface Case {

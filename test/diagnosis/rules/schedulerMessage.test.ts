@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { blockedOnVolumes, parseSchedulerMessage } from '../../../shared/diagnosis/rules/schedulerMessage.js';
+import {
+  blockedOnVolumes,
+  parseSchedulerMessage,
+} from '../../../shared/diagnosis/signals/schedulerMessage.js';
 
 describe('parseSchedulerMessage', () => {
   it.each([

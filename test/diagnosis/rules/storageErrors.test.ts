@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { blobUrls, findStorageFailure, parseBlobUrl } from '../../../shared/diagnosis/rules/storageErrors.js';
+import {
+  blobUrls,
+  findStorageFailure,
+  parseBlobUrl,
+} from '../../../shared/diagnosis/signals/storageErrors.js';
 
 describe('findStorageFailure', () => {
   it.each([

@@ -1,7 +1,7 @@
 /**
  * Fixture generator for ImageBuildFailure (all 7 details) and its near-misses, plus raw build-log samples under
  * test/fixtures/buildlogs/. Regenerate with
- * `npx tsc -p tsconfig.json && node dist/test/support/fixtureKit/gen/build.js`.
+ * `npm run build:dev && node dist-dev/test/support/fixtureKit/gen/build.js`.
  * Bundles pair a build.log with the Azure ML service record (v1 Webservice or v2 online deployment shape) and the
  * cluster as it looks then: no objects (a new service whose image never got built), the old healthy pods (a
  * failed update), or a pod in ImagePullBackOff for the tag that was never pushed.

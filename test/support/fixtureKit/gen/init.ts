@@ -1,7 +1,7 @@
 /**
  * Fixture generator for the init group (container start, init(), probes, runtime): ScoringInitFailure,
  * OutOfMemory, SlowInitProbeFailure, CrashLoopBackOff, ScoringRuntimeFailure and their near-misses.
- * Run: `npx tsc -p tsconfig.json && node dist/test/support/fixtureKit/gen/init.js [out-dir]`
+ * Run: `npm run build:dev && node dist-dev/test/support/fixtureKit/gen/init.js [out-dir]`
  * (default out-dir: test/fixtures under the current directory).
  */
 import { join, resolve } from 'node:path';

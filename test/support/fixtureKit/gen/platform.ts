@@ -1,7 +1,7 @@
 /**
  * Fixture generator for the platform rules: ModelMountFailure, ModelDownloadFailure, FrontendUnhealthy,
  * NodeFailure, DeploymentHung, ClusterUnreachable, and their near-misses. Regenerate with
- * `npx tsc -p tsconfig.json && node dist/test/support/fixtureKit/gen/platform.js` (writes test/fixtures/).
+ * `npm run build:dev && node dist-dev/test/support/fixtureKit/gen/platform.js` (writes test/fixtures/).
  */
 import { runFixtureGenerator, type NamedFixture } from '../write.js';
 import { clusterLevelFixtures } from './platformCluster.js';

@@ -1,7 +1,7 @@
 /**
  * Fixture generator for the schedule / pull / configure rules: PodUnschedulable, QuotaExceeded, ImagePullFailure,
  * ContainerConfigError, and their near-misses. Regenerate with
- * `npx tsc -p tsconfig.json && node dist/test/support/fixtureKit/gen/pod.js` (writes test/fixtures/).
+ * `npm run build:dev && node dist-dev/test/support/fixtureKit/gen/pod.js` (writes test/fixtures/).
  * Message texts are the exact scheduler / kubelet / API server wordings (several Kubernetes versions).
  */
 import { runFixtureGenerator, type NamedFixture } from '../write.js';

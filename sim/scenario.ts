@@ -4,8 +4,8 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseDuration } from '../config/duration.js';
-import { eventList } from '../events/parse.js';
+import { parseDuration } from '../shared/config/duration.js';
+import { eventList } from '../shared/events/parse.js';
 
 export interface ScenarioEventFile {
   file: string;

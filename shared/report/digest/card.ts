@@ -9,11 +9,11 @@ import {
   type Table,
   type TableCell,
   type TeamsMessage,
-} from '../report/cardTypes.js';
-import type { ReportContext } from '../report/context.js';
-import { escapeCardMarkdown as md } from '../report/markdown.js';
-import { fitToBudget, heading, text, truncationNote } from '../report/cardKit.js';
-import type { Digest } from './types.js';
+} from '../cardTypes.js';
+import type { ReportContext } from '../context.js';
+import { escapeCardMarkdown as md } from '../markdown.js';
+import { fitToBudget, heading, text, truncationNote } from '../cardKit.js';
+import type { Digest } from '../../digest/types.js';
 import { buildDigestView, type DigestView } from './view.js';
 
 interface DigestLimits {

@@ -11,21 +11,21 @@ import azureFunctions, {
   type Timer,
 } from '@azure/functions';
 import { BlobServiceClient } from '@azure/storage-blob';
-import { dailyDigest } from '../../functions/dailyDigest.js';
-import { deliver } from '../../functions/deliver.js';
-import { onImageLog } from '../../functions/onImageLog.js';
-import { onWorkspaceEvent } from '../../functions/onWorkspaceEvent.js';
-import { recheckImageLog } from '../../functions/recheckImageLog.js';
-import { setRuntime } from '../../functions/runtime.js';
-import { sweep } from '../../functions/sweep.js';
-import { startAzurite } from '../../test/support/azurite.js';
-import { startScenarioCluster } from '../../test/support/scenarioCluster/index.js';
-import { loadKubeconfigTarget } from '../cluster/index.js';
-import { DEFAULTS } from '../config/settings.js';
-import { parseDuration } from '../config/duration.js';
-import { diagnoseSnapshot } from '../diagnosis/engine.js';
-import { BLOB_CREATED, IMAGE_LOG_SUBJECT_PREFIX } from '../events/parse.js';
-import type { Notification, NotificationKind } from '../incidents/types.js';
+import { dailyDigest } from '../functions/dailyDigest.js';
+import { deliver } from '../functions/deliver.js';
+import { onImageLog } from '../functions/onImageLog.js';
+import { onWorkspaceEvent } from '../functions/onWorkspaceEvent.js';
+import { recheckImageLog } from '../functions/recheckImageLog.js';
+import { setRuntime } from '../functions/runtime.js';
+import { sweep } from '../functions/sweep.js';
+import { startAzurite } from './azurite.js';
+import { startScenarioCluster } from './standins/kubernetes/index.js';
+import { loadKubeconfigTarget } from '../shared/cluster/index.js';
+import { DEFAULTS } from '../shared/config/settings.js';
+import { parseDuration } from '../shared/config/duration.js';
+import { diagnoseSnapshot } from '../shared/diagnosis/engine.js';
+import { BLOB_CREATED, IMAGE_LOG_SUBJECT_PREFIX } from '../shared/events/parse.js';
+import type { Notification, NotificationKind } from '../shared/incidents/types.js';
 import {
   blobEvidenceArchive,
   blobImageLogReader,
@@ -33,12 +33,12 @@ import {
   queueClient,
   queueOutbox,
   queueRecheck,
-} from '../monitor/azureAdapters.js';
-import { clusterSourceFromTarget } from '../monitor/clusterSource.js';
-import { IMAGE_LOG_TAIL_BYTES, type MonitorLog, type MonitorRuntime } from '../monitor/types.js';
-import type { ChannelKind, Sender } from '../notify/types.js';
-import { azureState } from '../state/azureState.js';
-import { SimulatedClock } from './clock.js';
+} from '../shared/monitor/azureAdapters.js';
+import { clusterSourceFromTarget } from '../shared/monitor/clusterSource.js';
+import { IMAGE_LOG_TAIL_BYTES, type MonitorLog, type MonitorRuntime } from '../shared/monitor/types.js';
+import type { ChannelKind, Sender } from '../shared/notify/types.js';
+import { azureState } from '../shared/state/azureState.js';
+import { SimulatedClock } from '../shared/time/clock.js';
 import { drainQueue, type QueueTriggerMetadata } from './queueHost.js';
 import { bundlesAt, loadScenario, ScenarioError, type Scenario } from './scenario.js';
 import { defaultSimChannels, type SimChannels } from './channels.js';

@@ -12,7 +12,7 @@ import {
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { applyFault, FaultQueue, loopbackCert, readBody, sendJson } from './acsStandIn.js';
+import { applyFault, FaultQueue, loopbackCert, readBody, sendJson } from './acsEmail.js';
 
 export interface ReceivedPost {
   receivedAt: string;

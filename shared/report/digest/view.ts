@@ -1,8 +1,8 @@
 /** The digest as people read it: formatted numbers and times, redacted names. Shared by email and card. */
-import { CHART_CONTENT_ID, type ReportContext } from '../report/context.js';
-import { formatDuration, formatTime } from '../report/format.js';
-import { clean, codeLabel, safeUrl } from '../report/view.js';
-import type { Digest, DigestScope } from './types.js';
+import { CHART_CONTENT_ID, type ReportContext } from '../context.js';
+import { formatDuration, formatTime } from '../format.js';
+import { clean, codeLabel, safeUrl } from '../view.js';
+import type { Digest, DigestScope } from '../../digest/types.js';
 
 export interface ScopeRowView {
   workspace: string;

@@ -1,9 +1,9 @@
 /** The digest's email parts: subject, body HTML (for the common layout), plain text, inline chart. */
-import type { InlineAttachment } from '../report/email.js';
-import type { ReportContext } from '../report/context.js';
-import { compile } from '../report/handlebars.js';
+import type { InlineAttachment } from '../email.js';
+import type { ReportContext } from '../context.js';
+import { compile } from '../handlebars.js';
 import { DIGEST_BODY } from './emailTemplate.js';
-import type { Digest } from './types.js';
+import type { Digest } from '../../digest/types.js';
 import { buildDigestView, type DigestView } from './view.js';
 
 const bodyTemplate = compile(DIGEST_BODY);

@@ -6,6 +6,7 @@
  * wins over a taint or selector reason, unless the nodes that are big enough are exactly the ones kept away by a
  * taint or selector (e.g. the GPU pool is tainted `sku=gpu` and the pod has no toleration).
  */
+import { SPECIFICITY } from '../types.js';
 import type { V1Pod } from '@kubernetes/client-node';
 import { evidence, podSource } from '../context.js';
 import type { DetailOf, Evidence } from '../types.js';
@@ -383,7 +384,7 @@ function fromText(
   }
   return {
     detail: null,
-    specificity: 10,
+    specificity: SPECIFICITY.generic,
     why: 'Neither the message nor the nodes in the snapshot say which resource or placement rule is short.',
     nodeEvidence: requestEvidence(pod, req),
   };

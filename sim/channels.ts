@@ -4,11 +4,11 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startAcsStandIn, type ReceivedEmail } from '../../test/support/acsStandIn.js';
-import { startTeamsStandIn, type ReceivedPost } from '../../test/support/teamsStandIn.js';
-import { createSender } from '../notify/index.js';
-import type { Sender } from '../notify/types.js';
-import type { Clock } from './clock.js';
+import { startAcsStandIn, type ReceivedEmail } from './standins/acsEmail.js';
+import { startTeamsStandIn, type ReceivedPost } from './standins/teams.js';
+import { createSender } from '../shared/notify/index.js';
+import type { Sender } from '../shared/notify/types.js';
+import type { Clock } from '../shared/time/clock.js';
 
 export interface SimChannels {
   senders: Sender[];

@@ -6,8 +6,8 @@
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import type { DigestChart } from '../report/context.js';
-import type { Digest } from './types.js';
+import type { DigestChart } from '../context.js';
+import type { Digest } from '../../digest/types.js';
 
 export interface ChartOptions {
   /** Font files (TTF/OTF) to use in addition to the system's. */

@@ -4,8 +4,8 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Notification } from '../incidents/types.js';
-import type { ChannelKind, SendResult, Sender } from '../notify/types.js';
+import type { Notification } from '../../shared/incidents/types.js';
+import type { ChannelKind, SendResult, Sender } from '../../shared/notify/types.js';
 
 export interface SinkRequest {
   path: string;

@@ -4,7 +4,7 @@
  * visible again, and once it has been dequeued `maxDequeueCount` times move it, text unchanged, to `<queue>-poison`.
  */
 import type { QueueClient } from '@azure/storage-queue';
-import { decodeQueueMessage } from '../monitor/fit.js';
+import { decodeQueueMessage } from '../shared/monitor/fit.js';
 
 export interface QueueTriggerMetadata {
   id: string;
