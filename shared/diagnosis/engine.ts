@@ -4,6 +4,7 @@
  * Pure: no I/O, no clock. "Now" is the snapshot's capture time.
  */
 import { normaliseEventTimes } from '../snapshot/objects.js';
+import { redactSnapshot } from '../snapshot/redactSnapshot.js';
 import type { Snapshot } from '../snapshot/types.js';
 import { redact } from '../text/redact.js';
 import { deploymentCondition, podCondition } from './context.js';
@@ -153,14 +154,16 @@ function diagnoseTarget(
     namespace: target.namespace,
     status: statusOf(target, ranked, hasEvidence),
     findings: ranked.map(toFinding),
-    gaps,
+    gaps: gaps.map(redact),
   };
 }
 
 /** One diagnosis per Azure ML deployment in the snapshot (or just the selected service). */
 export function diagnoseSnapshot(input: Snapshot, opts: DiagnoseOptions = {}): Diagnosis[] {
+  // Every free text is redacted whole before a rule cuts anything out of it (a cut can keep a secret's tail).
+  const redacted = redactSnapshot(input);
   // Snapshots built from API objects (the collector) carry MicroTimes as strings; rules compare Dates.
-  const snapshot: Snapshot = { ...input, events: input.events.map(normaliseEventTimes) };
+  const snapshot: Snapshot = { ...redacted, events: redacted.events.map(normaliseEventTimes) };
   const rules = opts.rules ?? allRules;
   const { now, gap } = snapshotNow(snapshot);
   const baseGaps = [...(snapshot.meta.gaps ?? []), ...(gap ? [gap] : [])];

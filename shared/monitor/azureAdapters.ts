@@ -7,7 +7,9 @@ import type { QueueClient } from '@azure/storage-queue';
 import { QueueServiceClient } from '@azure/storage-queue';
 import type { TokenCredential } from '@azure/identity';
 import { writeBundle } from '../snapshot/bundle.js';
+import { redact } from '../text/redact.js';
 import type { Snapshot } from '../snapshot/types.js';
+import { checkBlobUrl, UntrustedUrlError } from '../events/blobUrl.js';
 import type { ImageLogBlobEvent } from '../events/types.js';
 import { encodeQueueMessage, fitMessage } from './fit.js';
 import type {
@@ -102,15 +104,24 @@ export function blobImageLogReader(clientFor: (e: ImageLogBlobEvent) => BlobClie
   };
 }
 
-/** In Azure the event's URL plus the managed identity; with Azurite a connection string to that account. */
-export function imageLogBlobClient(access: { connectionString: string } | { credential: TokenCredential }) {
+/**
+ * In Azure the event's URL plus the managed identity; with Azurite a connection string to that account. The URL is
+ * checked again here, where the credential is attached: never to a host other than the event topic's own account
+ * (or a configured endpoint), whatever the caller validated.
+ */
+export function imageLogBlobClient(
+  access: { connectionString: string } | { credential: TokenCredential },
+  allowedEndpoints: readonly string[] = [],
+) {
   return (e: ImageLogBlobEvent): BlobClient => {
     if ('connectionString' in access) {
       return BlobServiceClient.fromConnectionString(access.connectionString)
         .getContainerClient(e.container)
         .getBlobClient(e.blobName);
     }
-    return new BlobClient(e.url, access.credential);
+    const checked = checkBlobUrl(e.url, e.topic, allowedEndpoints);
+    if (!checked.ok) throw new UntrustedUrlError(checked.error);
+    return new BlobClient(checked.url.toString(), access.credential);
   };
 }
 
@@ -135,7 +146,7 @@ export function blobEvidenceArchive(container: ContainerClient): EvidenceArchive
       const prefix = key.replace(/[^A-Za-z0-9._/-]/g, '_');
       try {
         await writeBundle(dir, snapshot);
-        for (const [name, text] of Object.entries(extraFiles)) await writeFile(join(dir, name), text);
+        for (const [name, text] of Object.entries(extraFiles)) await writeFile(join(dir, name), redact(text));
         for (const file of await filesUnder(dir)) {
           const name = `${prefix}/${relative(dir, file).split('\\').join('/')}`;
           const body = await readFile(file);

@@ -1,6 +1,7 @@
 /** Generic webhook sender: the versioned JSON payload, HMAC-signed over the exact body bytes when a secret is set. */
 import { createHmac } from 'node:crypto';
 import type { Notification } from '../incidents/types.js';
+import { redactDeep } from '../text/redact.js';
 import { renderWebhook } from '../report/webhook.js';
 import type { WebhookChannelConfig } from './config.js';
 import { parseUrl, postBody } from './http.js';
@@ -35,8 +36,11 @@ export class WebhookSender implements Sender {
     const timeoutMs = this.config.timeoutMs ?? 30_000;
     let body: string;
     try {
+      // The send boundary: everything that leaves is redacted, whatever the renderer did (defence in depth).
       body = JSON.stringify(
-        renderWebhook(n, { ...this.config.report, now: new Date(this.now()).toISOString() }),
+        redactDeep(
+          renderWebhook(redactDeep(n), { ...this.config.report, now: new Date(this.now()).toISOString() }),
+        ),
       );
     } catch (err) {
       return renderFailed(this.name, n.id, err);

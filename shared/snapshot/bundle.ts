@@ -9,7 +9,8 @@ import { mkdir, open, readFile, readdir, stat, writeFile } from 'node:fs/promise
 import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { readBuildLogEvidence } from '../diagnosis/buildlog/classify.js';
-import { redact } from '../text/redact.js';
+import { redactSnapshot } from './redactSnapshot.js';
+import { redact, redactDeep } from '../text/redact.js';
 import { ObjectShapeError, addObjects, snapshotToObjects } from './objects.js';
 import type { ServiceRecord, Snapshot, SnapshotMeta } from './types.js';
 import { emptySnapshot, logKey } from './types.js';
@@ -195,7 +196,8 @@ async function loadLogs(dir: string, snapshot: Snapshot, gaps: string[]): Promis
       const rel = `logs/${pod}/${file}`;
       const { text, size, truncated } = await readTail(join(logsDir, pod, file), MAX_LOG_BYTES);
       if (truncated) gaps.push(`${rel}: ${mib(size)}, only the last ${mib(MAX_LOG_BYTES)} read`);
-      const scrub = scrubBinary(text);
+      // Redact the whole log before anything splits it into lines (a PEM key is redacted as a block).
+      const scrub = scrubBinary(redact(text));
       if (scrub.scrubbed) gaps.push(`${rel}: contains binary data; non-text bytes were removed`);
       const key = logKey(pod, m[1]);
       const entry = snapshot.logs.get(key) ?? {};
@@ -287,10 +289,15 @@ export function snapshotYaml(snapshot: Snapshot): string {
   return kubectlListYaml(snapshotToObjects(snapshot));
 }
 
-/** Writes a bundle that `loadBundle` reads back to an equivalent snapshot. Log text is redacted on the way out. */
-export async function writeBundle(dir: string, snapshot: Snapshot): Promise<void> {
+/**
+ * Writes a bundle that `loadBundle` reads back to an equivalent snapshot. Everything is redacted on the way out:
+ * logs, event messages and container messages whole, secret-named fields and env values in the objects, the service
+ * record and the gaps.
+ */
+export async function writeBundle(dir: string, input: Snapshot): Promise<void> {
+  const snapshot = redactSnapshot(input);
   await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'snapshot.yaml'), snapshotYaml(snapshot));
+  await writeFile(join(dir, 'snapshot.yaml'), kubectlListYaml(redactDeep(snapshotToObjects(snapshot))));
   for (const [key, logs] of snapshot.logs) {
     const slash = key.indexOf('/');
     const pod = key.slice(0, slash);
@@ -301,9 +308,12 @@ export async function writeBundle(dir: string, snapshot: Snapshot): Promise<void
     if (logs.previous !== undefined)
       await writeFile(join(dir, 'logs', pod, `${container}.previous.log`), redact(logs.previous));
   }
-  if (snapshot.buildLog?.tail !== undefined) await writeFile(join(dir, 'build.log'), snapshot.buildLog.tail);
+  if (snapshot.buildLog?.tail !== undefined)
+    await writeFile(join(dir, 'build.log'), redact(snapshot.buildLog.tail));
   if (snapshot.service)
-    await writeFile(join(dir, 'service.json'), JSON.stringify(snapshot.service, null, 2) + '\n');
-  const meta = Object.fromEntries(Object.entries(snapshot.meta).filter(([, v]) => v !== undefined));
+    await writeFile(join(dir, 'service.json'), JSON.stringify(redactDeep(snapshot.service), null, 2) + '\n');
+  const meta = redactDeep(
+    Object.fromEntries(Object.entries(snapshot.meta).filter(([, v]) => v !== undefined)),
+  );
   await writeFile(join(dir, 'meta.json'), JSON.stringify(meta, null, 2) + '\n');
 }
