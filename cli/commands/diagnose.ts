@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { diagnoseSnapshot } from '../../shared/diagnosis/engine.js';
 import type { Diagnosis } from '../../shared/diagnosis/types.js';
-import { BundleError, loadBundle } from '../../shared/snapshot/bundle.js';
+import { BundleError, loadBundle } from '../../shared/diagnosis/bundle.js';
 import type { Snapshot } from '../../shared/snapshot/types.js';
 import { inputError, usageError } from '../errors.js';
 import { renderTerminalReport } from '../terminalReport.js';

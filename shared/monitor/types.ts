@@ -95,6 +95,8 @@ export interface MonitorOptions {
   workspaces: string[];
   /** Portal link per workspace name, when known. */
   portalUrl?: (workspace: string, service: string) => string | undefined;
+  /** The daily digest's zone and quiet-day choice (shared/config/settings.ts); default UTC, sent when quiet. */
+  digest?: { timeZone: string; sendWhenQuiet: boolean };
 }
 
 export interface MonitorRuntime {

@@ -7,7 +7,7 @@ import { runCapture } from '../../cli/commands/capture.js';
 import { CliError } from '../../cli/errors.js';
 import { collectSnapshot, loadKubeconfigTarget } from '../../shared/cluster/index.js';
 import { diagnoseSnapshot } from '../../shared/diagnosis/engine.js';
-import { loadBundle } from '../../shared/snapshot/bundle.js';
+import { loadBundle } from '../../shared/diagnosis/bundle.js';
 import { startScenarioCluster, type ScenarioCluster } from '../../sim/standins/kubernetes/index.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { diagnoseSnapshot } from '../../shared/diagnosis/engine.js';
 import { CODE_DETAILS } from '../../shared/diagnosis/types.js';
-import { loadBundle } from '../../shared/snapshot/bundle.js';
+import { loadBundle } from '../../shared/diagnosis/bundle.js';
 import type { FixtureExpectation } from '../support/fixtureKit/write.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
