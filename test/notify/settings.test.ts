@@ -3,7 +3,7 @@ import type { Notification } from '../../shared/incidents/types.js';
 import { parseRecipientSetting, resolveRecipients } from '../../shared/notify/index.js';
 import { SlidingWindowLimiter } from '../../shared/notify/throttle.js';
 import { parseRetryAfter } from '../../shared/notify/http.js';
-import { alertSingle, digestNotification, gpuIncident } from '../report/samples.js';
+import { alertSingle, digestNotification, gpuIncident } from '../../sim/samples.js';
 
 describe('EMAIL_RECIPIENTS', () => {
   test('a plain list means everyone gets everything', () => {

@@ -18,7 +18,7 @@ import {
   quietDigestNotification,
   resolvedSingle,
   SAS_SECRET,
-} from './samples.js';
+} from '../../sim/samples.js';
 import { errorsOf, tableShapeProblems, validateCard, validateWebhook } from './validate.js';
 
 const CASES: [string, Notification][] = [
