@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** `amlmon`: the diagnosis engine and the monitor from a terminal (CONTRACT §4). */
+/** `amlmon`: the diagnosis engine and the monitor from a terminal (docs/CONTRACT.md §4). */
 import { Command, CommanderError } from 'commander';
 import { CliError, EXIT_USAGE } from './errors.js';
 import { register as registerBuildlog } from './commands/buildlog.js';
@@ -34,7 +34,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) {
-      // --help and --version "fail" with exit code 0; real usage errors are exit 2 (CONTRACT §2).
+      // --help and --version "fail" with exit code 0; real usage errors are exit 2 (docs/CONTRACT.md §2).
       return err.exitCode === 0 ? 0 : EXIT_USAGE;
     }
     if (err instanceof CliError) {

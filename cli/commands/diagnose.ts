@@ -58,7 +58,7 @@ export function register(program: Command): void {
   program
     .command('diagnose')
     .description('diagnose Azure ML deployments from a snapshot bundle, or live from a cluster')
-    .argument('[bundle-dir]', 'snapshot bundle directory (CONTRACT §1)')
+    .argument('[bundle-dir]', 'snapshot bundle directory (docs/CONTRACT.md §1)')
     .option('--service <name>', 'the service (Kubernetes Deployment name, or <endpoint>/<deployment> for v2)')
     .option('--json', 'print the diagnosis JSON')
     .option('--kubeconfig <file>', 'diagnose live from the cluster of this kubeconfig')

@@ -103,7 +103,7 @@ function statusOf(target: AmlDeployment, ranked: RuleFinding[], hasEvidence: boo
 }
 
 /**
- * `DeploymentHung` means "stuck, cause unknown" (CONTRACT §3): once a definitive cause leads the findings, the hang
+ * `DeploymentHung` means "stuck, cause unknown" (docs/CONTRACT.md §3): once a definitive cause leads the findings, the hang
  * is that cause's symptom and repeating it would only add noise.
  */
 function withoutUnknownCauseHang(ranked: RuleFinding[]): RuleFinding[] {

@@ -1,10 +1,10 @@
-/** The diagnosis vocabulary of ../shared/CONTRACT.md §2–§3: statuses, codes, details and findings. */
+/** The diagnosis vocabulary of docs/CONTRACT.md §2–§3: statuses, codes, details and findings. */
 
 export type Status = 'Failed' | 'Hung' | 'Progressing' | 'Degraded' | 'Healthy' | 'Unknown';
 
 export type Severity = 'critical' | 'warning' | 'info';
 
-/** Codes and their details (CONTRACT §3). A code with no details carries `detail: null`. */
+/** Codes and their details (docs/CONTRACT.md §3). A code with no details carries `detail: null`. */
 export const CODE_DETAILS = {
   ImageBuildFailure: [
     'CondaResolveFailure',

@@ -1,5 +1,5 @@
 /**
- * Snapshot bundles on disk (CONTRACT §1): what `amlmon capture` writes, what incidents archive, what
+ * Snapshot bundles on disk (docs/CONTRACT.md §1): what `amlmon capture` writes, what incidents archive, what
  * `amlmon diagnose <dir>` reads. Reading never loses the rest of a bundle to one bad log: oversized logs are
  * read from their tail, binary bytes are dropped, and each such gap is named in `meta.gaps`. A file that makes
  * the bundle unusable (missing or broken snapshot.yaml, malformed JSON) is a `BundleError` naming the file.

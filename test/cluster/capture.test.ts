@@ -57,7 +57,7 @@ describe('amlmon capture', () => {
     },
   );
 
-  it('writes the files of CONTRACT §1: snapshot.yaml, meta.json and the logs it read', async () => {
+  it('writes the files of docs/CONTRACT.md §1: snapshot.yaml, meta.json and the logs it read', async () => {
     const out = join(work, 'files');
     await runCapture({ kubeconfig: cluster.kubeconfigPath, namespace: NS, service: 'my-svc', out });
     expect((await readdir(out)).sort()).toEqual(['logs', 'meta.json', 'snapshot.yaml']);
