@@ -46,9 +46,10 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-// Run when executed directly (bin), not when imported by tests.
+// Run when this file is executed directly (`node dist/cli/amlmon.js`), not when imported by the bin (./bin.ts,
+// which checks the Node version first) or by tests.
 const invoked = process.argv[1] ?? '';
-if (invoked.endsWith('amlmon.js') || invoked.endsWith('amlmon')) {
+if (invoked.endsWith('amlmon.js')) {
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
