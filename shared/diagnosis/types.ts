@@ -118,6 +118,16 @@ export interface RuleFinding extends Finding {
    * earlier explains it (CrashLoopBackOff, DeploymentHung). `advisory`: independent, never makes the status Failed.
    */
   role?: 'cause' | 'consequence' | 'advisory';
+  /**
+   * A consequence another finding may explain (a crash loop whose cause another rule found). The engine looks for
+   * cause findings of `codes` whose evidence cites `evidenceMarker` and, when there are any, takes the title and
+   * explanation from `explained(labels)`, labels being `Code/Detail` in the order of `codes`. Stripped before output.
+   */
+  explainable?: {
+    codes: readonly Code[];
+    evidenceMarker: string;
+    explained(labels: string[]): { title: string; explanation: string };
+  };
 }
 
 export interface Diagnosis {
