@@ -170,7 +170,9 @@ describe('the list of setting names', () => {
     const read = new Set<string>();
     for (const file of [...sources('functions'), ...sources('shared')]) {
       const text = readFileSync(file, 'utf8');
-      for (const m of text.matchAll(/process\.env\.([A-Za-z_][A-Za-z0-9_]*)/g)) read.add(m[1]!);
+      for (const m of text.matchAll(/\benv\.([A-Z][A-Za-z0-9_]*)/g)) read.add(m[1]!);
+      for (const m of text.matchAll(/\benv\[['"]([^'"]+)['"]\]/g)) read.add(m[1]!);
+      for (const m of text.matchAll(/\bget\(env, '([^']+)'\)/g)) read.add(m[1]!);
       for (const m of text.matchAll(/\b(?:r|reader)\.(?:get|text|duration|count|flag|timeZone)\('([^']+)'/g))
         read.add(m[1]!);
     }

@@ -88,3 +88,31 @@ describe('references stay inside the repository', () => {
     expect(bad).toEqual([]);
   });
 });
+
+describe("README's layout table", () => {
+  const readme = readFileSync('README.md', 'utf8');
+  const section = readme.slice(
+    readme.indexOf('## Layout'),
+    readme.indexOf('\n## ', readme.indexOf('## Layout') + 3),
+  );
+  const listed = new Set(
+    [...section.matchAll(/^\|([^|]+)\|/gm)].flatMap((m) =>
+      [...m[1]!.matchAll(/`([^`]+\/)`/g)].map((x) => x[1]!),
+    ),
+  );
+  const IGNORED = new Set(['node_modules/', 'dist/', 'dist-dev/', 'out/', 'coverage/', '.git/']);
+  const folders = (dir: string, prefix = ''): string[] =>
+    readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isDirectory() && !IGNORED.has(`${e.name}/`) && !e.name.startsWith('__'))
+      .map((e) => `${prefix}${e.name}/`);
+
+  it('names every top-level folder and every shared/ folder', () => {
+    // shared/ is listed by its stage folders.
+    const tree = [...folders('.').filter((f) => f !== 'shared/'), ...folders('shared', 'shared/')];
+    expect(tree.filter((f) => !listed.has(f))).toEqual([]);
+  });
+
+  it('names only folders that exist', () => {
+    expect([...listed].filter((f) => !existsSync(f))).toEqual([]);
+  });
+});
