@@ -191,3 +191,19 @@ describe('the list of setting names', () => {
     ).toEqual([]);
   });
 });
+
+describe('local.settings.example.json', () => {
+  it('is valid as it stands, and names only settings the reader knows', () => {
+    const { Values } = JSON.parse(readFileSync('local.settings.example.json', 'utf8')) as {
+      Values: Record<string, string>;
+    };
+    const s = parseSettings(Values);
+    // The host's own setting, and the setting a CLUSTERS kubeconfig:<SETTING> entry names.
+    const known = new Set<string>([
+      ...SETTING_NAMES,
+      'FUNCTIONS_WORKER_RUNTIME',
+      ...s.clusters.flatMap((c) => (c.kind === 'kubeconfig' ? [c.setting] : [])),
+    ]);
+    expect(Object.keys(Values).filter((name) => !known.has(name))).toEqual([]);
+  });
+});
