@@ -5,7 +5,17 @@
  * unlisted variable.
  */
 
-export type SettingGroup = 'storage' | 'monitor' | 'channels' | 'reports' | 'digest' | 'triggers';
+export type SettingGroup =
+  | 'storage'
+  | 'monitor'
+  | 'channels'
+  | 'reports'
+  | 'digest'
+  | 'triggers'
+  /** Action links and chat commands. */
+  | 'interaction'
+  /** Set by the Azure Functions platform itself (e.g. WEBSITE_AUTH_ENABLED), never by the deployment. */
+  | 'platform';
 
 export interface SettingSpec {
   readonly name: string;
