@@ -26,6 +26,7 @@ need AMLMON_DEADLETTER_CONTAINER
 need AMLMON_IDENTITY_PRINCIPAL_ID
 
 topics=${AMLMON_EVENT_TOPICS:-[]}
+retry_seconds=${AMLMON_POSTDEPLOY_RETRY_SECONDS:-30}
 clusters=${AMLMON_KUBERNETES_RBAC_CLUSTERS:-[]}
 
 # JSON arrays from azd outputs, one element per line (Node is already required to build the app).
@@ -52,8 +53,8 @@ if [ "$(lines "$topics" | wc -l)" -gt 0 ]; then
       exit 1
     fi
     attempt=$((attempt + 1))
-    echo "postdeploy: retrying in 30 s (attempt $attempt of 5)"
-    sleep 30
+    echo "postdeploy: retrying in $retry_seconds s (attempt $attempt of 5)"
+    sleep "$retry_seconds"
   done
 else
   echo "postdeploy: no workspaces, so no Event Grid subscriptions (the timer sweep still runs)"
