@@ -152,13 +152,18 @@ func subscriptionOf(id string) string => split(id, '/')[2]
 func groupOf(id string) string => split(id, '/')[4]
 func nameOf(id string) string => last(split(id, '/'))
 func groupIdOf(id string) string => '/subscriptions/${subscriptionOf(id)}/resourceGroups/${groupOf(id)}'
-func keyVaultReference(vaultName string, secretName string) string =>
-  '@Microsoft.KeyVault(VaultName=${vaultName};SecretName=${secretName})'
+func keyVaultReference(vaultName string, secretName string) string => '@Microsoft.KeyVault(VaultName=${vaultName};SecretName=${secretName})'
 
 var azureRbacClusters = filter(clusters, c => c.authorization == 'azure')
 var kubernetesRbacClusters = filter(clusters, c => c.authorization == 'kubernetes')
 var clusterGroupIds = reduce(map(azureRbacClusters, c => toLower(groupIdOf(c.id))), [], (all, g) => union(all, [g]))
 var workspaceGroupIds = reduce(map(workspaces, w => toLower(groupIdOf(w.id))), [], (all, g) => union(all, [g]))
+// Existing resource-group topics named by any workspace of that group, by lower-cased group id.
+var existingGroupTopics = reduce(
+  filter(workspaces, w => !empty(w.?existingResourceGroupTopic ?? '')),
+  {},
+  (all, w) => union(all, { '${toLower(groupIdOf(w.id))}': w.existingResourceGroupTopic })
+)
 
 // ---------------------------------------------------------------------------------------------------------------
 // The app's resource group and its resources
@@ -388,7 +393,7 @@ module resourceGroupTopics 'app/resource-group-topic.bicep' = [
     scope: resourceGroup(split(groupId, '/')[2], split(groupId, '/')[4])
     params: {
       topicName: take('evgt-${split(groupId, '/')[4]}-amlmon', 128)
-      existingTopicName: first(filter(workspaces, w => toLower(groupIdOf(w.id)) == groupId)).?existingResourceGroupTopic ?? ''
+      existingTopicName: contains(existingGroupTopics, groupId) ? existingGroupTopics[groupId] : ''
       tags: tags
     }
   }

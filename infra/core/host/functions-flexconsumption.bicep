@@ -66,11 +66,12 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       runtime: { name: 'node', version: '22' }
     }
   }
+}
 
-  resource settings 'config' = {
-    name: 'appsettings'
-    properties: union(appSettings, appSettingsFromSite)
-  }
+resource settings 'Microsoft.Web/sites/config@2024-04-01' = {
+  parent: app
+  name: 'appsettings'
+  properties: union(appSettings, appSettingsFromSite)
 }
 
 // Settings only the created site knows: its own address (action links point at it).
