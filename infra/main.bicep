@@ -40,6 +40,24 @@ param emailCustomDomainId string = ''
 param emailSenderUsername string = 'DoNotReply'
 
 @description('Data location of Communication Services and the email service.')
+@allowed([
+  'Africa'
+  'Asia Pacific'
+  'Australia'
+  'Brazil'
+  'Canada'
+  'Europe'
+  'France'
+  'Germany'
+  'India'
+  'Japan'
+  'Korea'
+  'Norway'
+  'Switzerland'
+  'UAE'
+  'UK'
+  'United States'
+])
 param emailDataLocation string = 'United States'
 
 @secure()
@@ -158,6 +176,13 @@ var azureRbacClusters = filter(clusters, c => c.authorization == 'azure')
 var kubernetesRbacClusters = filter(clusters, c => c.authorization == 'kubernetes')
 var clusterGroupIds = reduce(map(azureRbacClusters, c => toLower(groupIdOf(c.id))), [], (all, g) => union(all, [g]))
 var workspaceGroupIds = reduce(map(workspaces, w => toLower(groupIdOf(w.id))), [], (all, g) => union(all, [g]))
+// Workspaces may share a storage account: one topic and one role assignment per account.
+var workspaceStorageIds = reduce(map(workspaces, w => toLower(w.storageAccountId)), [], (all, id) => union(all, [id]))
+var existingStorageTopics = reduce(
+  filter(workspaces, w => !empty(w.?existingStorageTopic ?? '')),
+  {},
+  (all, w) => union(all, { '${toLower(w.storageAccountId)}': w.existingStorageTopic })
+)
 // Existing resource-group topics named by any workspace of that group, by lower-cased group id.
 var existingGroupTopics = reduce(
   filter(workspaces, w => !empty(w.?existingResourceGroupTopic ?? '')),
@@ -346,11 +371,11 @@ module workspaceAccess 'app/workspace-access.bicep' = [
 ]
 
 module workspaceStorageAccess 'app/storage-reader.bicep' = [
-  for (workspace, i) in workspaces: {
+  for (storageId, i) in workspaceStorageIds: {
     name: 'access-workspace-storage-${i}'
-    scope: resourceGroup(subscriptionOf(workspace.storageAccountId), groupOf(workspace.storageAccountId))
+    scope: resourceGroup(subscriptionOf(storageId), groupOf(storageId))
     params: {
-      storageAccountName: nameOf(workspace.storageAccountId)
+      storageAccountName: nameOf(storageId)
       principalId: identity.outputs.principalId
     }
   }
@@ -374,13 +399,13 @@ module workspaceTopics 'app/workspace-topic.bicep' = [
 ]
 
 module storageTopics 'app/storage-topic.bicep' = [
-  for (workspace, i) in workspaces: {
+  for (storageId, i) in workspaceStorageIds: {
     name: 'topic-storage-${i}'
-    scope: resourceGroup(subscriptionOf(workspace.storageAccountId), groupOf(workspace.storageAccountId))
+    scope: resourceGroup(subscriptionOf(storageId), groupOf(storageId))
     params: {
-      storageAccountName: nameOf(workspace.storageAccountId)
-      topicName: take('evgt-${nameOf(workspace.storageAccountId)}-amlmon', 128)
-      existingTopicName: workspace.?existingStorageTopic ?? ''
+      storageAccountName: nameOf(storageId)
+      topicName: take('evgt-${nameOf(storageId)}-amlmon', 128)
+      existingTopicName: contains(existingStorageTopics, storageId) ? existingStorageTopics[storageId] : ''
       tags: tags
     }
   }
@@ -401,10 +426,12 @@ module resourceGroupTopics 'app/resource-group-topic.bicep' = [
 
 // (A module collection cannot be indexed inside a lambda: for-expressions collect the outputs.)
 var workspaceTopicPrincipals = [for i in range(0, length(workspaces)): workspaceTopics[i].outputs.principalId]
-var storageTopicPrincipals = [for i in range(0, length(workspaces)): storageTopics[i].outputs.principalId]
+var storageTopicPrincipals = [for i in range(0, length(workspaceStorageIds)): storageTopics[i].outputs.principalId]
 var resourceGroupTopicPrincipals = [for i in range(0, length(workspaceGroupIds)): resourceGroupTopics[i].outputs.principalId]
 var workspaceTopicRefs = [for i in range(0, length(workspaces)): { id: workspaceTopics[i].outputs.id, kind: 'workspace' }]
-var storageTopicRefs = [for i in range(0, length(workspaces)): { id: storageTopics[i].outputs.id, kind: 'storage' }]
+var storageTopicRefs = [
+  for i in range(0, length(workspaceStorageIds)): { id: storageTopics[i].outputs.id, kind: 'storage' }
+]
 var resourceGroupTopicRefs = [
   for i in range(0, length(workspaceGroupIds)): { id: resourceGroupTopics[i].outputs.id, kind: 'resourceGroup' }
 ]
