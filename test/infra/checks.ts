@@ -495,3 +495,72 @@ export function checkParameterFile(
   }
   return problems;
 }
+
+// ------------------------------------------------------------------------------------------------------------------
+// Modules: what a compiler would say about the wiring between files
+// ------------------------------------------------------------------------------------------------------------------
+
+export interface ModuleInterface {
+  params: Map<string, { required: boolean }>;
+  outputs: Set<string>;
+}
+
+export function moduleInterface(tree: Tree): ModuleInterface {
+  const params = new Map<string, { required: boolean }>();
+  const outputs = new Set<string>();
+  for (const d of declarations(tree)) {
+    if (d.kind === 'parameter_declaration') {
+      const typeText = d.node.namedChildren[1]?.text ?? '';
+      params.set(d.name, { required: d.node.namedChildren.length < 3 && !typeText.endsWith('?') });
+    }
+    if (d.kind === 'output_declaration') outputs.add(d.name);
+  }
+  return { params, outputs };
+}
+
+/**
+ * Every module call passes only parameters the module declares and every parameter it requires, every
+ * `<module>.outputs.<name>` names an output the module has, and every module and loadJsonContent path exists.
+ * `resolve` maps a path relative to the calling file to that file's parsed tree, or undefined when it is missing.
+ */
+export function checkModuleWiring(
+  files: readonly ParsedFile[],
+  resolve: (from: string, relativePath: string) => Tree | undefined,
+  exists: (from: string, relativePath: string) => boolean,
+): string[] {
+  const problems: string[] = [];
+  for (const f of files) {
+    const modules = new Map<string, ModuleInterface>();
+    for (const d of declarations(f.tree)) {
+      if (d.kind !== 'module_declaration') continue;
+      const target = literal(d.node.namedChildren.find((c) => c.type === 'string'));
+      if (target === undefined) continue;
+      const tree = resolve(f.file, target);
+      if (!tree) {
+        problems.push(`${f.file}: module ${d.name} points at ${target}, which does not exist`);
+        continue;
+      }
+      const api = moduleInterface(tree);
+      modules.set(d.name, api);
+      const params = propertyPath(body(d), 'params');
+      const given = params?.type === 'object' ? [...properties(params).keys()] : [];
+      for (const p of given)
+        if (!api.params.has(p))
+          problems.push(`${f.file}: module ${d.name} passes ${p}, which ${target} does not declare`);
+      for (const [p, { required }] of api.params)
+        if (required && !given.includes(p))
+          problems.push(`${f.file}: module ${d.name} does not pass ${p}, which ${target} requires`);
+    }
+    for (const m of f.text.matchAll(
+      /\b([A-Za-z_][A-Za-z0-9_]*)(?:!|\[[^\]]+\])?\.outputs\.([A-Za-z_][A-Za-z0-9_]*)/g,
+    )) {
+      const api = modules.get(m[1] ?? '');
+      if (api && !api.outputs.has(m[2] ?? ''))
+        problems.push(`${f.file}: ${m[1]}.outputs.${m[2]} is not an output of module ${m[1]}`);
+    }
+    for (const m of f.text.matchAll(/loadJsonContent\('([^']+)'\)/g)) {
+      if (!exists(f.file, m[1] ?? '')) problems.push(`${f.file}: loadJsonContent('${m[1]}') names no file`);
+    }
+  }
+  return problems;
+}

@@ -3,7 +3,8 @@
  * what breaks silently after a successful deployment: app settings, role ids, cluster and workspace reads, Event Grid
  * event types and filters, topic regions, secrets, required parameters. Each check is also run on a planted mistake.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import {
@@ -18,6 +19,7 @@ import {
   checkClusterDataActions,
   checkClusterRole,
   checkDelivery,
+  checkModuleWiring,
   checkParameterFile,
   checkRequiredParameters,
   checkRoles,
@@ -82,6 +84,45 @@ let events: ParsedFile;
 
 beforeAll(async () => {
   ({ files, main, events } = await loadInfra());
+});
+
+describe('module wiring (what bicep build would check)', () => {
+  const treeOf = (from: string, relativePath: string) =>
+    files.find((f) => f.file === path.posix.join(path.posix.dirname(from), relativePath))?.tree;
+  const exists = (from: string, relativePath: string): boolean =>
+    existsSync(path.posix.join(path.posix.dirname(from), relativePath));
+
+  it('passes every module only the parameters it declares and all it requires, and reads outputs it has', () => {
+    expect(checkModuleWiring(files, treeOf, exists)).toEqual([]);
+  });
+
+  it('catches a misspelt parameter, a missing required one, an unknown output and a missing file', async () => {
+    const callee = await snippet(
+      "param name string\nparam tags object = {}\noutput id string = 'x'\n",
+      'infra/m.bicep',
+    );
+    const caller = await snippet(
+      [
+        "module m 'm.bicep' = {",
+        "  name: 'm'",
+        "  params: { nmae: 'x' }",
+        '}',
+        "module gone 'nowhere.bicep' = { name: 'g' }",
+        "var r = loadJsonContent('missing.json')",
+        'output o string = m.outputs.principalId',
+      ].join('\n'),
+      'infra/caller.bicep',
+    );
+    const resolve = (from: string, rel: string) =>
+      path.posix.join(path.posix.dirname(from), rel) === 'infra/m.bicep' ? callee.tree : undefined;
+    expect(checkModuleWiring([caller], resolve, () => false)).toEqual([
+      'infra/caller.bicep: module m passes nmae, which m.bicep does not declare',
+      'infra/caller.bicep: module m does not pass name, which m.bicep requires',
+      'infra/caller.bicep: module gone points at nowhere.bicep, which does not exist',
+      'infra/caller.bicep: m.outputs.principalId is not an output of module m',
+      "infra/caller.bicep: loadJsonContent('missing.json') names no file",
+    ]);
+  });
 });
 
 describe('Bicep syntax (tree-sitter-bicep)', () => {
