@@ -564,3 +564,189 @@ export function checkModuleWiring(
   }
   return problems;
 }
+
+// ------------------------------------------------------------------------------------------------------------------
+// Names: every identifier a template uses is declared, every function it calls exists
+// ------------------------------------------------------------------------------------------------------------------
+
+/** Bicep's functions and the ones this repository's templates may call (https://aka.ms/bicep/functions). */
+export const BICEP_FUNCTIONS = new Set([
+  // scope
+  'deployer',
+  'deployment',
+  'environment',
+  'managementGroup',
+  'resourceGroup',
+  'subscription',
+  'tenant',
+  // resource
+  'extensionResourceId',
+  'managementGroupResourceId',
+  'pickZones',
+  'providers',
+  'reference',
+  'resourceId',
+  'subscriptionResourceId',
+  'tenantResourceId',
+  'listKeys',
+  'listSecrets',
+  // string
+  'base64',
+  'base64ToJson',
+  'base64ToString',
+  'dataUri',
+  'dataUriToString',
+  'endsWith',
+  'format',
+  'guid',
+  'indexOf',
+  'lastIndexOf',
+  'newGuid',
+  'padLeft',
+  'replace',
+  'split',
+  'startsWith',
+  'string',
+  'substring',
+  'toLower',
+  'toUpper',
+  'trim',
+  'uniqueString',
+  'uri',
+  'uriComponent',
+  'uriComponentToString',
+  // array, object, logic, numeric
+  'array',
+  'concat',
+  'contains',
+  'empty',
+  'first',
+  'flatten',
+  'indexOf',
+  'intersection',
+  'items',
+  'join',
+  'last',
+  'length',
+  'max',
+  'min',
+  'range',
+  'skip',
+  'take',
+  'union',
+  'filter',
+  'map',
+  'mapValues',
+  'reduce',
+  'sort',
+  'toObject',
+  'groupBy',
+  'objectKeys',
+  'shallowMerge',
+  'tryGet',
+  'json',
+  'bool',
+  'int',
+  'any',
+  'coalesce',
+  'dateTimeAdd',
+  'dateTimeFromEpoch',
+  'dateTimeToEpoch',
+  'utcNow',
+  'loadJsonContent',
+  'loadTextContent',
+  'loadFileAsBase64',
+  'loadYamlContent',
+  'fail',
+]);
+
+function identifierDeclarations(tree: Tree): Set<string> {
+  const declared = new Set<string>(['az', 'sys']);
+  const visit = (n: Node): void => {
+    switch (n.type) {
+      case 'parameter_declaration':
+      case 'variable_declaration':
+      case 'resource_declaration':
+      case 'module_declaration':
+      case 'output_declaration':
+      case 'type_declaration':
+      case 'user_defined_function':
+      case 'parameter': {
+        const name = n.childForFieldName('name') ?? n.namedChildren.find((c) => c.type === 'identifier');
+        if (name) declared.add(name.text);
+        break;
+      }
+      case 'lambda_expression': {
+        const params = n.namedChildren[0];
+        if (params?.type === 'identifier') declared.add(params.text);
+        if (params?.type === 'parenthesized_expression')
+          for (const p of params.namedChildren) if (p.type === 'identifier') declared.add(p.text);
+        break;
+      }
+      case 'for_statement': {
+        const init = n.childForFieldName('initializer');
+        if (init) declared.add(init.text);
+        break;
+      }
+      case 'loop_variable':
+      case 'loop_enumerator':
+        declared.add(n.text);
+        break;
+    }
+    for (const c of n.namedChildren) visit(c);
+  };
+  visit(tree.rootNode);
+  return declared;
+}
+
+/** True when this identifier names something being declared, a key, a type or a nested resource, not a value. */
+function isDeclarationSite(id: Node): boolean {
+  const parent = id.parent;
+  if (!parent) return true;
+  const first = parent.namedChildren[0];
+  const isFirst = first?.id === id.id;
+  if (isFirst && /_declaration$|^user_defined_function$|^parameter$|^object_property$/.test(parent.type))
+    return true;
+  if (parent.type === 'user_defined_function' && parent.childForFieldName('name')?.id === id.id) return true;
+  if (parent.type === 'for_statement' && parent.childForFieldName('initializer')?.id === id.id) return true;
+  if (parent.type === 'resource_expression' && parent.childForFieldName('resource')?.id === id.id)
+    return true;
+  if (parent.type === 'lambda_expression' && isFirst) return true;
+  if (
+    parent.type === 'parenthesized_expression' &&
+    parent.parent?.type === 'lambda_expression' &&
+    parent.parent.namedChildren[0]?.id === parent.id
+  )
+    return true;
+  for (let n: Node | null = parent; n; n = n.parent) {
+    if (n.type === 'type' || n.type === 'decorators' || n.type === 'type_declaration') return true;
+  }
+  return false;
+}
+
+function insideDecorator(id: Node): boolean {
+  for (let n: Node | null = id.parent; n; n = n.parent)
+    if (n.type === 'decorators' || n.type === 'decorator') return true;
+  return false;
+}
+
+/** What `bicep build` would call an unknown symbol or function (BCP057, BCP082). */
+export function checkNames(files: readonly ParsedFile[]): string[] {
+  const problems: string[] = [];
+  for (const f of files) {
+    const declared = identifierDeclarations(f.tree);
+    for (const id of f.tree.rootNode.descendantsOfType('identifier')) {
+      const parent = id.parent;
+      const where = `${f.file}:${id.startPosition.row + 1}`;
+      if (insideDecorator(id)) continue;
+      if (parent?.type === 'call_expression' && parent.childForFieldName('function')?.id === id.id) {
+        if (!BICEP_FUNCTIONS.has(id.text) && !declared.has(id.text))
+          problems.push(`${where}: ${id.text}() is not a Bicep function`);
+        continue;
+      }
+      if (isDeclarationSite(id)) continue;
+      if (!declared.has(id.text)) problems.push(`${where}: ${id.text} is not declared`);
+    }
+  }
+  return problems;
+}

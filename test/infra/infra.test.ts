@@ -20,6 +20,7 @@ import {
   checkClusterRole,
   checkDelivery,
   checkModuleWiring,
+  checkNames,
   checkParameterFile,
   checkRequiredParameters,
   checkRoles,
@@ -121,6 +122,31 @@ describe('module wiring (what bicep build would check)', () => {
       'infra/caller.bicep: module gone points at nowhere.bicep, which does not exist',
       'infra/caller.bicep: m.outputs.principalId is not an output of module m',
       "infra/caller.bicep: loadJsonContent('missing.json') names no file",
+    ]);
+  });
+});
+
+describe('names (what bicep build would check)', () => {
+  it('uses only declared names and Bicep functions', () => {
+    expect(checkNames(files)).toEqual([]);
+  });
+
+  it('catches a misspelt variable, resource, loop variable and function', async () => {
+    const planted = await snippet(
+      [
+        "param names string[] = ['a']",
+        "var prefix = 'amlmon'",
+        "resource st 'Microsoft.Storage/storageAccounts@2023-05-01' existing = { name: '${prefx}x' }",
+        'var ids = [for (n, i) in names: { id: stt.id, n: m }]',
+        "var g = subscriptonResourceId('x', 'y')",
+        'var ok = map(names, x => toUpper(x))',
+      ].join('\n'),
+    );
+    expect(checkNames([planted])).toEqual([
+      'planted.bicep:3: prefx is not declared',
+      'planted.bicep:4: stt is not declared',
+      'planted.bicep:4: m is not declared',
+      'planted.bicep:5: subscriptonResourceId() is not a Bicep function',
     ]);
   });
 });
