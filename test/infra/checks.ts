@@ -750,3 +750,46 @@ export function checkNames(files: readonly ParsedFile[]): string[] {
   }
   return problems;
 }
+
+// ------------------------------------------------------------------------------------------------------------------
+// Role assignments: idempotent, and all in place before the app starts
+// ------------------------------------------------------------------------------------------------------------------
+
+/**
+ * Every role assignment has a deterministic name (guid(...) of scope, principal and role: a re-deployment updates it
+ * instead of failing with RoleAssignmentExists) and says its principal is a service principal (so a just-created
+ * identity is not looked up in a directory that has not replicated it yet).
+ */
+export function checkRoleAssignments(files: readonly ParsedFile[]): string[] {
+  const problems: string[] = [];
+  for (const f of files) {
+    for (const d of declarations(f.tree)) {
+      if (d.kind !== 'resource_declaration' || isExisting(d)) continue;
+      if (!(resourceType(d) ?? '').startsWith('Microsoft.Authorization/roleAssignments@')) continue;
+      const b = body(d);
+      const name = propertyPath(b, 'name');
+      if (name?.type !== 'call_expression' || name.childForFieldName('function')?.text !== 'guid')
+        problems.push(`${f.file}: role assignment ${d.name} is not named guid(scope, principal, role)`);
+      if (literal(propertyPath(b, 'properties', 'principalType')) !== 'ServicePrincipal')
+        problems.push(`${f.file}: role assignment ${d.name} has no principalType 'ServicePrincipal'`);
+    }
+  }
+  return problems;
+}
+
+/** Every module that grants the app identity a role (passes `principalId: <identity>`) is in the app's dependsOn. */
+export function checkRolesBeforeApp(tree: Tree, appModule: string, identityPrincipal: string): string[] {
+  const decls = declarations(tree);
+  const app = decls.find((d) => d.kind === 'module_declaration' && d.name === appModule);
+  if (!app) return [`no module ${appModule}`];
+  const dependsOn = propertyPath(body(app), 'dependsOn');
+  const waited = new Set(dependsOn?.type === 'array' ? dependsOn.namedChildren.map((n) => n.text) : []);
+  const problems: string[] = [];
+  for (const d of decls) {
+    if (d.kind !== 'module_declaration' || d.name === appModule) continue;
+    if (propertyPath(body(d), 'params', 'principalId')?.text !== identityPrincipal) continue;
+    if (!waited.has(d.name))
+      problems.push(`module ${d.name} grants the app identity a role but ${appModule} does not depend on it`);
+  }
+  return problems;
+}

@@ -21,6 +21,8 @@ import {
   checkDelivery,
   checkModuleWiring,
   checkNames,
+  checkRoleAssignments,
+  checkRolesBeforeApp,
   checkParameterFile,
   checkRequiredParameters,
   checkRoles,
@@ -192,6 +194,35 @@ describe('role definitions', () => {
       'builtin-roles.json: madeUp has id 11111111-2222-3333-4444-555555555555, which is no built-in role this check knows',
       'planted.bicep: role or other GUID acdd72a7-3385-48ef-bd42-f606fba81ae7 written inline; name built-in roles in builtin-roles.json',
       'planted.bicep: roles.storageBlobDataWriter is not in builtin-roles.json',
+    ]);
+  });
+});
+
+describe('role assignments', () => {
+  it('are idempotent, name a service principal, and all exist before the app', () => {
+    expect(checkRoleAssignments(files)).toEqual([]);
+    expect(checkRolesBeforeApp(main.tree, 'app', 'identity.outputs.principalId')).toEqual([]);
+  });
+
+  it('catches a random name, a missing principal type and a role module the app does not wait for', async () => {
+    const planted = await snippet(
+      [
+        "resource a 'Microsoft.Authorization/roleAssignments@2022-04-01' = {",
+        '  name: newGuid()',
+        "  properties: { principalId: 'p', roleDefinitionId: 'r' }",
+        '}',
+        "module id 'id.bicep' = { name: 'id' }",
+        "module roles 'roles.bicep' = { name: 'roles', params: { principalId: id.outputs.principalId } }",
+        "module late 'late.bicep' = { name: 'late', params: { principalId: id.outputs.principalId } }",
+        "module app 'app.bicep' = { name: 'app', dependsOn: [roles] }",
+      ].join('\n'),
+    );
+    expect(checkRoleAssignments([planted])).toEqual([
+      'planted.bicep: role assignment a is not named guid(scope, principal, role)',
+      "planted.bicep: role assignment a has no principalType 'ServicePrincipal'",
+    ]);
+    expect(checkRolesBeforeApp(planted.tree, 'app', 'id.outputs.principalId')).toEqual([
+      'module late grants the app identity a role but app does not depend on it',
     ]);
   });
 });
