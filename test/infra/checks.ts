@@ -487,6 +487,23 @@ export function checkParameterFile(
   for (const name of Object.keys(parameterFile.parameters))
     if (!names.has(name))
       problems.push(`main.parameters.json sets ${name}, which main.bicep does not declare`);
+  // A `${VAR=default}` in the parameter file overrides the template's default: the two must agree.
+  for (const [name, given] of Object.entries(parameterFile.parameters)) {
+    const value = (given as { value?: unknown }).value;
+    const m = typeof value === 'string' ? /^\$\{[A-Za-z_][A-Za-z0-9_]*=([^}]*)\}$/.exec(value) : null;
+    const d = decls.find((x) => x.name === name);
+    const templateDefault = d ? literal(valueOf(d)) : undefined;
+    if (
+      m &&
+      templateDefault !== undefined &&
+      d &&
+      d.node.namedChildren.length >= 3 &&
+      m[1] !== templateDefault
+    )
+      problems.push(
+        `main.parameters.json defaults ${name} to "${m[1]}" but main.bicep to "${templateDefault}"`,
+      );
+  }
   for (const d of decls) {
     const hasDefault = d.node.namedChildren.length >= 3;
     const generated = d.decorators.get('metadata')?.[0]?.text.includes("type: 'generate'") ?? false;

@@ -475,6 +475,7 @@ describe('parameters', () => {
         "param teamsWebhookUrl string = ''",
         "param webhookUrl string = ''",
         'param workspaces array',
+        "param hangAfter string = '10m'",
         'var hasChannel = !empty(teamsWebhookUrl)',
         "var problems = hasChannel ? [] : ['no channel']",
         "var validated = empty(problems) ? 'ok' : string(int(join(problems, '; ')))",
@@ -486,8 +487,10 @@ describe('parameters', () => {
       'the channel check does not consider webhookUrl',
       'no resource uses validated, so the checks are never evaluated',
     ]);
-    expect(checkParameterFile(planted.tree, { parameters: { clusters: {}, nope: {} } })).toEqual([
+    const file = { parameters: { clusters: {}, nope: {}, hangAfter: { value: '${AMLMON_HANG_AFTER=15m}' } } };
+    expect(checkParameterFile(planted.tree, file)).toEqual([
       'main.parameters.json sets nope, which main.bicep does not declare',
+      'main.parameters.json defaults hangAfter to "15m" but main.bicep to "10m"',
       'parameter workspaces has no default and main.parameters.json does not set it',
     ]);
   });
