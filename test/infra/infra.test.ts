@@ -1,7 +1,8 @@
 /**
- * infra/ checked without Azure: every Bicep file parses (tree-sitter-bicep), and the templates agree with the code on
- * what breaks silently after a successful deployment: app settings, role ids, cluster and workspace reads, Event Grid
- * event types and filters, topic regions, secrets, required parameters. Each check is also run on a planted mistake.
+ * infra/ checked without Azure: every Bicep file parses (tree-sitter-bicep); names and module wiring hold as
+ * `bicep build` would require; and the templates agree with the code on what breaks silently after a successful
+ * deployment: role ids and assignments, cluster reads, Event Grid event types and filters, topic regions, secrets,
+ * required parameters (app settings: settings.test.ts). Each check is also run on a planted mistake.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
