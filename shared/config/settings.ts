@@ -3,6 +3,7 @@
  * setting yields its own clear message; all of them are reported together.
  */
 import { parseRecipientSetting, type RecipientRule } from '../notify/recipients.js';
+import { parseInteraction, type InteractionSettings } from './actions.js';
 import { formatDuration, parseDuration } from './duration.js';
 
 export type ClusterSetting =
@@ -51,6 +52,8 @@ export interface MonitorSettings {
   /** Connection string for the workspace storage account: only for Azurite; in Azure the managed identity is used. */
   imageLogConnectionString?: string;
   evidenceContainer: string;
+  /** Action links, the chat endpoint's key, Easy Auth trust (shared/config/actions.ts). */
+  interaction: InteractionSettings;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -315,6 +318,7 @@ export function parseSettings(env: Env): MonitorSettings {
     imageLogMaxRechecks: count('IMAGELOG_MAX_RECHECKS', 0),
     imageLogConnectionString: get('IMAGELOG_STORAGE_CONNECTION'),
     evidenceContainer: name('EVIDENCE_CONTAINER', CONTAINER_NAME, 'blob container'),
+    interaction: parseInteraction(env, problems),
   };
   if (problems.length > 0 || !storage) throw new SettingsError(problems);
   return { ...settings, storage };
@@ -327,6 +331,7 @@ export function describeSettings(s: MonitorSettings): string[] {
     `clusters: ${s.clusters.map((c) => `${c.name} (${c.kind})`).join(', ')}`,
     `workspaces: ${s.workspaces.map((w) => w.name).join(', ') || '(any)'}`,
     `channels: ${Object.keys(s.channels).join(', ')}`,
+    `action links: ${s.interaction.actions ? `on (${s.interaction.actions.baseUrl}, good for ${formatDuration(s.interaction.actions.ttlMs)})` : 'off (no ACTION_SIGNING_KEY)'}; chat commands: ${s.interaction.outgoingWebhookKey ? 'on' : 'off (no TEAMS_OUTGOING_WEBHOOK_TOKEN)'}`,
     `sweep: ${s.sweepSchedule}; hang after ${formatDuration(s.hangAfterMs)}; repeat after ${formatDuration(s.repeatAfterMs)}`,
   ];
 }

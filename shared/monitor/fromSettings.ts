@@ -101,6 +101,7 @@ export async function runtimeFromSettings(
       portalUrl: portalUrlFor(settings),
     },
     log,
+    interaction: settings.interaction,
   };
 }
 

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { TokenCredential } from '@azure/core-auth';
+import { actionLinksFromEnv } from '../config/actions.js';
 import type { ChannelConfig, ReportSettings } from './config.js';
 import { parseRecipientSetting } from './recipients.js';
 import type { RateWindow } from './throttle.js';
@@ -19,7 +20,9 @@ function int(env: Settings, name: string, fallback: number, min = 0): number {
 }
 
 export function reportSettingsFrom(env: Settings): ReportSettings {
+  const actionLinks = actionLinksFromEnv(env);
   return {
+    ...(actionLinks ? { actionLinks } : {}),
     ...(env.REPORT_DOCS_URL ? { docsUrl: env.REPORT_DOCS_URL } : {}),
     ...(env.REPORT_TIME_ZONE || env.DIGEST_TIME_ZONE
       ? { timeZone: (env.REPORT_TIME_ZONE || env.DIGEST_TIME_ZONE) as string }

@@ -42,12 +42,23 @@ beforeAll(async () => {
   await import('../../functions/deliver.js');
   await import('../../functions/recheckImageLog.js');
   await import('../../functions/startup.js');
+  await import('../../functions/act.js');
 });
 
 describe('function registrations', () => {
+  it('act is an anonymous HTTP trigger on /api/act for GET and POST (the signed token is the key)', () => {
+    expect(triggerOf('act')).toMatchObject({
+      type: 'httpTrigger',
+      direction: 'in',
+      route: 'act',
+      authLevel: 'anonymous',
+      methods: ['GET', 'POST'],
+    });
+  });
+
   it('registers every function exactly once', () => {
     const names = registrations.map((r) => r.metadata.name).sort();
-    expect(names).toEqual(['deliver', 'onImageLog', 'onWorkspaceEvent', 'recheckImageLog', 'sweep']);
+    expect(names).toEqual(['act', 'deliver', 'onImageLog', 'onWorkspaceEvent', 'recheckImageLog', 'sweep']);
   });
 
   it('onWorkspaceEvent and onImageLog are Event Grid triggers (Flex Consumption needs Event Grid, not a blob trigger)', () => {
@@ -87,6 +98,7 @@ describe('function registrations', () => {
       sweep: (await import('../../functions/sweep.js')).sweep,
       deliver: (await import('../../functions/deliver.js')).deliver,
       recheckImageLog: (await import('../../functions/recheckImageLog.js')).recheckImageLog,
+      act: (await import('../../functions/act.js')).act,
     };
     for (const r of registrations) expect(r.callback).toBe(handlers[r.metadata.name]);
   });
