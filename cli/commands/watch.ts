@@ -69,6 +69,8 @@ export async function watchRuntime(
       seenEvents: tables.table(TABLE_NAMES.seenEvents),
       sent: tables.table(TABLE_NAMES.sent),
       sweeps: tables.table(TABLE_NAMES.sweeps),
+      silences: tables.table(TABLE_NAMES.silences),
+      actionUses: tables.table(TABLE_NAMES.actionUses),
     };
   }
   const senders = new Map<string, Sender>([['terminal', terminalSender(write)]]);
