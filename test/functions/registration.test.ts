@@ -43,9 +43,19 @@ beforeAll(async () => {
   await import('../../functions/recheckImageLog.js');
   await import('../../functions/startup.js');
   await import('../../functions/act.js');
+  await import('../../functions/chat.js');
 });
 
 describe('function registrations', () => {
+  it('chat is an anonymous HTTP POST trigger on /api/chat (Teams signs every request)', () => {
+    expect(triggerOf('chat')).toMatchObject({
+      type: 'httpTrigger',
+      route: 'chat',
+      authLevel: 'anonymous',
+      methods: ['POST'],
+    });
+  });
+
   it('act is an anonymous HTTP trigger on /api/act for GET and POST (the signed token is the key)', () => {
     expect(triggerOf('act')).toMatchObject({
       type: 'httpTrigger',
@@ -58,7 +68,15 @@ describe('function registrations', () => {
 
   it('registers every function exactly once', () => {
     const names = registrations.map((r) => r.metadata.name).sort();
-    expect(names).toEqual(['act', 'deliver', 'onImageLog', 'onWorkspaceEvent', 'recheckImageLog', 'sweep']);
+    expect(names).toEqual([
+      'act',
+      'chat',
+      'deliver',
+      'onImageLog',
+      'onWorkspaceEvent',
+      'recheckImageLog',
+      'sweep',
+    ]);
   });
 
   it('onWorkspaceEvent and onImageLog are Event Grid triggers (Flex Consumption needs Event Grid, not a blob trigger)', () => {
@@ -99,6 +117,7 @@ describe('function registrations', () => {
       deliver: (await import('../../functions/deliver.js')).deliver,
       recheckImageLog: (await import('../../functions/recheckImageLog.js')).recheckImageLog,
       act: (await import('../../functions/act.js')).act,
+      chat: (await import('../../functions/chat.js')).chat,
     };
     for (const r of registrations) expect(r.callback).toBe(handlers[r.metadata.name]);
   });
