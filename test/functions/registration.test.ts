@@ -44,9 +44,22 @@ beforeAll(async () => {
   await import('../../functions/startup.js');
   await import('../../functions/act.js');
   await import('../../functions/chat.js');
+  await import('../../functions/api.js');
 });
 
 describe('function registrations', () => {
+  it('the API endpoints are HTTP triggers that need a function key', () => {
+    for (const [name, route] of [
+      ['apiDeployments', 'deployments'],
+      ['apiDeployment', 'deployments/{workspace}/{service}'],
+      ['apiDiagnose', 'deployments/{workspace}/{service}/diagnose'],
+      ['apiIncidents', 'incidents'],
+      ['apiSilences', 'silences'],
+      ['apiSilence', 'silences/{id}'],
+    ] as const)
+      expect(triggerOf(name)).toMatchObject({ type: 'httpTrigger', route, authLevel: 'function' });
+  });
+
   it('chat is an anonymous HTTP POST trigger on /api/chat (Teams signs every request)', () => {
     expect(triggerOf('chat')).toMatchObject({
       type: 'httpTrigger',
@@ -70,6 +83,12 @@ describe('function registrations', () => {
     const names = registrations.map((r) => r.metadata.name).sort();
     expect(names).toEqual([
       'act',
+      'apiDeployment',
+      'apiDeployments',
+      'apiDiagnose',
+      'apiIncidents',
+      'apiSilence',
+      'apiSilences',
       'chat',
       'deliver',
       'onImageLog',
@@ -118,6 +137,7 @@ describe('function registrations', () => {
       recheckImageLog: (await import('../../functions/recheckImageLog.js')).recheckImageLog,
       act: (await import('../../functions/act.js')).act,
       chat: (await import('../../functions/chat.js')).chat,
+      ...(await import('../../functions/api.js')),
     };
     for (const r of registrations) expect(r.callback).toBe(handlers[r.metadata.name]);
   });
