@@ -62,7 +62,7 @@ export async function openSilenceState(
       opts.prefix,
     );
   }
-  let conn = opts.connectionString ?? env.AMLMON_STORAGE_CONNECTION_STRING ?? env.AzureWebJobsStorage;
+  let conn = opts.connectionString ?? env.AzureWebJobsStorage;
   if (!conn)
     throw usageError(
       'where are the silences? give --connection-string (or set AzureWebJobsStorage; UseDevelopmentStorage=true for Azurite), --table-endpoint, or --state FILE',

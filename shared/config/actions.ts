@@ -1,15 +1,13 @@
 /**
  * Settings of the interactive parts: signed action links on alerts (ACTION_SIGNING_KEY, PUBLIC_BASE_URL,
  * ACTION_LINK_TTL) and the Teams outgoing webhook (TEAMS_OUTGOING_WEBHOOK_TOKEN). All optional: without a key the
- * alerts carry no action links; without a token the chat endpoint refuses every request.
+ * alerts carry no action links; without a token the chat endpoint refuses every request. WEBSITE_AUTH_ENABLED is
+ * set by App Service when its authentication (Easy Auth) is on; only then is the signed-in user's name trusted.
  */
-import type { ActionLinkSettings } from '../actions/token.js';
-import { MIN_KEY_BYTES } from '../actions/token.js';
+import { MIN_KEY_BYTES, type ActionLinkSettings } from '../actions/token.js';
 import { parseDuration } from './duration.js';
-
-export type Env = Record<string, string | undefined>;
-
-export const ACTION_DEFAULTS = { ACTION_LINK_TTL: '7d' } as const;
+import { DEFAULTS } from './names.js';
+import type { SettingsReader } from './reader.js';
 
 export interface InteractionSettings {
   actions?: ActionLinkSettings;
@@ -21,46 +19,41 @@ export interface InteractionSettings {
 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
-function get(env: Env, name: string): string | undefined {
-  const v = env[name]?.trim();
-  return v === undefined || v === '' ? undefined : v;
-}
-
-/** Problems are appended (never secret values); the result holds what was valid. */
-export function parseInteraction(env: Env, problems: string[]): InteractionSettings {
+/** Problems go to the reader (never the secret values); the result holds what was valid. */
+export function readInteraction(r: SettingsReader): InteractionSettings {
   const out: InteractionSettings = {
-    trustEasyAuth: (get(env, 'WEBSITE_AUTH_ENABLED') ?? '').toLowerCase() === 'true',
+    trustEasyAuth: (r.get('WEBSITE_AUTH_ENABLED') ?? '').toLowerCase() === 'true',
   };
-  const key = get(env, 'ACTION_SIGNING_KEY');
-  const base = get(env, 'PUBLIC_BASE_URL');
-  const ttlText = get(env, 'ACTION_LINK_TTL') ?? ACTION_DEFAULTS.ACTION_LINK_TTL;
+  const key = r.get('ACTION_SIGNING_KEY');
+  const base = r.get('PUBLIC_BASE_URL');
+  const ttlText = r.text('ACTION_LINK_TTL');
   const ttlMs = parseDuration(ttlText);
-  if (ttlMs === undefined) problems.push(`ACTION_LINK_TTL "${ttlText}" is not a duration (e.g. 7d, 24h)`);
+  if (ttlMs === undefined) r.problem(`ACTION_LINK_TTL "${ttlText}" is not a duration (e.g. 7d, 24h)`);
   if (key !== undefined) {
     const bytes = BASE64.test(key) ? Buffer.from(key, 'base64') : undefined;
     let ok = true;
     if (!bytes || bytes.length < MIN_KEY_BYTES) {
-      problems.push(
+      r.problem(
         `ACTION_SIGNING_KEY must be base64 of at least ${MIN_KEY_BYTES} random bytes (e.g. openssl rand -base64 48)`,
       );
       ok = false;
     }
     if (base === undefined) {
-      problems.push(
+      r.problem(
         'PUBLIC_BASE_URL is missing: action links need the app address (https://<app>.azurewebsites.net)',
       );
       ok = false;
     } else if (!/^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/.test(base)) {
-      problems.push('PUBLIC_BASE_URL is not an http(s) URL without query or fragment');
+      r.problem('PUBLIC_BASE_URL is not an http(s) URL without query or fragment');
       ok = false;
     }
     if (ok && bytes && base && ttlMs !== undefined) out.actions = { key: bytes, baseUrl: base, ttlMs };
   }
-  const token = get(env, 'TEAMS_OUTGOING_WEBHOOK_TOKEN');
+  const token = r.get('TEAMS_OUTGOING_WEBHOOK_TOKEN');
   if (token !== undefined) {
     const bytes = BASE64.test(token) ? Buffer.from(token, 'base64') : undefined;
     if (!bytes || bytes.length < 16)
-      problems.push(
+      r.problem(
         'TEAMS_OUTGOING_WEBHOOK_TOKEN must be the base64 security token Teams showed when the webhook was created',
       );
     else out.outgoingWebhookKey = bytes;
@@ -68,7 +61,4 @@ export function parseInteraction(env: Env, problems: string[]): InteractionSetti
   return out;
 }
 
-/** For readers that cannot report problems (the senders): valid settings or none. */
-export function actionLinksFromEnv(env: Env): ActionLinkSettings | undefined {
-  return parseInteraction(env, []).actions;
-}
+export const ACTION_LINK_TTL_DEFAULT = DEFAULTS.ACTION_LINK_TTL;

@@ -20,7 +20,7 @@ import type { MonitorRuntime } from '../../shared/monitor/types.js';
 import { MemoryOutbox, noRecheck } from '../../shared/monitor/local.js';
 import { diagnoseSnapshot } from '../../shared/diagnosis/engine.js';
 import { cardPageHtml, chromiumAvailable, launchChromium } from '../support/renderExamples.js';
-import { alertSingle, baseContext } from '../report/samples.js';
+import { alertSingle, baseContext } from '../../sim/samples.js';
 
 const { HttpRequest, InvocationContext } = azureFunctions;
 
