@@ -2,7 +2,7 @@
  * `amlmon simulate` with `actions/`: each action follows the link of the last Teams card delivered for the service,
  * exactly the URL a person clicks, through the confirmation page and its form, into the real `act` function.
  */
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,7 +24,7 @@ describe('simulate: acting from the card', () => {
     });
     await write('1-ack-churn-model.json', { action: 'ack', service: 'churn-model' });
     await write('6-ack-blue-recsys.json', { action: 'ack', service: 'blue-recsys' });
-    result = await runSimulation(dir);
+    result = await runSimulation(dir, { outDir: join(dir, 'out') });
   }, 180_000);
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
@@ -63,5 +63,20 @@ describe('simulate: acting from the card', () => {
     expect(byService.get('churn-model')).toMatchObject({ link: '(none)' });
     expect(byService.get('churn-model')?.outcome).toContain('no Teams card');
     expect(result.log.some((l) => l.message.includes('action Mute 1 h on fraud-score'))).toBe(true);
+  });
+
+  it('the next messages show it: the 10:08 alert card carries the links, the 10:15 digest says who muted blue-recsys', async () => {
+    const digest = result.written.find((f) => f.includes('digest') && f.endsWith('.txt'));
+    expect(digest).toBeDefined();
+    const text = await readFile(digest as string, 'utf8');
+    expect(text).toMatch(
+      /blue-recsys .*DeploymentHung \(acknowledged by link holder; muted by link holder until resolved\)/,
+    );
+    const cards = await Promise.all(
+      result.written.filter((f) => f.endsWith('-teams.json')).map((f) => readFile(f, 'utf8')),
+    );
+    const alerts = cards.filter((c) => c.includes('Mute until resolved'));
+    expect(alerts.length).toBeGreaterThanOrEqual(3);
+    expect(alerts.every((c) => c.includes('http://localhost:7071/api/act?t='))).toBe(true);
   });
 });
