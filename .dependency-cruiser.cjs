@@ -24,6 +24,22 @@ module.exports = {
       to: { path: '^(functions|cli|sim)/' },
     },
     {
+      name: 'snapshot-does-not-run-diagnosis',
+      comment:
+        'Evidence is collected before it is diagnosed: shared/snapshot/ may name diagnosis types (a classified build log) but never runs its code; the build-log reader is passed in (shared/diagnosis/bundle.ts).',
+      severity: 'error',
+      from: { path: '^shared/snapshot/' },
+      to: { path: '^shared/diagnosis/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'config-does-not-import-notify',
+      comment:
+        'Settings are read before anything is sent: delivery builds on shared/config/, never the reverse.',
+      severity: 'error',
+      from: { path: '^shared/config/' },
+      to: { path: '^shared/notify/' },
+    },
+    {
       name: 'no-cycles',
       comment:
         'An import cycle makes load order matter and stages inseparable; break it by moving the shared part down.',

@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
-import { homedir } from 'node:os';
+import { constants as osConstants, homedir } from 'node:os';
 import { join } from 'node:path';
 
 export const REQUIRED = { major: 22, minor: 19 } as const;
@@ -45,6 +45,8 @@ export function ensureSupportedNode(script: string, args: readonly string[]): vo
       cached = false;
     }
     if (cached) {
+      // Ctrl-C reaches both processes; the child (watch) stops in its own time, and this one waits for it.
+      process.on('SIGINT', () => undefined);
       const child = spawnSync(node, [script, ...args], {
         stdio: 'inherit',
         env: { ...process.env, [REEXEC_MARK]: '1' },
@@ -53,7 +55,7 @@ export function ensureSupportedNode(script: string, args: readonly string[]): vo
         process.stderr.write(`amlmon: cannot run ${node}: ${child.error.message}\n`);
         process.exit(2);
       }
-      process.exit(child.status ?? (child.signal ? 128 + 15 : 1));
+      process.exit(child.status ?? 128 + (child.signal ? (osConstants.signals[child.signal] ?? 15) : 0));
     }
   }
   process.stderr.write(tooOldMessage(process.version) + '\n');

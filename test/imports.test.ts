@@ -84,6 +84,34 @@ describe('import check', () => {
     expect(r.report).toContain(`error shared-does-not-import-adapters: shared/stage.ts → ${up}/thing.ts`);
   });
 
+  it('fails on shared/snapshot/ running diagnosis code (naming its types is allowed)', async () => {
+    const r = await check({
+      'shared/diagnosis/classify.ts':
+        'export interface Classified { ok: boolean }\nexport const classify = 1;\n',
+      'shared/snapshot/types.ts':
+        "import type { Classified } from '../diagnosis/classify.js';\nexport type T = Classified;\n",
+      'shared/snapshot/bundle.ts':
+        "import { classify } from '../diagnosis/classify.js';\nexport const b = classify;\n",
+    });
+    expect(r.code).not.toBe(0);
+    expect(r.report).toContain(
+      'error snapshot-does-not-run-diagnosis: shared/snapshot/bundle.ts → shared/diagnosis/classify.ts',
+    );
+    expect(r.report).not.toContain('shared/snapshot/types.ts →');
+  });
+
+  it('fails on shared/config/ importing shared/notify/', async () => {
+    const r = await check({
+      'shared/notify/recipients.ts': 'export const parse = 1;\n',
+      'shared/config/settings.ts':
+        "import { parse } from '../notify/recipients.js';\nexport const s = parse;\n",
+    });
+    expect(r.code).not.toBe(0);
+    expect(r.report).toContain(
+      'error config-does-not-import-notify: shared/config/settings.ts → shared/notify/recipients.ts',
+    );
+  });
+
   it('fails on an import cycle, a type-only one included', async () => {
     const r = await check({
       'shared/a.ts': "import type { B } from './b.js';\nexport interface A { b?: B }\n",

@@ -12,8 +12,10 @@ export type SettingGroup =
   | 'reports'
   | 'digest'
   | 'triggers'
-  /** Action links on alerts, chat commands (set by App Service: WEBSITE_AUTH_ENABLED). */
-  | 'interaction';
+  /** Action links and chat commands. */
+  | 'interaction'
+  /** Set by the Azure Functions platform itself (e.g. WEBSITE_AUTH_ENABLED), never by the deployment. */
+  | 'platform';
 
 export interface SettingSpec {
   readonly name: string;
@@ -71,7 +73,7 @@ export const SETTINGS = [
   { name: 'PUBLIC_BASE_URL', group: 'interaction' },
   { name: 'ACTION_LINK_TTL', group: 'interaction', default: '7d' },
   { name: 'TEAMS_OUTGOING_WEBHOOK_TOKEN', group: 'interaction', secret: true },
-  { name: 'WEBSITE_AUTH_ENABLED', group: 'interaction' },
+  { name: 'WEBSITE_AUTH_ENABLED', group: 'platform' },
 ] as const satisfies readonly SettingSpec[];
 
 export type SettingName = (typeof SETTINGS)[number]['name'];

@@ -19,6 +19,7 @@ const READ_BY_USERS = [
   'README.md',
   ...(existsSync('CONTRIBUTING.md') ? ['CONTRIBUTING.md'] : []),
   ...files('docs', /\.(md|json)$/),
+  ...files('examples', /\.md$/),
   ...['cli', 'shared', 'functions', 'sim', 'bench', 'test', 'infra', 'scripts'].flatMap((d) =>
     existsSync(d) ? files(d, /\.(ts|md|sh|bicep)$/) : [],
   ),
