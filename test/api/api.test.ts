@@ -200,3 +200,34 @@ describe('silences CRUD', () => {
     expect((await call(apiSilence, 'GET', 'silences/..', { params: { id: '../x' } })).status).toBe(400);
   });
 });
+
+describe('docs/openapi.yaml', () => {
+  it('parses, and names exactly the routes and methods the functions register', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { parse } = await import('yaml');
+    const doc = parse(await readFile('docs/openapi.yaml', 'utf8')) as {
+      openapi: string;
+      paths: Record<string, Record<string, unknown>>;
+    };
+    expect(doc.openapi).toMatch(/^3\./);
+    const documented = Object.entries(doc.paths)
+      .flatMap(([path, ops]) =>
+        Object.keys(ops)
+          .filter((k) => k !== 'parameters')
+          .map((m) => `${m.toUpperCase()} ${path}`),
+      )
+      .sort();
+    expect(documented).toEqual([
+      'DELETE /silences/{id}',
+      'GET /deployments',
+      'GET /deployments/{workspace}/{service}',
+      'GET /incidents',
+      'GET /silences',
+      'GET /silences/{id}',
+      'POST /deployments/{workspace}/{service}/diagnose',
+      'POST /silences',
+    ]);
+    const source = await readFile('functions/api.ts', 'utf8');
+    for (const path of Object.keys(doc.paths)) expect(source).toContain(`route: '${path.slice(1)}'`);
+  });
+});
