@@ -77,18 +77,35 @@ export interface FollowResult {
   /** Status of the confirmation page (GET) and of the form submission (POST). */
   pageStatus: number;
   submitStatus?: number;
-  /** The text of the last page, tags stripped. */
+  /** The text of the last page's body, tags stripped. */
   text: string;
+  /** Its heading and sentences (no facts table): what a person reads as the outcome. */
+  message: string;
 }
 
-function pageText(body: unknown): string {
-  return String(body ?? '')
+function decode(html: string): string {
+  return html
     .replace(/<[^>]+>/g, ' ')
+    // The entities Handlebars escapes with; `&amp;` last so nothing is decoded twice.
     .replace(/&#x27;/g, "'")
+    .replace(/&#x60;/g, '`')
+    .replace(/&#x3D;/g, '=')
     .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&')
     .replace(/\s+/g, ' ')
     .trim();
+}
+
+function pageText(body: unknown): string {
+  return decode(String(body ?? '').replace(/<head>[\s\S]*<\/head>/, ''));
+}
+
+function pageMessage(body: unknown): string {
+  const html = String(body ?? '');
+  const parts = [...html.matchAll(/<(h1|p)\b[^>]*>([\s\S]*?)<\/\1>/g)].map((m) => decode(m[2] ?? ''));
+  return parts.join(' ');
 }
 
 /** Opens the link, then submits the page's form (as a browser would), with an optional reason typed in. */
@@ -103,7 +120,7 @@ export async function followActionLink(
   const form = /<form method="post" action="([^"]+)">/.exec(html);
   const token = /<input type="hidden" name="t" value="([^"]+)">/.exec(html);
   if ((page.status ?? 200) !== 200 || !form?.[1] || !token?.[1])
-    return { pageStatus: page.status ?? 200, text: pageText(html) };
+    return { pageStatus: page.status ?? 200, text: pageText(html), message: pageMessage(html) };
   const body = new URLSearchParams({ t: token[1], reason: opts.reason ?? '' }).toString();
   const submit = await handler(
     new HttpRequest({
@@ -118,5 +135,10 @@ export async function followActionLink(
     }),
     context(),
   );
-  return { pageStatus: 200, submitStatus: submit.status ?? 200, text: pageText(submit.body) };
+  return {
+    pageStatus: 200,
+    submitStatus: submit.status ?? 200,
+    text: pageText(submit.body),
+    message: pageMessage(submit.body),
+  };
 }

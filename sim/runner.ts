@@ -130,7 +130,7 @@ async function performCardAction(
     link: title,
     pageStatus: r.pageStatus,
     ...(r.submitStatus !== undefined ? { submitStatus: r.submitStatus } : {}),
-    outcome: r.text,
+    outcome: r.message,
   };
 }
 /** The scenario cluster's name: `CLUSTERS=kubeconfig:scenario`, the setting holding its kubeconfig file's path. */

@@ -107,7 +107,7 @@ export function parseSilenceInput(
     if (ms === undefined)
       problems.push(`duration ${JSON.stringify(input.duration)} is not a duration (e.g. 2h, 1d)`);
     else if (startsAt) endsAt = new Date(startsAt.getTime() + ms);
-  } else problems.push('an end is required: endsAt (RFC 3339) or duration (e.g. 2h)');
+  } else problems.push('an end is required: a duration (e.g. 2h) or an end time (RFC 3339)');
   if (startsAt && endsAt) {
     if (endsAt <= startsAt) problems.push('the silence ends before it starts');
     else if (endsAt.getTime() <= now.getTime()) problems.push('the silence would already be over');
