@@ -84,18 +84,20 @@ export interface FollowResult {
 }
 
 function decode(html: string): string {
-  return html
-    .replace(/<[^>]+>/g, ' ')
-    // The entities Handlebars escapes with; `&amp;` last so nothing is decoded twice.
-    .replace(/&#x27;/g, "'")
-    .replace(/&#x60;/g, '`')
-    .replace(/&#x3D;/g, '=')
-    .replace(/&quot;/g, '"')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return (
+    html
+      .replace(/<[^>]+>/g, ' ')
+      // The entities Handlebars escapes with; `&amp;` last so nothing is decoded twice.
+      .replace(/&#x27;/g, "'")
+      .replace(/&#x60;/g, '`')
+      .replace(/&#x3D;/g, '=')
+      .replace(/&quot;/g, '"')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&')
+      .replace(/\s+/g, ' ')
+      .trim()
+  );
 }
 
 function pageText(body: unknown): string {
