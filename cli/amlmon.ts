@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-/** `amlmon`: the diagnosis engine and the monitor from a terminal (CONTRACT §4). */
+/** `amlmon`: the diagnosis engine and the monitor from a terminal (docs/CONTRACT.md §4). */
 import { Command, CommanderError } from 'commander';
 import { CliError, EXIT_USAGE } from './errors.js';
 import { register as registerBuildlog } from './commands/buildlog.js';
 import { register as registerCapture } from './commands/capture.js';
 import { register as registerDiagnose } from './commands/diagnose.js';
+import { register as registerSilence } from './commands/silence.js';
 import { register as registerSimulate } from './commands/simulate.js';
 import { register as registerWatch } from './commands/watch.js';
 import { terminalText } from '../shared/text/redact.js';
@@ -23,9 +24,16 @@ export function buildProgram(): Command {
     registerBuildlog,
     registerSimulate,
     registerWatch,
+    registerSilence,
   ])
     register(program);
-  for (const cmd of program.commands) cmd.exitOverride();
+  const override = (cmds: readonly Command[]): void => {
+    for (const cmd of cmds) {
+      cmd.exitOverride();
+      override(cmd.commands);
+    }
+  };
+  override(program.commands);
   return program;
 }
 
@@ -35,7 +43,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) {
-      // --help and --version "fail" with exit code 0; real usage errors are exit 2 (CONTRACT §2).
+      // --help and --version "fail" with exit code 0; real usage errors are exit 2 (docs/CONTRACT.md §2).
       return err.exitCode === 0 ? 0 : EXIT_USAGE;
     }
     if (err instanceof CliError) {
@@ -47,9 +55,10 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-// Run when executed directly (bin), not when imported by tests.
+// Run when this file is executed directly (`node dist/cli/amlmon.js`), not when imported by the bin (./bin.ts,
+// which checks the Node version first) or by tests.
 const invoked = process.argv[1] ?? '';
-if (invoked.endsWith('amlmon.js') || invoked.endsWith('amlmon')) {
+if (invoked.endsWith('amlmon.js')) {
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

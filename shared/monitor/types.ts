@@ -1,4 +1,5 @@
 /** The monitor's collaborators, as narrow interfaces: the Functions app, `amlmon simulate` and `amlmon watch` wire them differently. */
+import type { InteractionSettings } from '../config/actions.js';
 import type { Diagnosis } from '../diagnosis/types.js';
 import type { ImageLogBlobEvent } from '../events/types.js';
 import type { Notification } from '../incidents/types.js';
@@ -10,7 +11,7 @@ import type { MonitorState } from '../state/store.js';
 /** One Azure ML deployment as discovery sees it, enough to decide whether it needs a diagnosis. */
 export interface WatchedDeployment {
   namespace: string;
-  /** The Kubernetes Deployment's name (CONTRACT §1). */
+  /** The Kubernetes Deployment's name (docs/CONTRACT.md §1). */
   service: string;
   workspace?: string;
   flavor?: 'v1' | 'v2';
@@ -95,6 +96,8 @@ export interface MonitorOptions {
   workspaces: string[];
   /** Portal link per workspace name, when known. */
   portalUrl?: (workspace: string, service: string) => string | undefined;
+  /** The daily digest's zone and quiet-day choice (shared/config/settings.ts); default UTC, sent when quiet. */
+  digest?: { timeZone: string; sendWhenQuiet: boolean };
 }
 
 export interface MonitorRuntime {
@@ -110,6 +113,8 @@ export interface MonitorRuntime {
   diagnose: Diagnose;
   options: MonitorOptions;
   log: MonitorLog;
+  /** Action links, chat commands and Easy Auth trust; absent = those endpoints refuse everything. */
+  interaction?: InteractionSettings;
 }
 
 export const IMAGE_LOG_TAIL_BYTES = 4 * 1024 * 1024;

@@ -7,7 +7,7 @@ import type { CoreV1Event, EventsV1Event } from '@kubernetes/client-node';
 import { ObjectSerializer } from '@kubernetes/client-node/dist/serializer.js';
 import type { Snapshot } from './types.js';
 
-type Collection = Exclude<keyof Snapshot, 'logs' | 'buildLog' | 'service' | 'meta'>;
+type Collection = Exclude<keyof Snapshot, 'logs' | 'buildLog' | 'service' | 'blobs' | 'meta'>;
 
 interface KindInfo {
   type: string;
@@ -15,7 +15,7 @@ interface KindInfo {
   apiVersion: string;
 }
 
-/** Kinds CONTRACT §1 uses; anything else in a bundle is ignored. Keyed by `<group>/<Kind>` (core group empty). */
+/** Kinds docs/CONTRACT.md §1 uses; anything else in a bundle is ignored. Keyed by `<group>/<Kind>` (core group empty). */
 const KINDS: Record<string, KindInfo> = {
   '/Pod': { type: 'V1Pod', collection: 'pods', apiVersion: 'v1' },
   '/Event': { type: 'CoreV1Event', collection: 'events', apiVersion: 'v1' },

@@ -86,6 +86,7 @@ export function redactSnapshot(snapshot: Snapshot): Snapshot {
         : {}),
     },
     ...(snapshot.service ? { service: redactDeep(snapshot.service) } : {}),
+    ...(snapshot.blobs ? { blobs: redactDeep(snapshot.blobs) } : {}),
     ...(snapshot.buildLog
       ? {
           buildLog: {
