@@ -41,6 +41,8 @@ function redactAssignment(_m: string, name: string, sep: string, value: string):
   if (value.startsWith(REDACTED) || value === `"${REDACTED}"` || value === `'${REDACTED}'`) return _m;
   // A JSON/YAML object or list as the value (`"password": {`) is structure, not the secret itself.
   if (/^[[{]/.test(value)) return _m;
+  // Prose, not an assignment: "failed to get token: AADSTS700016: ..." (the value is itself a label).
+  if (/:$/.test(value) && /:/.test(sep)) return _m;
   // A JSON number, boolean or null (`"maxTokens": 5`) is no secret, and replacing it would break the JSON.
   if (/^\\?["']/.test(sep) && /^(?:-?\d+(?:\.\d+)?|true|false|null)$/.test(value)) return _m;
   // JSON inside a JSON string: `\"password\": \"x\"` keeps its closing `\"` (not consumed).
