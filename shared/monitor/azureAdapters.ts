@@ -56,8 +56,13 @@ export function queueOutbox(queue: QueueClient, poisonQueue: QueueClient): Outbo
   const q = lazyQueue(queue);
   const p = lazyQueue(poisonQueue);
   return {
-    async enqueue(message: OutboxMessage): Promise<void> {
-      await (await q()).sendMessage(encodeQueueMessage(fitMessage(message)));
+    async enqueue(message: OutboxMessage, delayMs?: number): Promise<void> {
+      // Azure Queue Storage allows a visibility timeout of up to 7 days.
+      const visibilityTimeout =
+        delayMs && delayMs > 0 ? Math.min(Math.ceil(delayMs / 1000), 7 * 24 * 3600) : undefined;
+      await (
+        await q()
+      ).sendMessage(encodeQueueMessage(fitMessage(message)), visibilityTimeout ? { visibilityTimeout } : {});
     },
     async poison(message: OutboxMessage, reason: string): Promise<void> {
       await (await p()).sendMessage(encodeQueueMessage({ ...message, poisonReason: reason }));
