@@ -79,7 +79,7 @@ describe('redact: a secret never survives a cut after redaction (property)', () 
           expect(piece).not.toContain(s.secret);
         },
       ),
-      { numRuns: 300 },
+      { numRuns: Number(process.env.AMLMON_FUZZ_RUNS ?? 300) },
     );
   });
 });
