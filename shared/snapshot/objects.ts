@@ -138,8 +138,39 @@ function nameOf(raw: Record<string, unknown>): string {
   return `${String(raw.kind)} ${name}`;
 }
 
-/** Drops fields of the wrong type (naming each as a gap), so one odd object never costs the whole bundle. */
-function sanitiseShape(raw: Record<string, unknown>, gaps: string[]): Record<string, unknown> {
+/**
+ * A Kubernetes object name (DNS-1123 subdomain, or the looser path-segment names some kinds allow, without
+ * whitespace, quotes or shell syntax). The API server enforces this; only a hand-made or hostile bundle breaks it,
+ * and such a name would otherwise be pasted into the suggested `kubectl` commands.
+ */
+export const KUBERNETES_NAME = /^[A-Za-z0-9]([A-Za-z0-9._:-]{0,251}[A-Za-z0-9])?$/;
+
+/**
+ * Drops fields of the wrong type (naming each as a gap), so one odd object never costs the whole bundle; an object
+ * whose name could not exist in a cluster is skipped (undefined), also named.
+ */
+function sanitiseShape(raw: Record<string, unknown>, gaps: string[]): Record<string, unknown> | undefined {
+  const md = raw.metadata;
+  if (isRecord(md)) {
+    for (const field of ['name', 'namespace'] as const) {
+      const v = md[field];
+      if (v !== undefined && (typeof v !== 'string' || !KUBERNETES_NAME.test(v))) {
+        gaps.push(
+          `${String(raw.kind)} ${JSON.stringify(v).slice(0, 80)}: metadata.${field} is not a valid Kubernetes name; object skipped`,
+        );
+        return undefined;
+      }
+    }
+  }
+  const io = raw.involvedObject;
+  if (
+    isRecord(io) &&
+    io.name !== undefined &&
+    (typeof io.name !== 'string' || !KUBERNETES_NAME.test(io.name))
+  ) {
+    gaps.push(`${nameOf(raw)}: involvedObject.name is not a valid Kubernetes name; event skipped`);
+    return undefined;
+  }
   const out: Record<string, unknown> = { ...raw };
   for (const [outer, inner] of LIST_FIELDS as [string, string][]) {
     const o = out[outer];

