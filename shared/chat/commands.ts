@@ -311,6 +311,27 @@ export async function diagnoseNow(
   return { reply, notification: n };
 }
 
+/** Posts a diagnosis that finished after the chat reply through the Teams (Workflows) channel. */
+export async function postLate(
+  rt: MonitorRuntime,
+  service: string,
+  notification: Notification | undefined,
+): Promise<boolean> {
+  if (!notification) return false;
+  const teams = rt.senders.get('teams');
+  if (!teams) {
+    rt.log.warn(
+      `chat: the diagnosis of ${service} finished late and no Teams channel is configured to post it`,
+    );
+    return false;
+  }
+  const sent = await teams.send(notification);
+  rt.log.info(
+    `chat: the diagnosis of ${service} finished after the reply; posted to Teams: ${sent.ok ? 'ok' : (sent.error ?? 'failed')}`,
+  );
+  return sent.ok;
+}
+
 async function diagnoseCommand(args: string[], ctx: ChatContext): Promise<ChatReply> {
   const { rt } = ctx;
   const [service, ws] = args;
@@ -337,21 +358,20 @@ async function diagnoseCommand(args: string[], ctx: ChatContext): Promise<ChatRe
   const first = await Promise.race([work, late]);
   clearTimeout(timer);
   if (first !== 'late') return first.reply;
-  // Slower than Teams waits: answer now, post the card through the Workflows channel when it is ready.
-  void work.then(async ({ notification }) => {
-    const teams = rt.senders.get('teams');
-    if (!notification) return;
-    if (!teams) {
-      rt.log.warn(
-        `chat: the diagnosis of ${service} finished late and no Teams channel is configured to post it`,
-      );
-      return;
-    }
-    const sent = await teams.send(notification);
-    rt.log.info(
-      `chat: the diagnosis of ${service} finished after the reply; posted to Teams: ${sent.ok ? 'ok' : (sent.error ?? 'failed')}`,
-    );
-  });
+  // Slower than Teams waits: answer now; the chatDiagnose function diagnoses again and posts the card through the
+  // Workflows channel. Without that queue (amlmon watch, tests), the diagnosis under way posts it when it finishes.
+  if (rt.chatQueue) {
+    await rt.chatQueue.enqueue({
+      v: 1,
+      cluster: d.cluster,
+      namespace: d.namespace,
+      service: d.service,
+      requestedBy: ctx.by,
+      requestedAt: rt.clock.now().toISOString(),
+    });
+  } else {
+    void work.then(({ notification }) => postLate(rt, service, notification));
+  }
   return text(
     `Diagnosing ${md(service)} takes longer than Teams waits; the card will be posted to the alert channel when it is ready.`,
   );
