@@ -9,8 +9,19 @@ import { redact } from '../text/redact.js';
 import { deploymentCondition, podCondition } from './context.js';
 import type { AmlDeployment, Rule } from './rule.js';
 import { allRules } from './registry.js';
+import {
+  CANCEL_GRACE_MS,
+  documentedAmlCode,
+  isCanceled,
+  isHistory,
+  mostSpecificCode,
+  operationDeadline,
+  recordFailure,
+  recordIsFor,
+} from './signals/amlRecord.js';
 import { findAmlDeployments, selectsTarget } from './target.js';
 import type { Diagnosis, Finding, RuleFinding, Status } from './types.js';
+import type { ServiceRecord } from '../snapshot/types.js';
 import { STAGES } from './types.js';
 
 export interface DiagnoseOptions {
@@ -90,10 +101,31 @@ function isReady(t: AmlDeployment): boolean {
   return t.pods.length > 0 && t.pods.every((p) => podCondition(p, 'Ready')?.status === 'True');
 }
 
-function statusOf(target: AmlDeployment, ranked: RuleFinding[], hasEvidence: boolean): Status {
+/**
+ * Azure ML is still working on the deployment: its operation is running, or an operation was cancelled so recently
+ * (or while a later one runs) that the cancel is not yet a finding.
+ */
+function recordInProgress(record: ServiceRecord | undefined, now: Date): boolean {
+  const op = record?.operation;
+  if (!record || !op) return false;
+  if (op.status === 'InProgress') return true;
+  const failure = recordFailure(record);
+  if (!failure || !isCanceled(op, failure)) return false;
+  if (/^(transitioning|updating|creating)$/i.test(record.state ?? '')) return true;
+  const at = Date.parse(op.endTime ?? op.startTime ?? '');
+  return !Number.isNaN(at) && now.getTime() - at < CANCEL_GRACE_MS;
+}
+
+function statusOf(
+  target: AmlDeployment,
+  ranked: RuleFinding[],
+  hasEvidence: boolean,
+  inProgress: boolean,
+): Status {
   const root = ranked[0];
   if (!root || root.role === 'advisory') {
     if (!hasEvidence) return 'Unknown';
+    if (inProgress) return 'Progressing';
     return isReady(target) ? 'Healthy' : 'Progressing';
   }
   if (root.code === 'ClusterUnreachable') return 'Unknown';
@@ -134,7 +166,7 @@ export function explainConsequences(found: RuleFinding[]): RuleFinding[] {
   });
 }
 
-function toFinding(f: RuleFinding): Finding {
+function toFinding(f: RuleFinding, amlCode: string | null): Finding {
   return {
     code: f.code,
     detail: f.detail,
@@ -144,7 +176,21 @@ function toFinding(f: RuleFinding): Finding {
     evidence: f.evidence.map((e) => ({ source: e.source, text: redact(e.text) })),
     remedy: f.remedy.map(redact),
     docs: f.docs,
+    amlCode,
   };
+}
+
+/**
+ * The Azure ML code a user sees for each finding: what the rule took from the record, else (for the root cause) the
+ * record's own most specific code when it reports a failure, else the documented code of the finding's class.
+ */
+function amlCodes(ranked: RuleFinding[], record: ServiceRecord | undefined): (string | null)[] {
+  const recordCode = mostSpecificCode(recordFailure(record));
+  return ranked.map((f, i) => {
+    if (f.amlCode !== undefined) return f.amlCode;
+    if (i === 0 && recordCode) return recordCode;
+    return documentedAmlCode(f.code, f.detail);
+  });
 }
 
 function diagnoseTarget(
@@ -166,23 +212,52 @@ function diagnoseTarget(
   }
   const ranked = withoutUnknownCauseHang(rankFindings(explainConsequences(found)));
   // A build log counts as evidence: a service whose image is still building has no objects yet.
-  const hasEvidence = !!target.deployment || target.pods.length > 0 || !!snapshot.buildLog;
-  if (!hasEvidence && !snapshot.meta.clusterError) {
+  const hasObjects = !!target.deployment || target.pods.length > 0 || !!snapshot.buildLog;
+  if (!hasObjects && !snapshot.meta.clusterError) {
     gaps.push(`objects: no Deployment or pods of ${target.name} in the snapshot`);
   }
+  // Azure ML's record of this deployment is evidence too: it is watched even with no Kubernetes objects.
+  const record = recordIsFor(snapshot, target) ? snapshot.service : undefined;
+  const codes = amlCodes(ranked, record);
   return {
     service: target.name,
     namespace: target.namespace,
-    status: statusOf(target, ranked, hasEvidence),
-    findings: ranked.map(toFinding),
+    status: statusOf(target, ranked, hasObjects || !!record, recordInProgress(record, now)),
+    findings: ranked.map((f, i) => toFinding(f, codes[i] ?? null)),
     gaps,
+    ...(record ? { amlState: record.state ?? null, deadline: operationDeadline(record) } : {}),
   };
+}
+
+/**
+ * The record as rules read it. A failed or cancelled operation older than the record's last success is history: no
+ * rule may read its error as the deployment's current failure. A live failed write whose error only the operation
+ * carries (v2: the Activity Log entry) is the record's error.
+ */
+function effectiveRecord(record: ServiceRecord | undefined): ServiceRecord | undefined {
+  if (!record) return record;
+  if (!isHistory(record)) {
+    const op = record.operation;
+    if (!record.error && op?.error && /^(failed|cancel+ed)$/i.test(op.status ?? ''))
+      return { ...record, error: op.error };
+    return record;
+  }
+  const { error: _error, operation, ...rest } = record;
+  void _error;
+  if (!operation) return rest;
+  const { error: _opError, ...op } = operation;
+  void _opError;
+  return { ...rest, operation: op };
 }
 
 /** One diagnosis per Azure ML deployment in the snapshot (or just the selected service). */
 export function diagnoseSnapshot(input: Snapshot, opts: DiagnoseOptions = {}): Diagnosis[] {
   // Snapshots built from API objects (the collector) carry MicroTimes as strings; rules compare Dates.
-  const snapshot: Snapshot = { ...input, events: input.events.map(normaliseEventTimes) };
+  const snapshot: Snapshot = {
+    ...input,
+    events: input.events.map(normaliseEventTimes),
+    service: effectiveRecord(input.service),
+  };
   const rules = opts.rules ?? allRules;
   const { now, gap } = snapshotNow(snapshot);
   const baseGaps = [...(snapshot.meta.gaps ?? []), ...(gap ? [gap] : [])];
