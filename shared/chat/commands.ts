@@ -31,6 +31,9 @@ export interface ChatContext {
   budgetMs: number;
 }
 
+/** Lines of a list in one chat reply (Teams messages are limited to about 28 KB). */
+const MAX_LINES = 30;
+
 export const HELP = [
   'Commands (after the mention, any case):',
   '- **status** [workspace]: failing deployments and what holds their alerts',
@@ -110,11 +113,17 @@ export async function runChatCommand(words: string[], ctx: ChatContext): Promise
       for (const d of deployments) counts.set(d.status, (counts.get(d.status) ?? 0) + 1);
       const lines = [
         `**${deployments.length} deployments**${ws ? ` in ${md(ws)}` : ''}: ${[...counts].map(([s, n]) => `${n} ${s}`).join(', ') || 'none seen yet'}`,
-        ...open.map(
-          (i) =>
-            `- ${md(i.service)} (${md(i.cluster)}): ${md(codeOf(i))} since ${i.openedAt}${md(holdOf(i))}`,
-        ),
+        // A chat message has a size limit: the oldest incidents first, at most MAX_LINES of them.
+        ...open
+          .sort((a, b) => a.openedAt.localeCompare(b.openedAt))
+          .slice(0, MAX_LINES)
+          .map(
+            (i) =>
+              `- ${md(i.service)} (${md(i.cluster)}): ${md(codeOf(i))} since ${i.openedAt}${md(holdOf(i))}`,
+          ),
       ];
+      if (open.length > MAX_LINES)
+        lines.push(`(${open.length - MAX_LINES} more: GET /api/incidents?state=open)`);
       if (open.length === 0) lines.push('No open incidents.');
       return text(lines.join('\n\n'));
     }
@@ -125,7 +134,7 @@ export async function runChatCommand(words: string[], ctx: ChatContext): Promise
       const all = (await rt.state.incidents.list()).map((r) => r.value).filter((i) => i.openedAt >= since);
       all.sort((a, b) => b.openedAt.localeCompare(a.openedAt));
       const lines = all
-        .slice(0, 30)
+        .slice(0, MAX_LINES)
         .map(
           (i) =>
             `- ${i.openedAt} ${md(i.service)}: ${md(codeOf(i))}, ${i.resolvedAt ? `resolved ${i.resolvedAt}` : 'open'}${md(holdOf(i))}`,
@@ -134,7 +143,7 @@ export async function runChatCommand(words: string[], ctx: ChatContext): Promise
         [
           `**${all.length} incidents** opened in the last ${window}`,
           ...lines,
-          ...(all.length > 30 ? [`(${all.length - 30} more)`] : []),
+          ...(all.length > MAX_LINES ? [`(${all.length - MAX_LINES} more)`] : []),
         ].join('\n\n'),
       );
     }
