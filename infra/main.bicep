@@ -287,6 +287,7 @@ module clusterReaderRole 'core/security/role-definition.bicep' = if (!empty(azur
       'Microsoft.ContainerService/managedClusters/configmaps/read'
       'Microsoft.ContainerService/managedClusters/nodes/read'
       'Microsoft.ContainerService/managedClusters/resourcequotas/read'
+      'Microsoft.ContainerService/managedClusters/namespaces/read'
     ]
     assignableScopes: clusterGroupIds
   }

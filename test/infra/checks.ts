@@ -194,6 +194,7 @@ export const CLIENT_METHOD_RESOURCES: Readonly<Record<string, string>> = {
   readNamespacedPersistentVolumeClaim: 'persistentvolumeclaims',
   listNamespacedPersistentVolumeClaim: 'persistentvolumeclaims',
   readNamespacedConfigMap: 'configmaps',
+  listNamespace: 'namespaces',
 };
 
 /** What the collector's source reads, from its `session.core.*` / `session.apps.*` calls. */
