@@ -275,7 +275,7 @@ module clusterReaderRole 'core/security/role-definition.bicep' = if (!empty(azur
   name: 'role-cluster-reader'
   params: {
     roleName: 'amlmon cluster reader (${environmentName}, ${resourceToken})'
-    description: 'Reads what aml-deploy-monitor diagnoses: pods and their logs, events, deployments, replica sets, claims, volumes, config maps, nodes, quotas. No secrets, no writes.'
+    description: 'Reads what aml-deploy-monitor diagnoses: pods and their logs, events, deployments, replica sets, claims, volumes, config maps, nodes, quotas, namespaces. No secrets, no writes.'
     dataActions: [
       'Microsoft.ContainerService/managedClusters/pods/read'
       'Microsoft.ContainerService/managedClusters/pods/log/read'
@@ -287,6 +287,7 @@ module clusterReaderRole 'core/security/role-definition.bicep' = if (!empty(azur
       'Microsoft.ContainerService/managedClusters/configmaps/read'
       'Microsoft.ContainerService/managedClusters/nodes/read'
       'Microsoft.ContainerService/managedClusters/resourcequotas/read'
+      'Microsoft.ContainerService/managedClusters/namespaces/read'
     ]
     assignableScopes: clusterGroupIds
   }

@@ -194,6 +194,8 @@ export const CLIENT_METHOD_RESOURCES: Readonly<Record<string, string>> = {
   readNamespacedPersistentVolumeClaim: 'persistentvolumeclaims',
   listNamespacedPersistentVolumeClaim: 'persistentvolumeclaims',
   readNamespacedConfigMap: 'configmaps',
+  listNamespace: 'namespaces',
+  readNamespace: 'namespaces',
 };
 
 /** What the collector's source reads, from its `session.core.*` / `session.apps.*` calls. */

@@ -239,7 +239,7 @@ describe('cluster access', () => {
     return docs.find((d) => d.kind === 'ClusterRole')?.rules ?? [];
   };
 
-  it('finds the collector reads (pods, logs, events, deployments, replica sets, claims, volumes, config maps, nodes, quotas)', () => {
+  it('finds the collector reads (pods, logs, events, deployments, replica sets, claims, volumes, config maps, nodes, quotas, namespaces)', () => {
     const { resources, problems } = collectorReads(collector);
     expect(problems).toEqual([]);
     expect([...resources].sort()).toEqual([
@@ -247,6 +247,7 @@ describe('cluster access', () => {
       'apps/replicasets',
       'configmaps',
       'events',
+      'namespaces',
       'nodes',
       'persistentvolumeclaims',
       'persistentvolumes',
