@@ -13,6 +13,7 @@ import { formatTime, oneLine } from './format.js';
 import { GROUP_BODY, INCIDENT_DETAIL, RESOLVED_BODY } from './templates.js';
 import { buildIncidentView, SEVERITY_RANK, type IncidentView } from './view.js';
 import { incidentText } from './text.js';
+import { actionHooks } from './actions.js';
 
 export interface RenderedEmail {
   subject: string;
@@ -79,7 +80,7 @@ export function renderEmail(n: Notification, ctx: ReportContext): RenderedEmail 
             200,
           );
     const body = views
-      .map((v) => resolvedTemplate(v))
+      .map((v) => resolvedTemplate(v) + actionHooks.html(n, v.fingerprint, ctx))
       .join('<hr style="border:0;border-top:1px solid #e1dfdd;margin:16px 0;">');
     const heading =
       views.length === 1 ? `Resolved: ${first.service}` : `${views.length} deployments recovered`;
@@ -93,7 +94,11 @@ export function renderEmail(n: Notification, ctx: ReportContext): RenderedEmail 
       sentAt,
       docsUrl,
     });
-    const text = [heading, '', ...views.map((v) => resolvedText(v))].join('\n');
+    const text = [
+      heading,
+      '',
+      ...views.map((v) => resolvedText(v) + actionHooks.text(n, v.fingerprint, ctx)),
+    ].join('\n');
     return { subject, html, text };
   }
 
@@ -109,14 +114,18 @@ export function renderEmail(n: Notification, ctx: ReportContext): RenderedEmail 
       product,
       banner: `${v.status} · ${v.severity}`,
       heading: `${v.service}: ${oneLine(v.rootCause, 120)}`,
-      body: incidentTemplate(v),
+      body: incidentTemplate(v) + actionHooks.html(n, v.fingerprint, ctx),
       sentAt,
       docsUrl,
     });
-    return { subject, html, text: incidentText(v, ctx) };
+    return { subject, html, text: incidentText(v, ctx) + actionHooks.text(n, v.fingerprint, ctx) };
   }
 
-  const group = views.map((v) => forEmail(v, ctx));
+  // `actionsHtml` is rendered (escaped) HTML from ./actions.ts, placed unescaped after each incident.
+  const group = views.map((v) => ({
+    ...forEmail(v, ctx),
+    actionsHtml: actionHooks.html(n, v.fingerprint, ctx),
+  }));
   const cluster = n.cluster ?? first.cluster;
   const names = group.map((v) => v.service);
   const shown = names.slice(0, 3).join(', ') + (names.length > 3 ? `, +${names.length - 3}` : '');
@@ -135,7 +144,7 @@ export function renderEmail(n: Notification, ctx: ReportContext): RenderedEmail 
     `${group.length} deployments need attention on cluster ${cluster}:`,
     ...group.map((v) => `- ${v.service} (${v.workspace}): ${v.statusLine} - ${v.codeLabel}: ${v.rootCause}`),
     '',
-    ...group.map((v) => incidentText(v, ctx)),
+    ...group.map((v) => incidentText(v, ctx) + actionHooks.text(n, v.fingerprint, ctx)),
   ].join('\n');
   return { subject, html, text };
 }
