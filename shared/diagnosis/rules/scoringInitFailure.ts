@@ -9,6 +9,7 @@ import { DOCS } from '../docs.js';
 import { redact } from '../../text/redact.js';
 import { evidence, podSource } from '../context.js';
 import type { ClassifiedFailure } from '../logs/initFailureClass.js';
+import { comparePaths, registeredModelFiles } from '../signals/modelPaths.js';
 import type { FatalInitError } from '../logs/scoringLog.js';
 import type { AmlDeployment, Rule, RuleContext } from '../rule.js';
 import type { DetailOf, Evidence, RuleFinding } from '../types.js';
@@ -180,7 +181,17 @@ function docs(target: AmlDeployment, kind: InitDetail): string[] {
   return base;
 }
 
-function evidenceOf(hit: Hit): Evidence[] {
+/** ModelFileNotFound: the opened path against the files registered with the deployment, when the cluster says. */
+function modelPathComparison(ctx: RuleContext, hit: Hit) {
+  const f = hit.fatal.failure;
+  if (f.kind !== 'ModelFileNotFound' || !f.path?.startsWith('/')) return undefined;
+  const registered = registeredModelFiles(ctx.snapshot, hit.sc.pod);
+  if (!registered) return undefined;
+  const cmp = comparePaths(f.path, registered.paths);
+  return cmp ? { ...cmp, configMap: registered.configMap } : undefined;
+}
+
+function evidenceOf(hit: Hit, ctx: RuleContext): Evidence[] {
   const { sc, fatal, part } = hit;
   const source = podSource(sc.pod, sc.container.name, part);
   const out: Evidence[] = [evidence(source, fatal.failure.exception.text)];
@@ -190,6 +201,11 @@ function evidenceOf(hit: Hit): Evidence[] {
     out.push(evidence(source, log.failureMarker.message));
   const status = statusEvidence(sc);
   if (status) out.push(status);
+  const cmp = modelPathComparison(ctx, hit);
+  if (cmp)
+    out.push(
+      evidence(`configmap/${cmp.configMap}/InitContainerConfig`, `registered model file: ${cmp.closest}`),
+    );
   return out;
 }
 
@@ -220,8 +236,10 @@ function explanation(ctx: RuleContext, hit: Hit, pods: number): string {
     restarts > 0
       ? `, and Kubernetes has restarted the container ${restarts} time${restarts > 1 ? 's' : ''}`
       : '';
+  const cmp = modelPathComparison(ctx, hit);
   return (
     `During start-up (stage: init) ${whatFailed(f, sc.container.name)}: "${shorten(f.exception.text, 200)}". ` +
+    (cmp ? `${cmp.sentence}. ` : '') +
     `${how}${loop}; the container never became ready. ` +
     `Seen in the ${part === 'previous-log' ? 'previous (crashed) instance' : 'current'} log of ${sc.pod.metadata?.name}` +
     `${podScope(pods, ctx.target.pods.length)}.`
@@ -251,7 +269,7 @@ export const scoringInitFailure: Rule = {
         severity: 'critical',
         title: title(f),
         explanation: explanation(ctx, hit, pods),
-        evidence: evidenceOf(hit),
+        evidence: evidenceOf(hit, ctx),
         remedy: remedy(ctx.target, f).map(redact),
         docs: docs(ctx.target, f.kind),
         stage: 'init',
