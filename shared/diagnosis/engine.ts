@@ -12,6 +12,9 @@ import { allRules } from './registry.js';
 import { findAmlDeployments, selectsTarget } from './target.js';
 import type { Diagnosis, Finding, RuleFinding, Status } from './types.js';
 import { STAGES } from './types.js';
+import { revisionChanges } from './confirm/changes.js';
+import { findingCommands } from './confirm/commands.js';
+import { findingSince } from './confirm/since.js';
 
 export interface DiagnoseOptions {
   /** Diagnose only this service (Deployment name, or `<endpoint>/<deployment>` for v2). Defaults to meta.service. */
@@ -112,7 +115,7 @@ function withoutUnknownCauseHang(ranked: RuleFinding[]): RuleFinding[] {
   return ranked.filter((f) => f.code !== 'DeploymentHung');
 }
 
-function toFinding(f: RuleFinding): Finding {
+function toFinding(f: RuleFinding, snapshot: Snapshot, target: AmlDeployment, now: Date): Finding {
   return {
     code: f.code,
     detail: f.detail,
@@ -122,6 +125,8 @@ function toFinding(f: RuleFinding): Finding {
     evidence: f.evidence.map((e) => ({ source: e.source, text: redact(e.text) })),
     remedy: f.remedy.map(redact),
     docs: f.docs,
+    since: f.since ?? findingSince(snapshot, target, f.evidence, now),
+    commands: f.commands ?? findingCommands(snapshot, target, f.evidence),
   };
 }
 
@@ -152,8 +157,9 @@ function diagnoseTarget(
     service: target.name,
     namespace: target.namespace,
     status: statusOf(target, ranked, hasEvidence),
-    findings: ranked.map(toFinding),
+    findings: ranked.map((f) => toFinding(f, snapshot, target, now)),
     gaps,
+    changes: revisionChanges(target),
   };
 }
 

@@ -85,6 +85,18 @@ export interface Finding {
   evidence: Evidence[];
   remedy: string[];
   docs: string[];
+  /** RFC 3339: the first signal of this finding (first crash, first FailedScheduling, ...); null when unknown. */
+  since?: string | null;
+  /** Exact, filled-in, read-only shell commands that confirm the cause; every name shell-quoted. */
+  commands?: string[];
+}
+
+/** One difference between the last ready revision and the failing one. Secret values are never included. */
+export interface Change {
+  /** What differs, e.g. `container fraud-score: image`. */
+  field: string;
+  before: string;
+  after: string;
 }
 
 /**
@@ -126,4 +138,6 @@ export interface Diagnosis {
   status: Status;
   findings: Finding[];
   gaps: string[];
+  /** What differs between the failing revision and the last ready one; null when there is no earlier revision. */
+  changes?: Change[] | null;
 }
