@@ -64,7 +64,7 @@ function deploymentSignal(ctx: RuleContext, d: V1Deployment): HungSignal | undef
     return {
       evidence: evidence(
         `deployment/${name}/status`,
-        `Progressing=False ProgressDeadlineExceeded: ${prog.message ?? ''}${ago !== undefined ? ` (${humanDuration(ago)} ago)` : ''}`,
+        `Progressing=False ProgressDeadlineExceeded: ${prog.message ?? ''}${ago !== undefined ? ` (${humanDuration(ago)} ago)` : ''}; spec.progressDeadlineSeconds ${d.spec?.progressDeadlineSeconds ?? `unset (default ${DEFAULT_DEADLINE_SECONDS})`}`,
       ),
       since: prog.lastUpdateTime ?? prog.lastTransitionTime,
       what: `Kubernetes marked the rollout as failed to progress (progressDeadlineSeconds ${d.spec?.progressDeadlineSeconds ?? DEFAULT_DEADLINE_SECONDS})`,
