@@ -4,6 +4,7 @@
  */
 import { parseRecipientSetting, type RecipientRule } from '../notify/recipients.js';
 import { formatDuration, parseDuration } from './duration.js';
+import { DEFAULT_HANG_AFTER_SECONDS } from '../diagnosis/rules/deploymentHung.js';
 
 export type ClusterSetting =
   /** An AKS cluster by ARM resource id; credentials come from ARM with the app's managed identity. */
@@ -57,7 +58,8 @@ export type Env = Record<string, string | undefined>;
 
 export const DEFAULTS = {
   SWEEP_SCHEDULE: '0 */2 * * * *',
-  HANG_AFTER: '10m',
+  // One hang threshold for the monitor and the engine (`amlmon diagnose` without settings uses the same).
+  HANG_AFTER: `${DEFAULT_HANG_AFTER_SECONDS / 60}m`,
   REPEAT_AFTER: '4h',
   GROUP_OVER: '3',
   OUTBOX_QUEUE: 'amlmon-outbox',

@@ -10,7 +10,7 @@ import type { Row } from '../state/table.js';
 import type { DeploymentEventRecord, DeploymentRecord } from '../state/types.js';
 import { commitObservation, type CommittedChanges } from './commit.js';
 import { enqueueNotifications, mergeChanges } from './enqueue.js';
-import { hungFinding, isHung } from './hang.js';
+import { diagnoseHang, isHung } from '../diagnosis/engine.js';
 import { IMAGE_BUILD_CLUSTER } from './imageLogs.js';
 import { requeueStranded } from './stranded.js';
 import type { ClusterSource, MonitorRuntime, WatchedDeployment } from './types.js';
@@ -219,7 +219,10 @@ async function sweepDeployment(
     // "now" of every time-based rule is the monitor's clock (simulated in `amlmon simulate`).
     snapshot.meta = { ...snapshot.meta, capturedAt: nowIso, service: d.service, namespace: d.namespace };
     summary.diagnosed += 1;
-    const diagnosis = pickDiagnosis(rt.diagnose(snapshot, { service: d.service }), d);
+    const diagnosis = pickDiagnosis(
+      rt.diagnose(snapshot, { service: d.service, hangAfterMs: rt.options.hangAfterMs }),
+      d,
+    );
     const root: Finding | undefined = diagnosis.findings[0];
     if (PROBLEM_STATUSES.has(diagnosis.status) && root) {
       obs = { kind: 'problem', diagnosis, finding: root, observedAt: nowIso };
@@ -228,8 +231,8 @@ async function sweepDeployment(
       obs = { kind: 'healthy', observedAt: nowIso };
       status = 'Healthy';
     } else if (isHung({ lastProgress }, now, rt.options.hangAfterMs)) {
-      const finding = hungFinding(diagnosis, { lastProgress }, now, rt.options.hangAfterMs);
-      const hung: Diagnosis = { ...diagnosis, status: 'Hung', findings: [finding, ...diagnosis.findings] };
+      const hung = diagnoseHang(snapshot, diagnosis, { lastProgress, hangAfterMs: rt.options.hangAfterMs });
+      const finding = hung.findings[0]!;
       obs = { kind: 'problem', diagnosis: hung, finding, observedAt: nowIso };
       status = 'Hung';
     } else {

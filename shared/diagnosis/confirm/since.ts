@@ -51,6 +51,12 @@ function podSignals(snapshot: Snapshot, pod: V1Pod, container: string | undefine
 }
 
 function signalTimes(snapshot: Snapshot, target: AmlDeployment, ev: Evidence): Date[] {
+  const build = snapshot.buildLog;
+  if (build && ev.source.startsWith(build.source)) {
+    // The build failed when its log was written; the last time the log states is the next best thing.
+    const t = validDate(build.writtenAt) ?? validDate(build.classification.timing?.lastAt);
+    return t ? [t] : [];
+  }
   const parts = ev.source.split('/');
   const [kind, name] = parts;
   if (!name) return [];
