@@ -130,7 +130,17 @@ async function sweepCluster(
     };
     mergeChanges(
       changes,
-      await commitObservation(rt, id, { kind: 'gone', observedAt: now }, undefined, incidents),
+      await commitObservation(
+        rt,
+        id,
+        {
+          kind: 'gone',
+          observedAt: now,
+          resolution: { what: 'the deployment was deleted from the cluster' },
+        },
+        undefined,
+        incidents,
+      ),
     );
   }
 }
@@ -206,13 +216,15 @@ async function sweepDeployment(
     namespace: d.namespace,
     service: d.service,
     workspace: d.workspace ?? ev?.workspace,
+    ...(d.endpoint ? { endpoint: d.endpoint } : {}),
+    ...(d.deployment ? { deployment: d.deployment } : {}),
   };
 
   let obs: Observation;
   let snapshot: Snapshot | undefined;
   let status: DeploymentRecord['status'];
   if (d.ready) {
-    obs = { kind: 'healthy', observedAt: nowIso };
+    obs = { kind: 'healthy', observedAt: nowIso, resolution: readyResolution(d) };
     status = 'Healthy';
   } else {
     snapshot = await cluster.collect(d);
@@ -265,6 +277,17 @@ async function sweepDeployment(
     ? () => rt.evidence.archive(`${cluster.name}/${d.namespace}/${d.service}/${nowIso}`, snap)
     : undefined;
   return commitObservation(rt, id, obs, archive, incidents);
+}
+
+/** What the resolved notice says changed: the rollout the cluster finished, from the progress it reports. */
+function readyResolution(d: WatchedDeployment): NonNullable<IncidentRecord['resolution']> {
+  // progressSignature: generation:observedGeneration:updated:ready:available
+  const [generation, , , ready] = d.progress.split(':');
+  const what =
+    generation && ready
+      ? `the Deployment's generation ${generation} rolled out: ${ready} replica${ready === '1' ? '' : 's'} ready and available`
+      : 'all replicas ready and available';
+  return { what, ...(d.progressedAt ? { readyAt: d.progressedAt } : {}) };
 }
 
 function pickDiagnosis(list: Diagnosis[], d: WatchedDeployment): Diagnosis {

@@ -25,6 +25,7 @@ export function reportSettingsFrom(env: Settings): ReportSettings {
       ? { timeZone: (env.REPORT_TIME_ZONE || env.DIGEST_TIME_ZONE) as string }
       : {}),
     ...(env.REPORT_PRODUCT_NAME ? { productName: env.REPORT_PRODUCT_NAME } : {}),
+    ...(env.EVIDENCE_STORAGE_ACCOUNT_ID ? { evidenceStorageAccountId: env.EVIDENCE_STORAGE_ACCOUNT_ID } : {}),
     ...(env.TEAMS_MAX_CARD_BYTES ? { maxCardBytes: int(env, 'TEAMS_MAX_CARD_BYTES', 20_000, 2_000) } : {}),
   };
 }

@@ -1,8 +1,10 @@
 /**
  * `commands` of a finding: the exact shell commands that confirm its cause, filled in from the objects its evidence
- * names (the crashed container's previous log, the pod's warning events, the stalled Deployment, the node). Every
- * name is shell-quoted: names come from the cluster and are untrusted. Read-only commands only.
+ * names (the crashed container's previous log, a running container's latest lines, the pod's events, the stalled
+ * Deployment, the node). Every name is shell-quoted: names come from the cluster and are untrusted. Read-only
+ * commands only.
  */
+import type { V1Pod } from '@kubernetes/client-node';
 import type { Snapshot } from '../../snapshot/types.js';
 import type { AmlDeployment } from '../rule.js';
 import type { Evidence } from '../types.js';
@@ -13,17 +15,22 @@ export const MAX_COMMANDS = 4;
 
 function podCommands(
   ns: string,
-  pod: string,
+  pod: V1Pod,
   container: string | undefined,
   part: string | undefined,
 ): string[] {
   const n = `-n ${q(ns)}`;
+  const name = pod.metadata?.name ?? '';
   if (container && part === 'previous-log')
-    return [`kubectl logs ${n} ${q(pod)} -c ${q(container)} --previous`];
-  if (container && part === 'log') return [`kubectl logs ${n} ${q(pod)} -c ${q(container)} --tail=50`];
+    return [`kubectl logs ${n} ${q(name)} -c ${q(container)} --previous`];
+  if (container && part === 'log') return [`kubectl logs ${n} ${q(name)} -c ${q(container)} --tail=50`];
+  // A container that is still running (a model download that does not finish): its latest log lines first.
+  const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
+  const running = container !== undefined && statuses.some((s) => s.name === container && s.state?.running);
   return [
-    `kubectl describe pod ${n} ${q(pod)}`,
-    `kubectl get events ${n} --field-selector ${q(`involvedObject.name=${pod}`)}`,
+    ...(running && container ? [`kubectl logs ${n} ${q(name)} -c ${q(container)} --tail=20`] : []),
+    `kubectl describe pod ${n} ${q(name)}`,
+    `kubectl get events ${n} --field-selector ${q(`involvedObject.name=${name}`)}`,
   ];
 }
 
@@ -33,16 +40,10 @@ function commandsFor(snapshot: Snapshot, target: AmlDeployment, ev: Evidence): s
   const [kind, name] = parts;
   if (!name || !ns) return [];
   if (kind === 'pod') {
-    if (
-      !target.pods.some((p) => p.metadata?.name === name) &&
-      !snapshot.pods.some((p) => p.metadata?.name === name)
-    )
-      return [];
+    const pod = [...target.pods, ...snapshot.pods].find((p) => p.metadata?.name === name);
+    if (!pod) return [];
     const container = parts[2] === 'container' ? parts[3] : undefined;
-    return podCommands(ns, name, container, parts[4]);
-  }
-  if (kind === 'event' && parts[1] === 'pod' && parts[2]) {
-    return [`kubectl get events -n ${q(ns)} --field-selector ${q(`involvedObject.name=${parts[2]}`)}`];
+    return podCommands(ns, pod, container, parts[4]);
   }
   if (kind === 'event' && parts[2]) {
     return [`kubectl get events -n ${q(ns)} --field-selector ${q(`involvedObject.name=${parts[2]}`)}`];
