@@ -10,13 +10,7 @@ import type { Digest } from '../shared/digest/types.js';
 import type { Notification } from '../shared/incidents/types.js';
 import { createSender } from '../shared/notify/index.js';
 import { messageBytes, renderEmail, renderTeamsCard, renderWebhook } from '../shared/report/index.js';
-import {
-  alertGroup,
-  alertSingle,
-  baseContext,
-  digestNotification,
-  hugeAlert,
-} from '../test/report/samples.js';
+import { alertGroup, alertSingle, baseContext, digestNotification, hugeAlert } from '../sim/samples.js';
 import { startAcsStandIn } from '../sim/standins/acsEmail.js';
 import { startTeamsStandIn } from '../sim/standins/teams.js';
 import { upperMedian, writeBenchSection } from './support.js';

@@ -25,7 +25,7 @@ import {
 import { watchedFromSnapshot } from '../shared/monitor/watched.js';
 import { SimulatedClock } from '../shared/time/clock.js';
 import { runSimulation } from '../sim/runner.js';
-import { loadBundle } from '../shared/snapshot/bundle.js';
+import { loadBundle } from '../shared/diagnosis/bundle.js';
 import type { Snapshot } from '../shared/snapshot/types.js';
 import { azureState } from '../shared/state/azureState.js';
 import { memoryState, type MonitorState } from '../shared/state/store.js';

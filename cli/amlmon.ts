@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** `amlmon`: the diagnosis engine and the monitor from a terminal (CONTRACT §4). */
+/** `amlmon`: the diagnosis engine and the monitor from a terminal (docs/CONTRACT.md §4). */
 import { Command, CommanderError } from 'commander';
 import { CliError, EXIT_USAGE } from './errors.js';
 import { register as registerBuildlog } from './commands/buildlog.js';
@@ -34,7 +34,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) {
-      // --help and --version "fail" with exit code 0; real usage errors are exit 2 (CONTRACT §2).
+      // --help and --version "fail" with exit code 0; real usage errors are exit 2 (docs/CONTRACT.md §2).
       return err.exitCode === 0 ? 0 : EXIT_USAGE;
     }
     if (err instanceof CliError) {
@@ -46,9 +46,10 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-// Run when executed directly (bin), not when imported by tests.
+// Run when this file is executed directly (`node dist/cli/amlmon.js`), not when imported by the bin (./bin.ts,
+// which checks the Node version first) or by tests.
 const invoked = process.argv[1] ?? '';
-if (invoked.endsWith('amlmon.js') || invoked.endsWith('amlmon')) {
+if (invoked.endsWith('amlmon.js')) {
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

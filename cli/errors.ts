@@ -1,4 +1,4 @@
-/** Exit codes of CONTRACT §2: 0 diagnosis produced, 2 usage error, 3 unreadable input. */
+/** Exit codes of docs/CONTRACT.md §2: 0 diagnosis produced, 2 usage error, 3 unreadable input. */
 export const EXIT_OK = 0;
 export const EXIT_USAGE = 2;
 export const EXIT_INPUT = 3;

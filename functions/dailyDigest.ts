@@ -1,25 +1,25 @@
 /**
  * Timer trigger: the daily digest. Schedule from DIGEST_SCHEDULE (NCRONTAB, default 08:00 every day; Azure
- * evaluates it in UTC, or in WEBSITE_TIME_ZONE where the plan supports it). DIGEST_TIME_ZONE sets the day
- * boundaries and the times shown. The digest goes through the outbox like any alert, so throttling and retries
+ * evaluates it in UTC, or in WEBSITE_TIME_ZONE where the plan supports it). DIGEST_TIME_ZONE (else REPORT_TIME_ZONE) sets
+ * the day boundaries and the times shown. The digest goes through the outbox like any alert, so throttling and retries
  * are the deliver function's.
  */
 import { app, type InvocationContext, type Timer } from '@azure/functions';
 import { digestSourceFromState } from '../shared/digest/stateSource.js';
 import { runDigest, type DigestRunResult } from '../shared/digest/run.js';
+import { triggerSettings } from '../shared/config/settings.js';
 import { runtimeFor } from './runtime.js';
-
-export const DEFAULT_DIGEST_SCHEDULE = '0 0 8 * * *';
 
 export async function dailyDigest(timer: Timer, context: InvocationContext): Promise<DigestRunResult> {
   const rt = await runtimeFor(context);
   if (timer.isPastDue) rt.log.warn('dailyDigest: running late (the timer was past due)');
-  const timeZone = process.env.DIGEST_TIME_ZONE || process.env.REPORT_TIME_ZONE || 'UTC';
+  // DIGEST_TIME_ZONE, else REPORT_TIME_ZONE, else UTC (shared/config/settings.ts).
+  const digest = rt.options.digest ?? { timeZone: 'UTC', sendWhenQuiet: true };
   const result = await runDigest({
     source: digestSourceFromState(rt.state, { clusters: rt.clusters.map((c) => c.name) }),
     now: rt.clock.now(),
-    timeZone,
-    sendWhenQuiet: process.env.DIGEST_SEND_WHEN_QUIET !== 'false',
+    timeZone: digest.timeZone,
+    sendWhenQuiet: digest.sendWhenQuiet,
     channels: [...rt.senders.keys()],
     deliver: (channel, notification) => rt.outbox.enqueue({ v: 1, channel, notification }),
   });
@@ -34,7 +34,7 @@ export async function dailyDigest(timer: Timer, context: InvocationContext): Pro
 }
 
 app.timer('dailyDigest', {
-  schedule: process.env.DIGEST_SCHEDULE || DEFAULT_DIGEST_SCHEDULE,
+  schedule: triggerSettings(process.env).digestSchedule,
   handler: async (timer: Timer, context: InvocationContext): Promise<void> => {
     await dailyDigest(timer, context);
   },

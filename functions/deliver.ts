@@ -3,7 +3,7 @@
  * re-deliver it; after host.json's maxDequeueCount (5) it lands in `<queue>-poison` with its full payload.
  */
 import { app, type InvocationContext } from '@azure/functions';
-import { DEFAULTS } from '../shared/config/settings.js';
+import { triggerSettings } from '../shared/config/settings.js';
 import { deliverMessage, type DeliverOutcome } from '../shared/monitor/deliver.js';
 import { runtimeFor } from './runtime.js';
 
@@ -13,7 +13,7 @@ export async function deliver(message: unknown, context: InvocationContext): Pro
 }
 
 app.storageQueue('deliver', {
-  queueName: process.env.OUTBOX_QUEUE ?? DEFAULTS.OUTBOX_QUEUE,
+  queueName: triggerSettings(process.env).outboxQueue,
   connection: 'AzureWebJobsStorage',
   handler: deliver,
 });

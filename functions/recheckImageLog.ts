@@ -1,6 +1,6 @@
 /** Queue trigger: re-reads an image build log that was empty or still being written when its event arrived. */
 import { app, type InvocationContext } from '@azure/functions';
-import { DEFAULTS } from '../shared/config/settings.js';
+import { triggerSettings } from '../shared/config/settings.js';
 import type { ImageLogBlobEvent } from '../shared/events/types.js';
 import { handleImageLogEvent, type ImageLogOutcome } from '../shared/monitor/imageLogs.js';
 import type { ImageLogRecheck } from '../shared/monitor/types.js';
@@ -34,7 +34,7 @@ export async function recheckImageLog(
 }
 
 app.storageQueue('recheckImageLog', {
-  queueName: process.env.IMAGELOG_RECHECK_QUEUE ?? DEFAULTS.IMAGELOG_RECHECK_QUEUE,
+  queueName: triggerSettings(process.env).imageLogRecheckQueue,
   connection: 'AzureWebJobsStorage',
   handler: recheckImageLog,
 });

@@ -1,6 +1,6 @@
 /** Timer trigger: the sweep over every configured cluster (default every 2 minutes, setting SWEEP_SCHEDULE). */
 import { app, type InvocationContext, type Timer } from '@azure/functions';
-import { DEFAULTS } from '../shared/config/settings.js';
+import { triggerSettings } from '../shared/config/settings.js';
 import { runSweep, type SweepSummary } from '../shared/monitor/sweep.js';
 import { runtimeFor } from './runtime.js';
 
@@ -16,7 +16,7 @@ export async function sweep(timer: Timer, context: InvocationContext): Promise<S
 }
 
 app.timer('sweep', {
-  schedule: process.env.SWEEP_SCHEDULE ?? DEFAULTS.SWEEP_SCHEDULE,
+  schedule: triggerSettings(process.env).sweepSchedule,
   runOnStartup: false,
   useMonitor: true,
   handler: sweep,

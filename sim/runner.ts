@@ -20,24 +20,13 @@ import { setRuntime } from '../functions/runtime.js';
 import { sweep } from '../functions/sweep.js';
 import { startAzurite } from './azurite.js';
 import { startScenarioCluster } from './standins/kubernetes/index.js';
-import { loadKubeconfigTarget } from '../shared/cluster/index.js';
-import { DEFAULTS } from '../shared/config/settings.js';
-import { parseDuration } from '../shared/config/duration.js';
-import { diagnoseSnapshot } from '../shared/diagnosis/engine.js';
+import { readSettings, type Env } from '../shared/config/settings.js';
 import { BLOB_CREATED, IMAGE_LOG_SUBJECT_PREFIX } from '../shared/events/parse.js';
 import type { Notification, NotificationKind } from '../shared/incidents/types.js';
-import {
-  blobEvidenceArchive,
-  blobImageLogReader,
-  imageLogBlobClient,
-  queueClient,
-  queueOutbox,
-  queueRecheck,
-} from '../shared/monitor/azureAdapters.js';
-import { clusterSourceFromTarget } from '../shared/monitor/clusterSource.js';
-import { IMAGE_LOG_TAIL_BYTES, type MonitorLog, type MonitorRuntime } from '../shared/monitor/types.js';
+import { queueClient } from '../shared/monitor/azureAdapters.js';
+import { buildRuntime } from '../shared/monitor/fromSettings.js';
+import type { MonitorLog } from '../shared/monitor/types.js';
 import type { ChannelKind, Sender } from '../shared/notify/types.js';
-import { azureState } from '../shared/state/azureState.js';
 import { SimulatedClock } from '../shared/time/clock.js';
 import { drainQueue, type QueueTriggerMetadata } from './queueHost.js';
 import { bundlesAt, loadScenario, ScenarioError, type Scenario } from './scenario.js';
@@ -82,7 +71,18 @@ export interface SimulationOptions {
 const { InvocationContext } = azureFunctions;
 
 const MAX_DEQUEUE = 5;
+/** The scenario cluster's name: `CLUSTERS=kubeconfig:scenario`, the setting holding its kubeconfig file's path. */
 const CLUSTER_NAME = 'scenario';
+
+/** The app settings a simulation runs with: Azurite's storage, the scenario cluster, every other setting's default. */
+export function simulationEnv(azuriteConnectionString: string, kubeconfigPath: string): Env {
+  return {
+    AzureWebJobsStorage: azuriteConnectionString,
+    IMAGELOG_STORAGE_CONNECTION: azuriteConnectionString,
+    CLUSTERS: `kubeconfig:${CLUSTER_NAME}`,
+    [CLUSTER_NAME]: kubeconfigPath,
+  };
+}
 
 function recordingSender(inner: Sender, clock: SimulatedClock, out: SimDelivery[]): Sender {
   return {
@@ -203,35 +203,23 @@ export async function runSimulation(dir: string, opts: SimulationOptions = {}): 
 
     const conn = { connectionString: azurite.connectionString };
     const blobs = BlobServiceClient.fromConnectionString(azurite.connectionString);
-    const outboxName = DEFAULTS.OUTBOX_QUEUE;
-    const recheckName = DEFAULTS.IMAGELOG_RECHECK_QUEUE;
+    const settings = readSettings(simulationEnv(azurite.connectionString, cluster.kubeconfigPath), {
+      storage: true,
+      clusters: true,
+      channel: false,
+    });
+    const outboxName = settings.outboxQueue;
+    const recheckName = settings.imageLogRecheckQueue;
     const senders = new Map<string, Sender>();
     for (const s of channels.senders) senders.set(s.kind, recordingSender(s, clock, result.deliveries));
 
-    const rt: MonitorRuntime = {
+    const rt = await buildRuntime(settings, {
       clock,
-      state: azureState(conn),
-      clusters: [
-        clusterSourceFromTarget(CLUSTER_NAME, loadKubeconfigTarget({ kubeconfig: cluster.kubeconfigPath })),
-      ],
-      outbox: queueOutbox(queueClient(conn, outboxName), queueClient(conn, `${outboxName}-poison`)),
-      // Re-reads become visible at once; the simulation runs them at the next sweep step.
-      recheck: queueRecheck(queueClient(conn, recheckName)),
-      imageLogs: blobImageLogReader(imageLogBlobClient(conn)),
-      evidence: blobEvidenceArchive(blobs.getContainerClient(DEFAULTS.EVIDENCE_CONTAINER)),
       senders,
-      diagnose: diagnoseSnapshot,
-      options: {
-        hangAfterMs: parseDuration(DEFAULTS.HANG_AFTER) ?? 600_000,
-        repeatAfterMs: parseDuration(DEFAULTS.REPEAT_AFTER) ?? 14_400_000,
-        groupOver: Number(DEFAULTS.GROUP_OVER),
-        imageLogRecheckDelayMs: 0,
-        imageLogMaxRechecks: Number(DEFAULTS.IMAGELOG_MAX_RECHECKS),
-        imageLogTailBytes: IMAGE_LOG_TAIL_BYTES,
-        workspaces: [],
-      },
+      // Re-reads become visible at once; the simulation runs them at the next sweep step.
+      options: { imageLogRecheckDelayMs: 0 },
       log,
-    };
+    });
     setRuntime(rt);
     cleanups.push(() => Promise.resolve(setRuntime(undefined)));
 

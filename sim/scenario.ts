@@ -1,5 +1,5 @@
 /**
- * A simulation scenario directory (CONTRACT §4): `scenario.json`, `cluster/<k>/<bundle>/` snapshot bundles,
+ * A simulation scenario directory (docs/CONTRACT.md §5): `scenario.json`, `cluster/<k>/<bundle>/` snapshot bundles,
  * `events/*.json` Event Grid events, and `blobs/<container>/<path>` blob contents for BlobCreated events.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';

@@ -1,6 +1,6 @@
 /**
  * `amlmon capture --kubeconfig FILE [--context NAME] --namespace NS --service NAME --out DIR`: collect one service's
- * evidence live and write it as a snapshot bundle (CONTRACT §1), so it can be diagnosed offline, attached to a ticket
+ * evidence live and write it as a snapshot bundle (docs/CONTRACT.md §1), so it can be diagnosed offline, attached to a ticket
  * or turned into a test fixture. Diagnosed offline, the bundle gives the same result as the live diagnosis.
  */
 import type { Command } from 'commander';

@@ -1,8 +1,9 @@
 /** `amlmon diagnose <bundle-dir>` (offline) and `amlmon diagnose --kubeconfig ...` (live). */
 import type { Command } from 'commander';
 import { diagnoseSnapshot } from '../../shared/diagnosis/engine.js';
+import { findAmlDeployments, selectsTarget } from '../../shared/diagnosis/target.js';
 import type { Diagnosis } from '../../shared/diagnosis/types.js';
-import { BundleError, loadBundle } from '../../shared/snapshot/bundle.js';
+import { BundleError, loadBundle } from '../../shared/diagnosis/bundle.js';
 import type { Snapshot } from '../../shared/snapshot/types.js';
 import { inputError, usageError } from '../errors.js';
 import { renderTerminalReport } from '../terminalReport.js';
@@ -37,6 +38,24 @@ async function snapshotFrom(dir: string | undefined, opts: DiagnoseOptions): Pro
   }
 }
 
+/**
+ * `--service` on a bundle must name a service the bundle holds: a deployment in snapshot.yaml (by name, or
+ * `<endpoint>/<deployment>` for v2), or the service meta.json or service.json names (a failed image build has no
+ * Kubernetes objects). A typo is a usage error that lists what the bundle holds, not an "Unknown" diagnosis.
+ */
+function checkServiceInBundle(snapshot: Snapshot, service: string): void {
+  const targets = findAmlDeployments(snapshot);
+  if (targets.some((t) => selectsTarget(t, service))) return;
+  const recorded = [snapshot.meta.service, snapshot.service?.name].filter((n): n is string => !!n);
+  if (recorded.includes(service)) return;
+  const held = [...new Set([...targets.map((t) => t.name), ...recorded])].sort();
+  throw usageError(
+    held.length > 0
+      ? `--service ${service}: the bundle holds no such service; it holds ${held.join(', ')}`
+      : `--service ${service}: the bundle holds no Azure ML deployment (v1: label isazuremlapp=true; v2: ml.azure.com/* labels)`,
+  );
+}
+
 /** Runs the command and returns what to print; separated from commander for tests. */
 export async function runDiagnose(
   dir: string | undefined,
@@ -44,6 +63,7 @@ export async function runDiagnose(
   color: boolean,
 ): Promise<string> {
   const snapshot = await snapshotFrom(dir, opts);
+  if (dir && opts.service) checkServiceInBundle(snapshot, opts.service);
   const diagnoses: Diagnosis[] = diagnoseSnapshot(snapshot, { service: opts.service });
   if (opts.json) {
     const doc = diagnoses.length === 1 ? diagnoses[0] : diagnoses;
@@ -58,7 +78,7 @@ export function register(program: Command): void {
   program
     .command('diagnose')
     .description('diagnose Azure ML deployments from a snapshot bundle, or live from a cluster')
-    .argument('[bundle-dir]', 'snapshot bundle directory (CONTRACT §1)')
+    .argument('[bundle-dir]', 'snapshot bundle directory (docs/CONTRACT.md §1)')
     .option('--service <name>', 'the service (Kubernetes Deployment name, or <endpoint>/<deployment> for v2)')
     .option('--json', 'print the diagnosis JSON')
     .option('--kubeconfig <file>', 'diagnose live from the cluster of this kubeconfig')

@@ -1,4 +1,4 @@
-/** `amlmon simulate <scenario-dir> [--json]` (CONTRACT §4): the function handlers end to end on this machine. */
+/** `amlmon simulate <scenario-dir> [--json]` (docs/CONTRACT.md §4): the function handlers end to end on this machine. */
 import type { Command } from 'commander';
 import type { SimDelivery, SimulationResult } from '../../sim/runner.js';
 import { inputError } from '../errors.js';

@@ -7,10 +7,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { parseDuration } from '../../shared/config/duration.js';
-import { DEFAULTS, parseChannels } from '../../shared/config/settings.js';
+import { DEFAULTS, readSettings, SettingsError } from '../../shared/config/settings.js';
 import type { MonitorRuntime } from '../../shared/monitor/types.js';
-import type { Sender } from '../../shared/notify/types.js';
-import { systemClock } from '../../shared/time/clock.js';
 import type { MonitorState } from '../../shared/state/store.js';
 import { usageError } from '../errors.js';
 import { kubeconfigTarget } from '../live.js';
@@ -44,17 +42,21 @@ export async function watchRuntime(
     throw usageError(`--hang-after ${opts.hangAfter ?? ''} is not a duration (e.g. 10m)`);
   if (repeatAfterMs === undefined)
     throw usageError(`--repeat-after ${opts.repeatAfter ?? ''} is not a duration (e.g. 4h)`);
-  const problems: string[] = [];
-  parseChannels(env, problems);
-  if (problems.length > 0) throw usageError(problems.join('; '));
+  // The channels (and any other setting that is set) are read as the Functions app reads them.
+  let settings;
+  try {
+    settings = readSettings(env, { storage: false, clusters: false, channel: false });
+  } catch (err) {
+    if (err instanceof SettingsError) throw usageError(err.problems.join('; '));
+    throw err;
+  }
 
   const { clusterSourceFromTarget } = await import('../../shared/monitor/clusterSource.js');
   const { MemoryOutbox, directoryEvidenceArchive, noRecheck, terminalSender } =
     await import('../../shared/monitor/local.js');
   const { JsonFileTables } = await import('../../shared/state/memoryTable.js');
   const { memoryState, TABLE_NAMES } = await import('../../shared/state/store.js');
-  const { diagnoseSnapshot } = await import('../../shared/diagnosis/engine.js');
-  const { sendersFromEnv } = await import('../../shared/monitor/senders.js');
+  const { buildRuntime } = await import('../../shared/monitor/fromSettings.js');
 
   const target = await kubeconfigTarget({ kubeconfig: opts.kubeconfig, context: opts.context });
   let state: MonitorState;
@@ -71,20 +73,21 @@ export async function watchRuntime(
       sweeps: tables.table(TABLE_NAMES.sweeps),
     };
   }
-  const senders = new Map<string, Sender>([['terminal', terminalSender(write)]]);
-  for (const [k, s] of await sendersFromEnv(env)) senders.set(k, s);
   const outbox = new MemoryOutbox();
   const cacheDir = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'amlmon', 'evidence');
-  const rt: MonitorRuntime = {
-    clock: systemClock,
-    state,
+  const rt: MonitorRuntime = await buildRuntime(settings, {
     clusters: [clusterSourceFromTarget(target.name, target)],
-    outbox,
-    recheck: noRecheck,
-    imageLogs: { readTail: () => Promise.reject(new Error('image logs are read by the Functions app only')) },
-    evidence: directoryEvidenceArchive(cacheDir),
-    senders,
-    diagnose: diagnoseSnapshot,
+    extraSenders: [terminalSender(write)],
+    local: {
+      state,
+      outbox,
+      recheck: noRecheck,
+      imageLogs: {
+        readTail: () => Promise.reject(new Error('image logs are read by the Functions app only')),
+      },
+      evidence: directoryEvidenceArchive(cacheDir),
+    },
+    // The command line's thresholds; no image-log events reach a watch; groups as the app does by default.
     options: {
       hangAfterMs,
       repeatAfterMs,
@@ -93,6 +96,7 @@ export async function watchRuntime(
       imageLogMaxRechecks: 0,
       imageLogTailBytes: 0,
       workspaces: [],
+      portalUrl: undefined,
     },
     log: {
       debug: () => undefined,
@@ -100,7 +104,7 @@ export async function watchRuntime(
       warn: (m) => process.stderr.write(`warning: ${m}\n`),
       error: (m) => process.stderr.write(`error: ${m}\n`),
     },
-  };
+  });
   return { rt, drain: () => outbox.drain(rt) };
 }
 

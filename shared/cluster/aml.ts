@@ -1,5 +1,5 @@
 /**
- * What marks an Azure ML deployment on a cluster (azureml-failures.md §1–2): v1 services carry `isazuremlapp=true`,
+ * What marks an Azure ML deployment on a cluster (v1 `AksWebservice`, v2 Kubernetes online endpoints): v1 services carry `isazuremlapp=true`,
  * v2 online deployments the `ml.azure.com/*` labels. Also the front end each flavour routes through, and how a
  * Deployment's selector becomes a `labelSelector` query.
  */

@@ -1,10 +1,27 @@
 /**
- * App settings of the Functions app (environment variables), validated once at start-up. Every missing or invalid
- * setting yields its own clear message; all of them are reported together.
+ * The one settings reader: every app setting (environment variable) the monitor, its channels, reports and digest
+ * use, validated together. Every missing or invalid setting yields its own clear message; all of them are reported
+ * at once (SettingsError). The names are listed in ./names.ts.
+ *
+ * Time zones: alerts show times in `REPORT_TIME_ZONE` (default UTC). The digest's day boundaries, week chart and
+ * times use `DIGEST_TIME_ZONE`, falling back to `REPORT_TIME_ZONE`, then UTC: the more specific setting wins for
+ * the digest, and `DIGEST_TIME_ZONE` never changes an alert.
  */
-import { parseRecipientSetting, type RecipientRule } from '../notify/recipients.js';
-import { formatDuration, parseDuration } from './duration.js';
-import { DEFAULT_HANG_AFTER_SECONDS } from '../diagnosis/rules/deploymentHung.js';
+import { formatDuration } from './duration.js';
+import { readChannels, readReportSettings, type ChannelSetting, type ReportSettings } from './channels.js';
+import type { DEFAULTS } from './names.js';
+import { SettingsReader, type Env } from './reader.js';
+
+export type { Env } from './reader.js';
+export { DEFAULTS, SETTINGS, SETTING_NAMES, type SettingName, type SettingSpec } from './names.js';
+export type {
+  ChannelSetting,
+  EmailChannelSetting,
+  RateWindow,
+  ReportSettings,
+  TeamsChannelSetting,
+  WebhookChannelSetting,
+} from './channels.js';
 
 export type ClusterSetting =
   /** An AKS cluster by ARM resource id; credentials come from ARM with the app's managed identity. */
@@ -19,12 +36,6 @@ export interface WorkspaceSetting {
   resourceGroup: string;
 }
 
-export interface ChannelSettings {
-  teams?: { webhookUrl: string };
-  email?: { endpoint?: string; connectionString?: string; sender: string; to: string[] };
-  webhook?: { url: string };
-}
-
 export type StorageSetting =
   | { kind: 'connectionString'; connectionString: string }
   | {
@@ -35,11 +46,22 @@ export type StorageSetting =
       clientId?: string;
     };
 
-export interface MonitorSettings {
-  storage: StorageSetting;
+export interface DigestSettings {
+  /** `DIGEST_TIME_ZONE`, else `REPORT_TIME_ZONE`, else UTC. */
+  timeZone: string;
+  sendWhenQuiet: boolean;
+  /** NCRONTAB of the digest timer. */
+  schedule: string;
+}
+
+/** Every setting; `storage` is absent only when the caller did not require it (amlmon watch). */
+export interface Settings {
+  storage?: StorageSetting;
   clusters: ClusterSetting[];
   workspaces: WorkspaceSetting[];
-  channels: ChannelSettings;
+  channels: ChannelSetting[];
+  report: ReportSettings;
+  digest: DigestSettings;
   sweepSchedule: string;
   hangAfterMs: number;
   repeatAfterMs: number;
@@ -52,22 +74,21 @@ export interface MonitorSettings {
   /** Connection string for the workspace storage account: only for Azurite; in Azure the managed identity is used. */
   imageLogConnectionString?: string;
   evidenceContainer: string;
+  /** `AZURE_CLIENT_ID`: a user-assigned identity for Azure calls other than storage (e.g. `ACS_ENDPOINT`). */
+  azureClientId?: string;
 }
 
-export type Env = Record<string, string | undefined>;
+/** The Functions app's settings: storage, clusters and a channel are all required. */
+export interface MonitorSettings extends Settings {
+  storage: StorageSetting;
+}
 
-export const DEFAULTS = {
-  SWEEP_SCHEDULE: '0 */2 * * * *',
-  // One hang threshold for the monitor and the engine (`amlmon diagnose` without settings uses the same).
-  HANG_AFTER: `${DEFAULT_HANG_AFTER_SECONDS / 60}m`,
-  REPEAT_AFTER: '4h',
-  GROUP_OVER: '3',
-  OUTBOX_QUEUE: 'amlmon-outbox',
-  IMAGELOG_RECHECK_QUEUE: 'amlmon-imagelog-recheck',
-  IMAGELOG_RECHECK_DELAY: '1m',
-  IMAGELOG_MAX_RECHECKS: '10',
-  EVIDENCE_CONTAINER: 'amlmon-evidence',
-} as const;
+/** What a caller needs; the rest is optional (and still checked when set). */
+export interface Required {
+  storage: boolean;
+  clusters: boolean;
+  channel: boolean;
+}
 
 export class SettingsError extends Error {
   constructor(readonly problems: string[]) {
@@ -83,7 +104,6 @@ const WORKSPACE_ID =
 const QUEUE_NAME = /^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/;
 const CONTAINER_NAME = QUEUE_NAME;
 const SETTING_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 function list(v: string | undefined): string[] {
   return (v ?? '')
@@ -92,94 +112,44 @@ function list(v: string | undefined): string[] {
     .filter((s) => s.length > 0);
 }
 
-function isHttpUrl(v: string): boolean {
-  try {
-    const u = new URL(v);
-    return u.protocol === 'https:' || u.protocol === 'http:';
-  } catch {
-    return false;
-  }
-}
-
-/** A URL fit for a log line: origin and path only (webhook URLs carry their secret in the query). */
-function safeUrl(v: string): string {
-  try {
-    const u = new URL(v);
-    return `${u.origin}${u.pathname.length > 24 ? `${u.pathname.slice(0, 24)}…` : u.pathname}`;
-  } catch {
-    return '(unparseable)';
-  }
-}
-
 /**
- * The delivery channels alone (also used by `amlmon watch`, where none is required). Problems are appended.
- * The setting names are delivery's (shared/notify/settings.ts builds the senders); this only checks them all up
- * front, so a misconfigured app says everything that is wrong at once.
+ * The settings the function triggers are registered with, read when the app loads (before validation, which
+ * happens at start-up): a bad value here is reported by the start-up check.
  */
-export function parseChannels(env: Env, problems: string[]): ChannelSettings {
-  const get = (name: string): string | undefined => {
-    const v = env[name]?.trim();
-    return v === undefined || v === '' ? undefined : v;
+export function triggerSettings(env: Env): {
+  sweepSchedule: string;
+  digestSchedule: string;
+  outboxQueue: string;
+  imageLogRecheckQueue: string;
+} {
+  const r = new SettingsReader(env);
+  return {
+    sweepSchedule: r.text('SWEEP_SCHEDULE'),
+    digestSchedule: r.text('DIGEST_SCHEDULE'),
+    outboxQueue: r.text('OUTBOX_QUEUE'),
+    imageLogRecheckQueue: r.text('IMAGELOG_RECHECK_QUEUE'),
   };
-  const channels: ChannelSettings = {};
-  const teams = get('TEAMS_WEBHOOK_URL');
-  if (teams) {
-    if (isHttpUrl(teams)) channels.teams = { webhookUrl: teams };
-    else problems.push(`TEAMS_WEBHOOK_URL (${safeUrl(teams)}) is not an http(s) URL`);
-  }
-  const webhook = get('WEBHOOK_URL');
-  if (webhook) {
-    if (isHttpUrl(webhook)) channels.webhook = { url: webhook };
-    else problems.push(`WEBHOOK_URL (${safeUrl(webhook)}) is not an http(s) URL`);
-  }
-  const acsEndpoint = get('ACS_ENDPOINT');
-  const acsConn = get('ACS_CONNECTION_STRING');
-  const sender = get('ACS_SENDER_ADDRESS');
-  const recipients = get('EMAIL_RECIPIENTS');
-  if (acsEndpoint || acsConn || sender || recipients) {
-    const before = problems.length;
-    if (!acsEndpoint && !acsConn)
-      problems.push('email: set ACS_ENDPOINT (managed identity) or ACS_CONNECTION_STRING');
-    if (acsEndpoint && !isHttpUrl(acsEndpoint))
-      problems.push(`ACS_ENDPOINT (${safeUrl(acsEndpoint)}) is not an http(s) URL`);
-    if (acsConn && !/endpoint=/i.test(acsConn)) problems.push('ACS_CONNECTION_STRING has no endpoint=...');
-    if (!sender)
-      problems.push('email: ACS_SENDER_ADDRESS is missing (e.g. DoNotReply@<domain>.azurecomm.net)');
-    else if (!EMAIL.test(sender)) problems.push(`ACS_SENDER_ADDRESS "${sender}" is not an e-mail address`);
-    let rules: RecipientRule[] = [];
-    try {
-      rules = parseRecipientSetting(recipients ?? '');
-      if (rules.length === 0)
-        problems.push('email: EMAIL_RECIPIENTS is missing (comma-separated addresses, or JSON rules)');
-    } catch (err) {
-      problems.push((err as Error).message);
-    }
-    if (problems.length === before && sender) {
-      channels.email = {
-        endpoint: acsEndpoint,
-        connectionString: acsConn,
-        sender,
-        to: rules.flatMap((r) => r.to),
-      };
-    }
-  }
-  return channels;
 }
 
+/** The Functions app's settings; throws one SettingsError listing every problem. */
 export function parseSettings(env: Env): MonitorSettings {
-  const problems: string[] = [];
-  const get = (name: string): string | undefined => {
-    const v = env[name]?.trim();
-    return v === undefined || v === '' ? undefined : v;
-  };
+  const settings = readSettings(env, { storage: true, clusters: true, channel: true });
+  if (!settings.storage) throw new SettingsError(['AzureWebJobsStorage is missing']);
+  return { ...settings, storage: settings.storage };
+}
 
+/** Every setting, requiring what `need` says; throws one SettingsError listing every problem. */
+export function readSettings(env: Env, need: Required): Settings {
+  const r = new SettingsReader(env);
+  const get = r.get.bind(r);
+  const problems = r.problems;
   // Storage: the host's own account (AzureWebJobsStorage), by connection string or identity.
   let storage: StorageSetting | undefined;
   const conn = get('AzureWebJobsStorage');
   const account = get('AzureWebJobsStorage__accountName');
   if (conn) storage = { kind: 'connectionString', connectionString: conn };
   else if (account || get('AzureWebJobsStorage__blobServiceUri')) {
-    const base = (svc: string): string | undefined =>
+    const base = (svc: 'blob' | 'queue' | 'table'): string | undefined =>
       get(`AzureWebJobsStorage__${svc}ServiceUri`) ??
       (account ? `https://${account}.${svc}.core.windows.net` : undefined);
     const blob = base('blob');
@@ -198,7 +168,7 @@ export function parseSettings(env: Env): MonitorSettings {
         clientId: get('AzureWebJobsStorage__clientId'),
       };
     }
-  } else {
+  } else if (need.storage) {
     problems.push(
       'AzureWebJobsStorage is missing: set a connection string (UseDevelopmentStorage=true for Azurite) or AzureWebJobsStorage__accountName for a managed identity',
     );
@@ -207,7 +177,7 @@ export function parseSettings(env: Env): MonitorSettings {
   // Clusters.
   const clusters: ClusterSetting[] = [];
   const clusterEntries = list(get('CLUSTERS'));
-  if (clusterEntries.length === 0) {
+  if (clusterEntries.length === 0 && need.clusters) {
     problems.push(
       'CLUSTERS is missing: list AKS resource ids (/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.ContainerService/managedClusters/<name>) or kubeconfig:<SETTING> entries, comma-separated',
     );
@@ -230,7 +200,7 @@ export function parseSettings(env: Env): MonitorSettings {
         problems.push(`CLUSTERS entry "${entry}": "${setting}" is not an app setting name`);
         continue;
       }
-      const kubeconfig = get(setting);
+      const kubeconfig = r.named(setting);
       if (!kubeconfig) {
         problems.push(
           `CLUSTERS entry "${entry}": app setting ${setting} (the kubeconfig, e.g. a Key Vault reference) is empty or missing`,
@@ -261,65 +231,61 @@ export function parseSettings(env: Env): MonitorSettings {
   }
 
   const problemsBefore = problems.length;
-  const channels = parseChannels(env, problems);
-  if (Object.keys(channels).length === 0 && problems.length === problemsBefore) {
+  const report = readReportSettings(r);
+  const channels = readChannels(r, report);
+  if (need.channel && channels.length === 0 && problems.length === problemsBefore) {
     problems.push(
       'no channel configured: set TEAMS_WEBHOOK_URL, WEBHOOK_URL and/or ACS_CONNECTION_STRING (or ACS_ENDPOINT) + ACS_SENDER_ADDRESS + EMAIL_RECIPIENTS',
     );
   }
 
-  // Schedule and thresholds.
-  const sweepSchedule = get('SWEEP_SCHEDULE') ?? DEFAULTS.SWEEP_SCHEDULE;
-  if (sweepSchedule.split(/\s+/).length !== 6) {
-    problems.push(
-      `SWEEP_SCHEDULE "${sweepSchedule}" is not a 6-field NCRONTAB expression ({second} {minute} {hour} {day} {month} {day-of-week})`,
-    );
-  }
-  const duration = (name: keyof typeof DEFAULTS): number => {
-    const text = get(name) ?? DEFAULTS[name];
-    const ms = parseDuration(text);
-    if (ms === undefined) {
-      problems.push(`${name} "${text}" is not a duration (e.g. 90s, 10m, 4h)`);
-      return parseDuration(DEFAULTS[name]) ?? 0;
+  // Schedules and thresholds.
+  const ncrontab = (setting: 'SWEEP_SCHEDULE' | 'DIGEST_SCHEDULE'): string => {
+    const v = r.text(setting);
+    if (v.split(/\s+/).length !== 6) {
+      problems.push(
+        `${setting} "${v}" is not a 6-field NCRONTAB expression ({second} {minute} {hour} {day} {month} {day-of-week})`,
+      );
     }
-    return ms;
-  };
-  const count = (name: keyof typeof DEFAULTS, min: number): number => {
-    const text = get(name) ?? DEFAULTS[name];
-    const n = Number(text);
-    if (!Number.isInteger(n) || n < min) {
-      problems.push(`${name} "${text}" is not a whole number >= ${min}`);
-      return Number(DEFAULTS[name]);
-    }
-    return n;
+    return v;
   };
   const name = (setting: keyof typeof DEFAULTS, pattern: RegExp, what: string): string => {
-    const v = get(setting) ?? DEFAULTS[setting];
+    const v = r.text(setting);
     if (!pattern.test(v))
       problems.push(
         `${setting} "${v}" is not a valid ${what} name (3–63 lower-case letters, digits, single hyphens)`,
       );
     return v;
   };
+  const digestZone = r.timeZone('DIGEST_TIME_ZONE');
+  const imageLogConnectionString = get('IMAGELOG_STORAGE_CONNECTION');
+  const azureClientId = get('AZURE_CLIENT_ID');
 
-  const settings = {
-    storage,
+  const settings: Settings = {
+    ...(storage ? { storage } : {}),
     clusters,
     workspaces,
     channels,
-    sweepSchedule,
-    hangAfterMs: duration('HANG_AFTER'),
-    repeatAfterMs: duration('REPEAT_AFTER'),
-    groupOver: count('GROUP_OVER', 1),
+    report,
+    digest: {
+      timeZone: digestZone ?? report.timeZone ?? 'UTC',
+      sendWhenQuiet: r.flag('DIGEST_SEND_WHEN_QUIET'),
+      schedule: ncrontab('DIGEST_SCHEDULE'),
+    },
+    sweepSchedule: ncrontab('SWEEP_SCHEDULE'),
+    hangAfterMs: r.duration('HANG_AFTER'),
+    repeatAfterMs: r.duration('REPEAT_AFTER'),
+    groupOver: r.count('GROUP_OVER', 1),
     outboxQueue: name('OUTBOX_QUEUE', QUEUE_NAME, 'queue'),
     imageLogRecheckQueue: name('IMAGELOG_RECHECK_QUEUE', QUEUE_NAME, 'queue'),
-    imageLogRecheckDelayMs: duration('IMAGELOG_RECHECK_DELAY'),
-    imageLogMaxRechecks: count('IMAGELOG_MAX_RECHECKS', 0),
-    imageLogConnectionString: get('IMAGELOG_STORAGE_CONNECTION'),
+    imageLogRecheckDelayMs: r.duration('IMAGELOG_RECHECK_DELAY'),
+    imageLogMaxRechecks: r.count('IMAGELOG_MAX_RECHECKS', 0),
+    ...(imageLogConnectionString ? { imageLogConnectionString } : {}),
     evidenceContainer: name('EVIDENCE_CONTAINER', CONTAINER_NAME, 'blob container'),
+    ...(azureClientId ? { azureClientId } : {}),
   };
-  if (problems.length > 0 || !storage) throw new SettingsError(problems);
-  return { ...settings, storage };
+  if (problems.length > 0) throw new SettingsError(problems);
+  return settings;
 }
 
 /** One line per setting for the start-up log; never prints secrets (URLs reduced, connection strings hidden). */
@@ -328,7 +294,8 @@ export function describeSettings(s: MonitorSettings): string[] {
     `storage: ${s.storage.kind === 'connectionString' ? 'connection string' : `managed identity (${s.storage.blobEndpoint})`}`,
     `clusters: ${s.clusters.map((c) => `${c.name} (${c.kind})`).join(', ')}`,
     `workspaces: ${s.workspaces.map((w) => w.name).join(', ') || '(any)'}`,
-    `channels: ${Object.keys(s.channels).join(', ')}`,
+    `channels: ${s.channels.map((c) => c.kind).join(', ')}`,
     `sweep: ${s.sweepSchedule}; hang after ${formatDuration(s.hangAfterMs)}; repeat after ${formatDuration(s.repeatAfterMs)}`,
+    `times: alerts in ${s.report.timeZone ?? 'UTC'}, digest in ${s.digest.timeZone} at ${s.digest.schedule}`,
   ];
 }

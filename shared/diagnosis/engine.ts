@@ -109,13 +109,35 @@ function statusOf(target: AmlDeployment, ranked: RuleFinding[], hasEvidence: boo
 }
 
 /**
- * `DeploymentHung` means "stuck, cause unknown" (CONTRACT §3): once a definitive cause leads the findings, the hang
+ * `DeploymentHung` means "stuck, cause unknown" (docs/CONTRACT.md §3): once a definitive cause leads the findings, the hang
  * is that cause's symptom and repeating it would only add noise.
  */
 function withoutUnknownCauseHang(ranked: RuleFinding[]): RuleFinding[] {
   const root = ranked[0];
   if (!root || (root.role ?? 'cause') !== 'cause') return ranked;
   return ranked.filter((f) => f.code !== 'DeploymentHung');
+}
+
+/**
+ * The "explained by" step: a consequence that names what explains it (CrashLoopBackOff: "a consequence of
+ * OutOfMemory") instead of claiming no cause was found. Done here, over every rule's findings, so no rule has to run
+ * other rules itself.
+ */
+export function explainConsequences(found: RuleFinding[]): RuleFinding[] {
+  return found.map((f) => {
+    if (!f.explainable) return f;
+    const { codes, evidenceMarker, explained } = f.explainable;
+    const labels: string[] = [];
+    for (const code of codes) {
+      for (const g of found) {
+        if (g === f || g.code !== code || (g.role ?? 'cause') !== 'cause') continue;
+        if (!g.evidence.some((e) => e.source.includes(evidenceMarker))) continue;
+        const label = g.detail ? `${g.code}/${g.detail}` : g.code;
+        if (!labels.includes(label)) labels.push(label);
+      }
+    }
+    return labels.length ? { ...f, ...explained(labels) } : f;
+  });
 }
 
 function toFinding(f: RuleFinding, snapshot: Snapshot, target: AmlDeployment, now: Date): Finding {
@@ -155,7 +177,7 @@ function diagnoseTarget(
       gaps.push(`rule ${rule.id}: failed (${err instanceof Error ? err.message : String(err)})`);
     }
   }
-  const ranked = withoutUnknownCauseHang(rankFindings(found));
+  const ranked = withoutUnknownCauseHang(rankFindings(explainConsequences(found)));
   // A build log counts as evidence: a service whose image is still building has no objects yet.
   const hasEvidence = !!target.deployment || target.pods.length > 0 || !!snapshot.buildLog;
   if (!hasEvidence && !snapshot.meta.clusterError) {

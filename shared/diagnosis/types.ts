@@ -1,10 +1,10 @@
-/** The diagnosis vocabulary of ../shared/CONTRACT.md §2–§3: statuses, codes, details and findings. */
+/** The diagnosis vocabulary of docs/CONTRACT.md §2–§3: statuses, codes, details and findings. */
 
 export type Status = 'Failed' | 'Hung' | 'Progressing' | 'Degraded' | 'Healthy' | 'Unknown';
 
 export type Severity = 'critical' | 'warning' | 'info';
 
-/** Codes and their details (CONTRACT §3). A code with no details carries `detail: null`. */
+/** Codes and their details (docs/CONTRACT.md §3). A code with no details carries `detail: null`. */
 export const CODE_DETAILS = {
   ImageBuildFailure: [
     'CondaResolveFailure',
@@ -130,6 +130,16 @@ export interface RuleFinding extends Finding {
    * earlier explains it (CrashLoopBackOff, DeploymentHung). `advisory`: independent, never makes the status Failed.
    */
   role?: 'cause' | 'consequence' | 'advisory';
+  /**
+   * A consequence another finding may explain (a crash loop whose cause another rule found). The engine looks for
+   * cause findings of `codes` whose evidence cites `evidenceMarker` and, when there are any, takes the title and
+   * explanation from `explained(labels)`, labels being `Code/Detail` in the order of `codes`. Stripped before output.
+   */
+  explainable?: {
+    codes: readonly Code[];
+    evidenceMarker: string;
+    explained(labels: string[]): { title: string; explanation: string };
+  };
 }
 
 export interface Diagnosis {

@@ -1,7 +1,7 @@
 /**
  * The daily digest: a plain-data summary of the last 24 h (plus a week of incident counts for the chart).
  * Computed by ./compute.ts from state, carried in `Notification.digest`, rendered by shared/report.
- * Versioned because it is part of the generic webhook payload (docs/webhook-schema.json).
+ * Versioned because it is part of the generic webhook payload (docs/schema/webhook.schema.json).
  */
 import type { Code, Detail, Status } from '../diagnosis/types.js';
 

@@ -1,8 +1,14 @@
-/** Wires the monitor runtime of the Functions app from validated app settings. */
+/** Wires the monitor runtime from validated settings: for the Functions app, `amlmon simulate` and `amlmon watch`. */
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import { aksTarget, loadKubeconfigTarget } from '../cluster/index.js';
 import type { ClusterTarget } from '../cluster/types.js';
-import { parseSettings, type ClusterSetting, type Env, type MonitorSettings } from '../config/settings.js';
+import {
+  parseSettings,
+  type ClusterSetting,
+  type Env,
+  type Settings,
+  type StorageSetting,
+} from '../config/settings.js';
 import { diagnoseSnapshot } from '../diagnosis/engine.js';
 import { systemClock } from '../time/clock.js';
 import { azureState, type StorageAccess } from '../state/azureState.js';
@@ -17,8 +23,16 @@ import {
   type BlobAccess,
 } from './azureAdapters.js';
 import { clusterSourceFromTarget } from './clusterSource.js';
-import { sendersFromEnv } from './senders.js';
-import { IMAGE_LOG_TAIL_BYTES, type ClusterSource, type MonitorLog, type MonitorRuntime } from './types.js';
+import { sendersFor } from './senders.js';
+import type { Sender } from '../notify/types.js';
+import type { Clock } from '../time/clock.js';
+import {
+  IMAGE_LOG_TAIL_BYTES,
+  type ClusterSource,
+  type MonitorLog,
+  type MonitorOptions,
+  type MonitorRuntime,
+} from './types.js';
 
 const consoleLog: MonitorLog = {
   debug: (m) => console.debug(m),
@@ -34,7 +48,7 @@ function targetOf(c: ClusterSetting, credential: TokenCredential): ClusterTarget
 }
 
 export function portalUrlFor(
-  settings: MonitorSettings,
+  settings: Pick<Settings, 'workspaces'>,
 ): (workspace: string, service: string) => string | undefined {
   return (workspace, service) => {
     const ws = settings.workspaces.find((w) => w.name === workspace);
@@ -44,37 +58,44 @@ export function portalUrlFor(
   };
 }
 
-export async function runtimeFromSettings(
-  settings: MonitorSettings,
-  env: Env,
-  log: MonitorLog = consoleLog,
-): Promise<MonitorRuntime> {
-  const credential = new DefaultAzureCredential(
-    settings.storage.kind === 'identity' && settings.storage.clientId
-      ? { managedIdentityClientId: settings.storage.clientId }
-      : {},
-  );
-  const s = settings.storage;
+/** What a caller brings instead of what the settings describe. */
+export interface RuntimeParts {
+  clock?: Clock;
+  log?: MonitorLog;
+  /** Instead of the clusters in the settings (`amlmon watch` names one by kubeconfig and context). */
+  clusters?: ClusterSource[];
+  /** Instead of the channels in the settings (`amlmon simulate` delivers to its stand-ins). */
+  senders?: Map<string, Sender>;
+  /** Delivered to before the channels in the settings (`amlmon watch` prints to the terminal). */
+  extraSenders?: Sender[];
+  /** Local state, outbox and archive instead of Azure Storage (`amlmon watch`). */
+  local?: Pick<MonitorRuntime, 'state' | 'outbox' | 'recheck' | 'imageLogs' | 'evidence'>;
+  /** Options that differ from the settings (the simulation re-reads image logs at once). */
+  options?: Partial<MonitorOptions>;
+}
+
+type StoragePart = Pick<MonitorRuntime, 'state' | 'outbox' | 'recheck' | 'imageLogs' | 'evidence'>;
+
+function azureStorage(
+  settings: Settings,
+  storage: StorageSetting,
+  credential: () => TokenCredential,
+): StoragePart {
+  const s = storage;
   const tables: StorageAccess =
     s.kind === 'connectionString'
       ? { connectionString: s.connectionString }
-      : { tableEndpoint: s.tableEndpoint, credential };
+      : { tableEndpoint: s.tableEndpoint, credential: credential() };
   const blobs: BlobAccess =
     s.kind === 'connectionString'
       ? { connectionString: s.connectionString }
-      : { endpoint: s.blobEndpoint, credential };
+      : { endpoint: s.blobEndpoint, credential: credential() };
   const queues =
     s.kind === 'connectionString'
       ? { connectionString: s.connectionString }
-      : { endpoint: s.queueEndpoint, credential };
-
-  const clusters: ClusterSource[] = [];
-  for (const c of settings.clusters) clusters.push(clusterSourceFromTarget(c.name, targetOf(c, credential)));
-
+      : { endpoint: s.queueEndpoint, credential: credential() };
   return {
-    clock: systemClock,
     state: azureState(tables),
-    clusters,
     outbox: queueOutbox(
       queueClient(queues, settings.outboxQueue),
       queueClient(queues, `${settings.outboxQueue}-poison`),
@@ -84,11 +105,57 @@ export async function runtimeFromSettings(
       imageLogBlobClient(
         settings.imageLogConnectionString
           ? { connectionString: settings.imageLogConnectionString }
-          : { credential },
+          : { credential: credential() },
       ),
     ),
     evidence: blobEvidenceArchive(blobService(blobs).getContainerClient(settings.evidenceContainer)),
-    senders: await sendersFromEnv(env, credential),
+  };
+}
+
+/** One Azure credential per managed identity client id, made when first needed. */
+function credentials(): (clientId: string | undefined) => TokenCredential {
+  const made = new Map<string, TokenCredential>();
+  return (clientId) => {
+    const key = clientId ?? '';
+    let c = made.get(key);
+    if (!c) {
+      c = new DefaultAzureCredential(clientId ? { managedIdentityClientId: clientId } : {});
+      made.set(key, c);
+    }
+    return c;
+  };
+}
+
+/**
+ * The one runtime builder: the Functions app (everything from the settings), `amlmon simulate` (Azurite storage and
+ * the scenario cluster from settings it writes, its stand-in senders and simulated clock) and `amlmon watch` (local
+ * state, one kubeconfig cluster, the terminal plus the configured channels).
+ */
+export async function buildRuntime(settings: Settings, parts: RuntimeParts = {}): Promise<MonitorRuntime> {
+  const credentialFor = credentials();
+  const storageClientId = settings.storage?.kind === 'identity' ? settings.storage.clientId : undefined;
+  // Storage and clusters use the storage identity; other Azure calls (ACS_ENDPOINT) AZURE_CLIENT_ID when set.
+  const hostCredential = (): TokenCredential => credentialFor(storageClientId);
+  const channelCredential = (): TokenCredential => credentialFor(settings.azureClientId ?? storageClientId);
+
+  let storage: StoragePart;
+  if (parts.local) storage = parts.local;
+  else if (settings.storage) storage = azureStorage(settings, settings.storage, hostCredential);
+  else throw new Error('the monitor runtime needs storage: set AzureWebJobsStorage');
+
+  const clusters =
+    parts.clusters ??
+    settings.clusters.map((c) => clusterSourceFromTarget(c.name, targetOf(c, hostCredential())));
+  const senders = new Map<string, Sender>();
+  for (const s of parts.extraSenders ?? []) senders.set(s.kind, s);
+  for (const [kind, s] of parts.senders ?? sendersFor(settings.channels, channelCredential))
+    senders.set(kind, s);
+
+  return {
+    clock: parts.clock ?? systemClock,
+    ...storage,
+    clusters,
+    senders,
     diagnose: diagnoseSnapshot,
     options: {
       hangAfterMs: settings.hangAfterMs,
@@ -99,12 +166,14 @@ export async function runtimeFromSettings(
       imageLogTailBytes: IMAGE_LOG_TAIL_BYTES,
       workspaces: settings.workspaces.map((w) => w.name),
       portalUrl: portalUrlFor(settings),
+      digest: { timeZone: settings.digest.timeZone, sendWhenQuiet: settings.digest.sendWhenQuiet },
+      ...parts.options,
     },
-    log,
+    log: parts.log ?? consoleLog,
   };
 }
 
 /** Validates the settings (throwing one SettingsError listing every problem) and wires the runtime. */
 export async function runtimeFromEnv(env: Env): Promise<MonitorRuntime> {
-  return runtimeFromSettings(parseSettings(env), env);
+  return buildRuntime(parseSettings(env));
 }

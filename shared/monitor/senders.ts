@@ -1,12 +1,20 @@
-/** Channel senders from the app settings, built by delivery's own settings reader and keyed by channel kind. */
-import type { TokenCredential } from '@azure/identity';
-import type { Env } from '../config/settings.js';
-import { channelsFromSettings, createSender } from '../notify/index.js';
+/** Channel senders from the typed channel settings (shared/config), keyed by channel kind. */
+import type { TokenCredential } from '@azure/core-auth';
+import type { ChannelSetting } from '../config/settings.js';
+import { createSender, type ChannelConfig } from '../notify/index.js';
 import type { Sender } from '../notify/types.js';
 
-export async function sendersFromEnv(env: Env, credential?: TokenCredential): Promise<Map<string, Sender>> {
+/** `credential` is asked for only by an email channel that signs in with `ACS_ENDPOINT` (managed identity). */
+export function sendersFor(
+  channels: readonly ChannelSetting[],
+  credential: () => TokenCredential,
+): Map<string, Sender> {
   const senders = new Map<string, Sender>();
-  for (const config of await channelsFromSettings(env, credential ? { credential } : {})) {
+  for (const setting of channels) {
+    const config: ChannelConfig =
+      setting.kind === 'email' && !setting.connectionString
+        ? { ...setting, credential: credential() }
+        : setting;
     const sender = createSender(config);
     senders.set(sender.kind, sender);
   }

@@ -10,7 +10,7 @@ import type { MonitorState } from '../state/store.js';
 /** One Azure ML deployment as discovery sees it, enough to decide whether it needs a diagnosis. */
 export interface WatchedDeployment {
   namespace: string;
-  /** The Kubernetes Deployment's name (CONTRACT §1). */
+  /** The Kubernetes Deployment's name (docs/CONTRACT.md §1). */
   service: string;
   workspace?: string;
   flavor?: 'v1' | 'v2';
@@ -95,6 +95,8 @@ export interface MonitorOptions {
   workspaces: string[];
   /** Portal link per workspace name, when known. */
   portalUrl?: (workspace: string, service: string) => string | undefined;
+  /** The daily digest's zone and quiet-day choice (shared/config/settings.ts); default UTC, sent when quiet. */
+  digest?: { timeZone: string; sendWhenQuiet: boolean };
 }
 
 export interface MonitorRuntime {

@@ -33,4 +33,3 @@ export { resolveRecipients, parseRecipientSetting } from './recipients.js';
 export { operationIdFor } from './email.js';
 export { signBody, SIGNATURE_HEADER } from './webhook.js';
 export { ACS_DEFAULT_LIMITS, TEAMS_DEFAULT_LIMITS, type RateWindow } from './throttle.js';
-export { channelsFromSettings } from './settings.js';

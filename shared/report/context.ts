@@ -30,6 +30,15 @@ export interface ReportContext {
   chart?: DigestChart;
 }
 
+/** An image carried inside an email, referenced from its HTML by content id. */
+export interface InlineAttachment {
+  name: string;
+  contentType: string;
+  /** Referenced from the HTML as `cid:<contentId>`. */
+  contentId: string;
+  contentInBase64: string;
+}
+
 export interface DigestChart {
   /** PNG for email (inline attachment); large, sharp. */
   emailPng: Uint8Array;

@@ -5,20 +5,14 @@
 import type { Notification } from '../incidents/types.js';
 import { isDigest } from '../digest/types.js';
 import { renderDigestEmail } from './digest/email.js';
-import { DEFAULT_MAX_EVIDENCE_LINES, type ReportContext } from './context.js';
+import { DEFAULT_MAX_EVIDENCE_LINES, type InlineAttachment, type ReportContext } from './context.js';
+
+export type { InlineAttachment } from './context.js';
 import { compile, layoutTemplate, STATUS_COLOR } from './handlebars.js';
 import { formatTime, oneLine } from './format.js';
 import { GROUP_BODY, INCIDENT_DETAIL, RESOLVED_BODY } from './templates.js';
 import { buildIncidentView, resolvedFacts, SEVERITY_RANK, type IncidentView } from './view.js';
 import { incidentText } from './text.js';
-
-export interface InlineAttachment {
-  name: string;
-  contentType: string;
-  /** Referenced from the HTML as `cid:<contentId>`. */
-  contentId: string;
-  contentInBase64: string;
-}
 
 export interface RenderedEmail {
   subject: string;

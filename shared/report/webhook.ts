@@ -1,6 +1,6 @@
 /**
  * The generic webhook payload: the incident(s) and their full diagnoses as JSON, versioned and documented in
- * docs/webhook-schema.json. Receivers branch on `schema`; additive changes bump the minor `schemaVersion`.
+ * docs/schema/webhook.schema.json. Receivers branch on `schema`; additive changes bump the minor `schemaVersion`.
  * Everything from the cluster is redacted (JSON needs no other escaping: JSON.stringify does it).
  */
 import type { Digest } from '../digest/types.js';

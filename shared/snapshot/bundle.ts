@@ -1,5 +1,5 @@
 /**
- * Snapshot bundles on disk (CONTRACT §1): what `amlmon capture` writes, what incidents archive, what
+ * Snapshot bundles on disk (docs/CONTRACT.md §1): what `amlmon capture` writes, what incidents archive, what
  * `amlmon diagnose <dir>` reads. Reading never loses the rest of a bundle to one bad log: oversized logs are
  * read from their tail, binary bytes are dropped, and each such gap is named in `meta.gaps`. A file that makes
  * the bundle unusable (missing or broken snapshot.yaml, malformed JSON) is a `BundleError` naming the file.
@@ -8,16 +8,30 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
-import { readBuildLogEvidence } from '../diagnosis/buildlog/classify.js';
 import { redact } from '../text/redact.js';
 import { ObjectShapeError, addObjects, snapshotToObjects } from './objects.js';
-import type { ServiceRecord, Snapshot, SnapshotMeta } from './types.js';
+import type { BuildLogEvidence, ServiceRecord, Snapshot, SnapshotMeta } from './types.js';
 import { emptySnapshot, logKey } from './types.js';
 
 /** Logs larger than this are read from their tail: the end of a log is where the crash is. */
 export const MAX_LOG_BYTES = 4 * 1024 * 1024;
 /** How much of the build log is kept as `tail` for re-archiving. */
 export const BUILD_LOG_TAIL_BYTES = 64 * 1024;
+
+/**
+ * Reads a streamed build log into `Snapshot.buildLog` (classification and redacted tail). Classifying is diagnosis's
+ * work, so the reader is passed in: `loadBundle` from shared/diagnosis/bundle.ts passes the build-log classifier.
+ */
+export type BuildLogEvidenceReader = (
+  input: AsyncIterable<string | Uint8Array>,
+  source: string,
+  tailBytes: number,
+) => Promise<BuildLogEvidence>;
+
+export interface LoadBundleOptions {
+  /** Without one, a bundle's build.log is not read (the Kubernetes stand-in serves objects and logs only). */
+  readBuildLog?: BuildLogEvidenceReader;
+}
 
 export class BundleError extends Error {
   constructor(
@@ -206,7 +220,7 @@ async function loadLogs(dir: string, snapshot: Snapshot, gaps: string[]): Promis
   }
 }
 
-async function loadBuildLog(dir: string, snapshot: Snapshot): Promise<void> {
+async function loadBuildLog(dir: string, snapshot: Snapshot, read: BuildLogEvidenceReader): Promise<void> {
   const path = join(dir, 'build.log');
   try {
     const s = await stat(path);
@@ -215,7 +229,7 @@ async function loadBuildLog(dir: string, snapshot: Snapshot): Promise<void> {
     return;
   }
   // One pass over the file: classification and the redacted tail together (a build log can be 100 MB).
-  snapshot.buildLog = await readBuildLogEvidence(createReadStream(path), 'build.log', BUILD_LOG_TAIL_BYTES);
+  snapshot.buildLog = await read(createReadStream(path), 'build.log', BUILD_LOG_TAIL_BYTES);
 }
 
 /**
@@ -236,7 +250,7 @@ function fileWaitingContainerLogsAsPrevious(snapshot: Snapshot): void {
   }
 }
 
-export async function loadBundle(dir: string): Promise<Snapshot> {
+export async function loadBundle(dir: string, opts: LoadBundleOptions = {}): Promise<Snapshot> {
   let info;
   try {
     info = await stat(dir);
@@ -262,7 +276,7 @@ export async function loadBundle(dir: string): Promise<Snapshot> {
   const gaps = [...(meta.gaps ?? [])];
   await loadLogs(dir, snapshot, gaps);
   fileWaitingContainerLogsAsPrevious(snapshot);
-  await loadBuildLog(dir, snapshot);
+  if (opts.readBuildLog) await loadBuildLog(dir, snapshot, opts.readBuildLog);
   if (gaps.length) snapshot.meta.gaps = gaps;
   return snapshot;
 }

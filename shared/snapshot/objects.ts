@@ -15,7 +15,7 @@ interface KindInfo {
   apiVersion: string;
 }
 
-/** Kinds CONTRACT §1 uses; anything else in a bundle is ignored. Keyed by `<group>/<Kind>` (core group empty). */
+/** Kinds docs/CONTRACT.md §1 uses; anything else in a bundle is ignored. Keyed by `<group>/<Kind>` (core group empty). */
 const KINDS: Record<string, KindInfo> = {
   '/Pod': { type: 'V1Pod', collection: 'pods', apiVersion: 'v1' },
   '/Event': { type: 'CoreV1Event', collection: 'events', apiVersion: 'v1' },

@@ -7,7 +7,7 @@ import { runCapture } from '../../cli/commands/capture.js';
 import { CliError } from '../../cli/errors.js';
 import { collectSnapshot, loadKubeconfigTarget } from '../../shared/cluster/index.js';
 import { diagnoseSnapshot } from '../../shared/diagnosis/engine.js';
-import { loadBundle } from '../../shared/snapshot/bundle.js';
+import { loadBundle } from '../../shared/diagnosis/bundle.js';
 import { startScenarioCluster, type ScenarioCluster } from '../../sim/standins/kubernetes/index.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
@@ -57,7 +57,7 @@ describe('amlmon capture', () => {
     },
   );
 
-  it('writes the files of CONTRACT §1: snapshot.yaml, meta.json and the logs it read', async () => {
+  it('writes the files of docs/CONTRACT.md §1: snapshot.yaml, meta.json and the logs it read', async () => {
     const out = join(work, 'files');
     await runCapture({ kubeconfig: cluster.kubeconfigPath, namespace: NS, service: 'my-svc', out });
     expect((await readdir(out)).sort()).toEqual(['logs', 'meta.json', 'snapshot.yaml']);

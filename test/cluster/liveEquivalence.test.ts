@@ -17,7 +17,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { collectSnapshot, loadKubeconfigTarget, type ClusterTarget } from '../../shared/cluster/index.js';
 import { diagnoseSnapshot } from '../../shared/diagnosis/engine.js';
 import type { Diagnosis } from '../../shared/diagnosis/types.js';
-import { loadBundle } from '../../shared/snapshot/bundle.js';
+import { loadBundle } from '../../shared/diagnosis/bundle.js';
 import type { Snapshot } from '../../shared/snapshot/types.js';
 import { startScenarioCluster, type ScenarioCluster } from '../../sim/standins/kubernetes/index.js';
 

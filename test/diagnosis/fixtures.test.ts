@@ -1,6 +1,6 @@
 /**
  * The whole engine over every fixture bundle: each `test/fixtures/<name>/expected.json` states the status, the root
- * cause (findings[0]) and the codes that must not appear. Also checks that every code/detail of CONTRACT §3 has at
+ * cause (findings[0]) and the codes that must not appear. Also checks that every code/detail of docs/CONTRACT.md §3 has at
  * least two triggering fixtures and one near-miss.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { diagnoseSnapshot } from '../../shared/diagnosis/engine.js';
 import { CODE_DETAILS } from '../../shared/diagnosis/types.js';
-import { loadBundle } from '../../shared/snapshot/bundle.js';
+import { loadBundle } from '../../shared/diagnosis/bundle.js';
 import type { FixtureExpectation } from '../support/fixtureKit/write.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { chartAltText, renderChartSvg, renderWeekChart } from '../../shared/report/digest/chart.js';
 import { computeDigest } from '../../shared/digest/compute.js';
-import { sampleDigest } from '../report/samples.js';
+import { sampleDigest } from '../../sim/samples.js';
 
 function pngSize(png: Uint8Array): { width: number; height: number } {
   const b = Buffer.from(png);

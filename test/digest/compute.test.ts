@@ -4,7 +4,7 @@ import { runDigest } from '../../shared/digest/run.js';
 import type { DigestSource } from '../../shared/digest/source.js';
 import type { IncidentRecord, Notification } from '../../shared/incidents/types.js';
 import type { DeploymentRecord } from '../../shared/state/types.js';
-import { sampleDeployments, sampleIncidents } from '../report/samples.js';
+import { sampleDeployments, sampleIncidents } from '../../sim/samples.js';
 
 const NOW = '2026-11-26T09:30:00Z';
 const SWEEP = { at: '2026-11-26T09:28:00Z', clustersReachable: ['b', 'a'], clustersUnreachable: [] };

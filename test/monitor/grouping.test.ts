@@ -7,7 +7,7 @@ import { MemoryOutbox, noRecheck } from '../../shared/monitor/local.js';
 import { runSweep } from '../../shared/monitor/sweep.js';
 import type { EvidenceArchive, MonitorRuntime } from '../../shared/monitor/types.js';
 import { SimulatedClock } from '../../shared/time/clock.js';
-import { loadBundle } from '../../shared/snapshot/bundle.js';
+import { loadBundle } from '../../shared/diagnosis/bundle.js';
 import type { Snapshot } from '../../shared/snapshot/types.js';
 import { memoryState } from '../../shared/state/store.js';
 

@@ -32,7 +32,7 @@ describe('parseSettings', () => {
       outboxQueue: 'amlmon-outbox',
       evidenceContainer: 'amlmon-evidence',
       clusters: [{ kind: 'aks', name: 'aks1', resourceGroup: 'rg', subscriptionId: '0000' }],
-      channels: { teams: { webhookUrl: base.TEAMS_WEBHOOK_URL } },
+      channels: [{ kind: 'teams', name: 'teams', url: base.TEAMS_WEBHOOK_URL }],
     });
   });
 

@@ -9,7 +9,7 @@ import {
   gpuIncident,
   resolvedSingle,
   SAS_SECRET,
-} from '../report/samples.js';
+} from '../../sim/samples.js';
 
 let acs: AcsStandIn;
 

@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import type { Notification } from '../../shared/incidents/types.js';
-import { channelsFromSettings, parseRecipientSetting, resolveRecipients } from '../../shared/notify/index.js';
+import { parseRecipientSetting, resolveRecipients } from '../../shared/notify/index.js';
 import { SlidingWindowLimiter } from '../../shared/notify/throttle.js';
 import { parseRetryAfter } from '../../shared/notify/http.js';
-import { alertSingle, digestNotification, gpuIncident } from '../report/samples.js';
+import { alertSingle, digestNotification, gpuIncident } from '../../sim/samples.js';
 
 describe('EMAIL_RECIPIENTS', () => {
   test('a plain list means everyone gets everything', () => {
@@ -39,41 +39,6 @@ describe('EMAIL_RECIPIENTS', () => {
       /minSeverity must be critical, warning or info/,
     );
     expect(() => parseRecipientSetting('[{"to":')).toThrow(/EMAIL_RECIPIENTS is not valid JSON/);
-  });
-});
-
-describe('channelsFromSettings', () => {
-  test('builds each configured channel with its limits; nothing configured is no channel', async () => {
-    expect(await channelsFromSettings({})).toEqual([]);
-    const channels = await channelsFromSettings({
-      ACS_CONNECTION_STRING: 'endpoint=https://acs.example/;accesskey=a2V5',
-      ACS_SENDER_ADDRESS: 'DoNotReply@x.azurecomm.net',
-      EMAIL_RECIPIENTS: 'oncall@x.com',
-      EMAIL_RATE_PER_MINUTE: '5',
-      TEAMS_WEBHOOK_URL: 'https://prod.example/workflows/1?sig=s',
-      WEBHOOK_URL: 'https://hooks.example/amlmon',
-      WEBHOOK_SECRET: 'k',
-      REPORT_TIME_ZONE: 'Europe/Berlin',
-    });
-    expect(channels.map((c) => c.kind)).toEqual(['email', 'teams', 'webhook']);
-    const email = channels[0]!;
-    expect(email.kind === 'email' && email.throttle).toEqual([
-      { limit: 5, windowMs: 60_000 },
-      { limit: 100, windowMs: 3_600_000 },
-    ]);
-    expect(email.report?.timeZone).toBe('Europe/Berlin');
-  });
-
-  test('a half-configured email channel or a bad number is a clear error', async () => {
-    await expect(
-      channelsFromSettings({
-        ACS_CONNECTION_STRING: 'endpoint=https://a/;accesskey=a2V5',
-        EMAIL_RECIPIENTS: 'a@x.com',
-      }),
-    ).rejects.toThrow(/ACS_SENDER_ADDRESS is required/);
-    await expect(
-      channelsFromSettings({ TEAMS_WEBHOOK_URL: 'https://t.example', NOTIFY_TIMEOUT_MS: 'soon' }),
-    ).rejects.toThrow('NOTIFY_TIMEOUT_MS must be an integer >= 1, got "soon"');
   });
 });
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { createSender, type TeamsChannelConfig } from '../../shared/notify/index.js';
 import type { TeamsMessage } from '../../shared/report/index.js';
 import { startTeamsStandIn, type TeamsStandIn } from '../../sim/standins/teams.js';
-import { alertGroup, alertSingle, digestNotification, SAS_SECRET } from '../report/samples.js';
+import { alertGroup, alertSingle, digestNotification, SAS_SECRET } from '../../sim/samples.js';
 import { errorsOf, validateCard } from '../report/validate.js';
 
 let teams: TeamsStandIn;

@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { createSender, signBody, SIGNATURE_HEADER } from '../../shared/notify/index.js';
 import { startTeamsStandIn, type TeamsStandIn } from '../../sim/standins/teams.js';
-import { alertGroup, alertSingle, digestNotification, SAS_SECRET } from '../report/samples.js';
+import { alertGroup, alertSingle, digestNotification, SAS_SECRET } from '../../sim/samples.js';
 import { errorsOf, validateWebhook } from '../report/validate.js';
 
 let receiver: TeamsStandIn;

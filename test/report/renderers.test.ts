@@ -18,7 +18,7 @@ import {
   quietDigestNotification,
   resolvedSingle,
   SAS_SECRET,
-} from './samples.js';
+} from '../../sim/samples.js';
 import { errorsOf, tableShapeProblems, validateCard, validateWebhook } from './validate.js';
 
 const CASES: [string, Notification][] = [
@@ -55,7 +55,7 @@ describe.each(CASES)('%s', (name, n) => {
     expect(messageBytes(card)).toBeLessThan(20_000);
   });
 
-  test('webhook payload matches its golden and validates against docs/webhook-schema.json', () => {
+  test('webhook payload matches its golden and validates against docs/schema/webhook.schema.json', () => {
     const payload = renderWebhook(n, baseContext);
     expectGolden(`${name}.webhook.json`, `${JSON.stringify(payload, null, 2)}\n`);
     expect(validateWebhook(payload), errorsOf(validateWebhook)).toBe(true);

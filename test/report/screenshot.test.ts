@@ -16,7 +16,7 @@ import {
   pixelStats,
   screenshotHtml,
 } from '../support/renderExamples.js';
-import { alertGroup, alertSingle, baseContext, digestNotification, SAS_SECRET } from './samples.js';
+import { alertGroup, alertSingle, baseContext, digestNotification, SAS_SECRET } from '../../sim/samples.js';
 
 const available = chromiumAvailable();
 if (!available) {

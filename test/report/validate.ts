@@ -16,8 +16,10 @@ addFormats(ajv);
 export const validateCard: ValidateFunction = ajv.compile(
   load(new URL('./adaptive-card-1.5.subset.schema.json', import.meta.url)),
 );
+// The webhook schema refers to the diagnosis schema for each incident's diagnosis.
+ajv.addSchema(load(new URL('../../docs/schema/diagnosis.schema.json', import.meta.url)));
 export const validateWebhook: ValidateFunction = ajv.compile(
-  load(new URL('../../docs/webhook-schema.json', import.meta.url)),
+  load(new URL('../../docs/schema/webhook.schema.json', import.meta.url)),
 );
 
 export function errorsOf(v: ValidateFunction): string {

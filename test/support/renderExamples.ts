@@ -23,7 +23,7 @@ import {
   type ReportContext,
   type TeamsMessage,
 } from '../../shared/report/index.js';
-import { alertSingle, baseContext, digestNotification } from '../report/samples.js';
+import { alertSingle, baseContext, digestNotification } from '../../sim/samples.js';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 

@@ -1,5 +1,5 @@
 /**
- * What kind of init failure a traceback shows (CONTRACT §3 ScoringInitFailure details, plus MemoryError which the
+ * What kind of init failure a traceback shows (docs/CONTRACT.md §3 ScoringInitFailure details, plus MemoryError which the
  * OutOfMemory rule reports). Decided from the exception type and message first, then from where it was raised.
  */
 import { pipPackageFor } from './pipPackages.js';

@@ -129,7 +129,7 @@ export function parseLog(text: string): LogLine[] {
 }
 
 /**
- * Lines every healthy Azure ML scoring container prints and that look alarming out of context (research §7):
+ * Lines every healthy Azure ML scoring container prints and that look alarming out of context:
  * the IoT Edge helper exits on purpose, Spark is optional, the Flask-1 shim is a no-op.
  */
 const BENIGN_NOISE: readonly RegExp[] = [

@@ -3,7 +3,8 @@
  * 'consequence', specificity 10): an OOMKilled, a traceback or a liveness kill found by the other rules outranks it.
  * Its value is the evidence: the exit code and the last meaningful lines of the crashed instance's log. When one of
  * those rules does explain the loop, the finding still describes the loop (it follows the root cause) but says
- * which finding explains it instead of claiming that no cause was found.
+ * which finding explains it instead of claiming that no cause was found: the engine does that step
+ * (`explainConsequences` in ../engine.ts) with the `explainable` this rule attaches.
  */
 import { SPECIFICITY } from '../types.js';
 import { DOCS } from '../docs.js';
@@ -11,14 +12,12 @@ import { eventEvidence, evidence, humanDuration, podEvents, podSource, secondsBe
 import { meaningfulTail } from '../logs/scoringLog.js';
 import type { Rule, RuleContext } from '../rule.js';
 import type { Evidence, RuleFinding } from '../types.js';
-import { outOfMemory } from './outOfMemory.js';
 import type { ScoringContainer } from '../signals/scoringContainer.js';
 import { appContainers, asDate, podScope, statusEvidence } from '../signals/scoringContainer.js';
-import { scoringInitFailure } from './scoringInitFailure.js';
-import { slowInitProbeFailure } from './slowInitProbeFailure.js';
+import type { Code } from '../types.js';
 
-/** The rules whose cause findings explain why a scoring container keeps restarting. */
-const EXPLAINING_RULES: readonly Rule[] = [scoringInitFailure, outOfMemory, slowInitProbeFailure];
+/** The codes whose cause findings explain why a scoring container keeps restarting. */
+const EXPLAINING_CODES: readonly Code[] = ['ScoringInitFailure', 'OutOfMemory', 'SlowInitProbeFailure'];
 
 /** A container that is up again but not ready, restarted at least twice, last crash this recent, is still looping. */
 const RECENT_CRASH_SECONDS = 15 * 60;
@@ -31,24 +30,6 @@ function isLooping(ctx: RuleContext, sc: ScoringContainer): boolean {
   if (!last || last.exitCode === 0 || (st.restartCount ?? 0) < 2) return false;
   const age = secondsBetween(asDate(last.finishedAt), ctx.now);
   return age !== undefined && age <= RECENT_CRASH_SECONDS;
-}
-
-/**
- * The cause findings (as `Code/Detail`) that explain this container's loop: findings of the explaining rules whose
- * evidence cites this container (by name, so another replica of the same deployment counts too).
- */
-function explainedBy(ctx: RuleContext, sc: ScoringContainer): string[] {
-  const marker = `/container/${sc.container.name}/`;
-  const labels: string[] = [];
-  for (const rule of EXPLAINING_RULES) {
-    for (const f of rule.diagnose(ctx)) {
-      if ((f.role ?? 'cause') !== 'cause') continue;
-      if (!f.evidence.some((e) => e.source.includes(marker))) continue;
-      const label = f.detail ? `${f.code}/${f.detail}` : f.code;
-      if (!labels.includes(label)) labels.push(label);
-    }
-  }
-  return labels;
 }
 
 export const crashLoopBackOff: Rule = {
@@ -77,24 +58,21 @@ export const crashLoopBackOff: Rule = {
       : 'no exit status recorded';
     const ran = last ? secondsBetween(asDate(last.startedAt), asDate(last.finishedAt) ?? ctx.now) : undefined;
     const pods = new Set(looping.map((s) => s.pod.metadata?.name)).size;
-    const explained = explainedBy(ctx, sc);
-    const logWord = explained.length
-      ? `This restart loop is the consequence of the ${explained.join(', ')} finding reported before it${tail.length ? `; the last lines of the crashed instance's log are in the evidence` : ''}.`
-      : tail.length
-        ? `The last lines of the crashed instance's log are in the evidence; none of them matched a known failure (traceback, OOM, probe kill).`
-        : 'No log of the crashed instance was captured, so the cause cannot be read from it.';
-    const verdict = explained.length
-      ? `, a consequence of ${explained.join(', ')}`
-      : ' and no specific cause was found';
+    const title = (verdict: string): string =>
+      `${sc.container.name} keeps crashing (${exit}, ${st.restartCount ?? 0} restarts)${verdict}`;
+    const explanation = (logWord: string): string =>
+      `The container ${sc.container.name} exits during start-up${ran !== undefined ? ` after ${humanDuration(ran)}` : ''} (${exit}) and Kubernetes restarts it with growing back-off (stage: init)${podScope(pods, ctx.target.pods.length)}. ` +
+      logWord;
+    const unexplained = tail.length
+      ? `The last lines of the crashed instance's log are in the evidence; none of them matched a known failure (traceback, OOM, probe kill).`
+      : 'No log of the crashed instance was captured, so the cause cannot be read from it.';
     return [
       {
         code: 'CrashLoopBackOff',
         detail: null,
         severity: 'critical',
-        title: `${sc.container.name} keeps crashing (${exit}, ${st.restartCount ?? 0} restarts)${verdict}`,
-        explanation:
-          `The container ${sc.container.name} exits during start-up${ran !== undefined ? ` after ${humanDuration(ran)}` : ''} (${exit}) and Kubernetes restarts it with growing back-off (stage: init)${podScope(pods, ctx.target.pods.length)}. ` +
-          logWord,
+        title: title(' and no specific cause was found'),
+        explanation: explanation(unexplained),
         evidence: ev,
         remedy: [
           `Read the full log of the crashed instance: kubectl logs ${sc.pod.metadata?.name} -c ${sc.container.name} -n ${sc.pod.metadata?.namespace ?? ctx.target.namespace} --previous.`,
@@ -111,6 +89,17 @@ export const crashLoopBackOff: Rule = {
         stage: 'init',
         specificity: SPECIFICITY.generic,
         role: 'consequence',
+        // Findings of these rules that cite this container (by name, so another replica counts too) explain it.
+        explainable: {
+          codes: EXPLAINING_CODES,
+          evidenceMarker: `/container/${sc.container.name}/`,
+          explained: (labels) => ({
+            title: title(`, a consequence of ${labels.join(', ')}`),
+            explanation: explanation(
+              `This restart loop is the consequence of the ${labels.join(', ')} finding reported before it${tail.length ? `; the last lines of the crashed instance's log are in the evidence` : ''}.`,
+            ),
+          }),
+        },
       },
     ];
   },

@@ -1,6 +1,5 @@
 /** The digest's email parts: subject, body HTML (for the common layout), plain text, inline chart. */
-import type { InlineAttachment } from '../email.js';
-import type { ReportContext } from '../context.js';
+import type { InlineAttachment, ReportContext } from '../context.js';
 import { compile } from '../handlebars.js';
 import { DIGEST_BODY } from './emailTemplate.js';
 import type { Digest } from '../../digest/types.js';

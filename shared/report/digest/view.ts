@@ -61,7 +61,8 @@ function row(s: DigestScope, name: string): ScopeRowView {
 
 export function buildDigestView(d: Digest, ctx: ReportContext): DigestView {
   const product = ctx.productName ?? 'amlmon';
-  const tz = ctx.timeZone ?? d.timeZone;
+  // The digest's own zone (DIGEST_TIME_ZONE, else REPORT_TIME_ZONE): its days were cut in it, so its times are too.
+  const tz = d.timeZone;
   const day = d.weekDays.at(-1) ?? d.windowEnd.slice(0, 10);
   const m = d.monitor;
   const reachable = m.clustersReachable.map((c) => clean(c, 100));

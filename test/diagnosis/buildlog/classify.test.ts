@@ -164,7 +164,7 @@ const EXPECTED: Record<string, Expect> = {
   'buildlogs/success-esc-crlf.log': { outcome: 'succeeded' },
   'buildlogs/empty.log': { outcome: 'unknown' },
   'buildlogs/not-a-build-log.txt': { outcome: 'unknown' },
-  // Independent evaluation bundles (eval.*), written from the research notes rather than from this classifier.
+  // Independent evaluation bundles (eval.*), written from real failure reports rather than from this classifier.
   'eval.ImageBuildFailure.CondaResolveFailure.classic-docker-ansi': {
     outcome: 'failed',
     detail: 'CondaResolveFailure',

@@ -98,7 +98,7 @@ describe('noise', () => {
     ].join('\n'),
   );
 
-  it('recognises the five benign lines of research §7', () => {
+  it('recognises the five benign lines every healthy scoring container prints', () => {
     expect(log.slice(0, 5).every(isBenignNoise)).toBe(true);
     expect(log.slice(5).some(isBenignNoise)).toBe(false);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { clusterUnreachable } from '../../../shared/diagnosis/rules/clusterUnreachable.js';
 import type { AmlDeployment } from '../../../shared/diagnosis/rule.js';
-import { loadBundle } from '../../../shared/snapshot/bundle.js';
+import { loadBundle } from '../../../shared/diagnosis/bundle.js';
 import { join } from 'node:path';
 import { evidenceText, FIXTURES, fixturesOf, run } from './podRuleHarness.js';
 

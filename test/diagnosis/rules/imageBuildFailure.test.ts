@@ -7,7 +7,7 @@ import type { AmlDeployment } from '../../../shared/diagnosis/rule.js';
 import { imageBuildFailure } from '../../../shared/diagnosis/rules/imageBuildFailure.js';
 import { findAmlDeployments } from '../../../shared/diagnosis/target.js';
 import type { RuleFinding } from '../../../shared/diagnosis/types.js';
-import { loadBundle } from '../../../shared/snapshot/bundle.js';
+import { loadBundle } from '../../../shared/diagnosis/bundle.js';
 import type { ServiceRecord, Snapshot } from '../../../shared/snapshot/types.js';
 import { emptySnapshot } from '../../../shared/snapshot/types.js';
 

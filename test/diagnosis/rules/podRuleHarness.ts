@@ -8,7 +8,7 @@ import { snapshotNow } from '../../../shared/diagnosis/engine.js';
 import type { Rule, RuleContext } from '../../../shared/diagnosis/rule.js';
 import { findAmlDeployments, selectsTarget } from '../../../shared/diagnosis/target.js';
 import type { RuleFinding } from '../../../shared/diagnosis/types.js';
-import { loadBundle } from '../../../shared/snapshot/bundle.js';
+import { loadBundle } from '../../../shared/diagnosis/bundle.js';
 import type { FixtureExpectation } from '../../support/fixtureKit/write.js';
 
 export const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures');

@@ -1,5 +1,5 @@
 /**
- * Writes a fixture bundle (CONTRACT §1) plus `expected.json`, the answer the engine must give for it.
+ * Writes a fixture bundle (docs/CONTRACT.md §1) plus `expected.json`, the answer the engine must give for it.
  * `snapshot.yaml` is one `kind: List` with keys sorted, as `kubectl get ... -o yaml` prints it.
  */
 import { existsSync } from 'node:fs';

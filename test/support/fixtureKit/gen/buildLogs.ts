@@ -1,5 +1,5 @@
 /**
- * Image build logs as Azure ML's ACR Task builds print them (research §4.2–§4.4): the ACR runner preamble with
+ * Image build logs as Azure ML's ACR Task builds print them: the ACR runner preamble with
  * `YYYY/MM/DD hh:mm:ss` times, classic docker `Step n/m` or BuildKit `#n [..]` output, conda and pip, stderr
  * wrapped in `ESC[91m`…`ESC[0m` (or the bare `[91m` form), and the runner's ending. Each case composes these.
  */

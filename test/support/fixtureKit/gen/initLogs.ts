@@ -1,7 +1,7 @@
 /**
  * Realistic scoring-container logs for the init group's fixtures: the v1 azureml-server image (runit, gunicorn
  * 19.9, `<ts> | root | LEVEL | msg`) and the v2 azmlinfsrv 0.8 server (banner, Server Settings block,
- * `<UTC> <L> [<pid>] <logger> - <msg>`). Shapes follow research §1.7 and the server's own source.
+ * `<UTC> <L> [<pid>] <logger> - <msg>`). Shapes follow real v1 scoring logs and the server's own source.
  */
 
 function shifted(base: string, plusSeconds: number): Date {

@@ -5,7 +5,7 @@
  */
 import { at, event, markNotReady, type AmlServiceObjects, type K8sObject } from '../kit.js';
 import { joinLog, v1Boot } from './initLogs.js';
-import type { NamedFixture } from './pod.js';
+import type { NamedFixture } from '../write.js';
 import {
   ago,
   kubeletEvent,

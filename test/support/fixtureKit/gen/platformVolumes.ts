@@ -5,7 +5,7 @@
  * errors (the initializer's own log lines are synthetic, the storage error texts are real service texts).
  */
 import { at, event, type AmlServiceObjects, type K8sObject } from '../kit.js';
-import type { NamedFixture } from './pod.js';
+import type { NamedFixture } from '../write.js';
 import {
   ago,
   kubeletEvent,

@@ -9,9 +9,6 @@ import { pullCases } from './podPull.js';
 import { configCases, quotaCases } from './podQuotaConfig.js';
 import { unschedulableCases } from './podSchedule.js';
 
-// Re-exported: the pod and platform case modules import the type from here.
-export type { NamedFixture };
-
 export function podFixtures(): NamedFixture[] {
   return [...unschedulableCases(), ...quotaCases(), ...pullCases(), ...configCases()];
 }

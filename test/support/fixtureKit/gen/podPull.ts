@@ -1,6 +1,6 @@
 /** ImagePullFailure fixtures: containerd and Docker-era kubelet wordings, v1 and v2, plus near-misses. */
 import type { AmlServiceObjects, K8sObject } from '../kit.js';
-import type { NamedFixture } from './pod.js';
+import type { NamedFixture } from '../write.js';
 import {
   ago,
   containerStatus,

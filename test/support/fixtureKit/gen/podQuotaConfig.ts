@@ -1,6 +1,6 @@
 /** QuotaExceeded and ContainerConfigError fixtures, plus near-misses. */
 import { event, hash, type AmlServiceObjects, type K8sObject } from '../kit.js';
-import type { NamedFixture } from './pod.js';
+import type { NamedFixture } from '../write.js';
 import {
   ago,
   containerStatus,

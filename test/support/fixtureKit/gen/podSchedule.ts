@@ -1,6 +1,6 @@
 /** PodUnschedulable fixtures: every detail twice (v1/v2, several Kubernetes wordings) plus near-misses. */
 import { at, event, type K8sObject } from '../kit.js';
-import type { NamedFixture } from './pod.js';
+import type { NamedFixture } from '../write.js';
 import {
   NOW,
   ago,

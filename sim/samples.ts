@@ -1,13 +1,14 @@
 /**
- * Realistic notifications for golden tests and docs/examples: a missing Python module (with a SAS URL in the
+ * Realistic notifications for golden tests, benchmarks and docs/examples (here, not in test/, because bench/
+ * renders them too and nothing outside test/ may import test/): a missing Python module (with a SAS URL in the
  * evidence to prove redaction and `<script>` in a pod name to prove escaping), a GPU that cannot be scheduled,
  * a recovery, a grouped sweep and a digest.
  */
-import { computeDigest } from '../../shared/digest/compute.js';
-import type { Diagnosis } from '../../shared/diagnosis/types.js';
-import type { IncidentRecord, Notification } from '../../shared/incidents/types.js';
-import type { ReportContext } from '../../shared/report/context.js';
-import type { DeploymentRecord } from '../../shared/state/types.js';
+import { computeDigest } from '../shared/digest/compute.js';
+import type { Diagnosis } from '../shared/diagnosis/types.js';
+import type { IncidentRecord, Notification } from '../shared/incidents/types.js';
+import type { ReportContext } from '../shared/report/context.js';
+import type { DeploymentRecord } from '../shared/state/types.js';
 
 export const NOW = '2026-11-26T09:30:00Z';
 
