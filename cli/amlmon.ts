@@ -5,6 +5,7 @@ import { CliError, EXIT_USAGE } from './errors.js';
 import { register as registerBuildlog } from './commands/buildlog.js';
 import { register as registerCapture } from './commands/capture.js';
 import { register as registerDiagnose } from './commands/diagnose.js';
+import { register as registerSilence } from './commands/silence.js';
 import { register as registerSimulate } from './commands/simulate.js';
 import { register as registerWatch } from './commands/watch.js';
 
@@ -22,9 +23,16 @@ export function buildProgram(): Command {
     registerBuildlog,
     registerSimulate,
     registerWatch,
+    registerSilence,
   ])
     register(program);
-  for (const cmd of program.commands) cmd.exitOverride();
+  const override = (cmds: readonly Command[]): void => {
+    for (const cmd of cmds) {
+      cmd.exitOverride();
+      override(cmd.commands);
+    }
+  };
+  override(program.commands);
   return program;
 }
 

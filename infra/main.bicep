@@ -81,6 +81,9 @@ param actionSigningKey string
 @description('Security token Teams showed when the outgoing webhook (chat commands) was created; empty to refuse chat. Stored in Key Vault.')
 param teamsOutgoingWebhookToken string = ''
 
+@description('How long an alert\'s action links (acknowledge, mute) stay valid.')
+param actionLinkTtl string = '7d'
+
 @description('NCRONTAB schedule of the sweep.')
 param sweepSchedule string = '0 */2 * * * *'
 
@@ -471,6 +474,7 @@ var appSettingsBase = {
   REPORT_TIME_ZONE: reportTimeZone
   EVIDENCE_CONTAINER: evidenceContainer
   ACTION_SIGNING_KEY: keyVaultReference(vault.outputs.name, secretNames.actionSigningKey)
+  ACTION_LINK_TTL: actionLinkTtl
 }
 
 var appSettingsEmail = emailEnabled

@@ -7,11 +7,14 @@ import { join } from 'node:path';
 import { startAcsStandIn, type ReceivedEmail } from './standins/acsEmail.js';
 import { startTeamsStandIn, type ReceivedPost } from './standins/teams.js';
 import { createSender } from '../shared/notify/index.js';
+import type { ReportSettings } from '../shared/notify/config.js';
 import type { Sender } from '../shared/notify/types.js';
 import type { Clock } from '../shared/time/clock.js';
 
 export interface SimChannels {
   senders: Sender[];
+  /** The Teams posts received so far (parsed JSON, oldest first): the cards whose links `actions/` follow. */
+  teamsCards?(): unknown[];
   /** What the stand-ins received, for a summary. */
   received(): { emails: number; teamsPosts: number };
   /** Writes every received message to `dir` as a person would open it; returns the files written. */
@@ -22,7 +25,7 @@ export interface SimChannels {
 export const SIM_SENDER_ADDRESS = 'DoNotReply@simulation.azurecomm.net';
 export const SIM_RECIPIENT = 'ml-oncall@contoso.example';
 
-export async function defaultSimChannels(clock: Clock): Promise<SimChannels> {
+export async function defaultSimChannels(clock: Clock, report?: ReportSettings): Promise<SimChannels> {
   const acs = await startAcsStandIn();
   const teams = await startTeamsStandIn({ tls: true });
   // Rendered times follow the simulated clock; the local throttles would only slow a simulation down.
@@ -37,6 +40,7 @@ export async function defaultSimChannels(clock: Clock): Promise<SimChannels> {
     pollIntervalMs: 0,
     throttle: [],
     now,
+    ...(report ? { report } : {}),
   });
   const teamsSender = createSender({
     kind: 'teams',
@@ -45,9 +49,11 @@ export async function defaultSimChannels(clock: Clock): Promise<SimChannels> {
     caCert: teams.caCert,
     throttle: [],
     now,
+    ...(report ? { report } : {}),
   });
   return {
     senders: [email, teamsSender],
+    teamsCards: () => teams.received.map((p) => p.body),
     received: () => ({ emails: acs.emails.length, teamsPosts: teams.received.length }),
     writeReceived: (dir) => writeReceivedMessages(dir, acs.emails, teams.received),
     close: async () => {

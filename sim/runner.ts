@@ -18,6 +18,12 @@ import { onWorkspaceEvent } from '../functions/onWorkspaceEvent.js';
 import { recheckImageLog } from '../functions/recheckImageLog.js';
 import { setRuntime } from '../functions/runtime.js';
 import { sweep } from '../functions/sweep.js';
+import { act } from '../functions/act.js';
+import { createHash } from 'node:crypto';
+import type { ActionLinkSettings } from '../shared/actions/token.js';
+import type { ReportSettings } from '../shared/notify/config.js';
+import { actionTitle, findCardLink, followActionLink } from './cardActions.js';
+import type { ScenarioAction } from './scenario.js';
 import { startAzurite } from './azurite.js';
 import { startScenarioCluster } from './standins/kubernetes/index.js';
 import { readSettings, type Env } from '../shared/config/settings.js';
@@ -60,11 +66,27 @@ export interface SimulationResult {
   log: Array<{ level: string; message: string }>;
   /** Files written for `outDir`: every message as the stand-ins received it. */
   written: string[];
+  /** The scenario's `actions/`, as performed by following the card links. */
+  actions: SimAction[];
+}
+
+export interface SimAction {
+  sweep: number;
+  at: string;
+  action: string;
+  service: string;
+  /** The card link that was followed ("Mute 1 day"), or why none could be. */
+  link: string;
+  /** HTTP status of the confirmation page and of the submitted form. */
+  pageStatus?: number;
+  submitStatus?: number;
+  /** What the final page said. */
+  outcome: string;
 }
 
 export interface SimulationOptions {
   /** Channels to deliver to; default: the ACS Email and Teams stand-ins on loopback. */
-  channels?: (clock: SimulatedClock) => Promise<SimChannels>;
+  channels?: (clock: SimulatedClock, report?: ReportSettings) => Promise<SimChannels>;
   /** Called for every handler log line as it happens. */
   onLog?: (level: string, message: string) => void;
   /** Called when a sweep step begins. */
@@ -77,6 +99,46 @@ export interface SimulationOptions {
 const { InvocationContext } = azureFunctions;
 
 const MAX_DEQUEUE = 5;
+
+/**
+ * The simulation's action links: a fixed key (so `--out` files are the same on every run; it guards nothing) and
+ * the local Functions host's address, where `func start` would serve the `act` function.
+ */
+export const SIM_ACTION_LINKS: ActionLinkSettings = {
+  key: createHash('sha256')
+    .update('amlmon simulate: a fixed, public key for simulated action links')
+    .digest(),
+  baseUrl: 'http://localhost:7071',
+  ttlMs: 7 * 86_400_000,
+};
+
+/** Does what a person would: opens the link of the last card delivered for the service and submits the form. */
+async function performCardAction(
+  a: ScenarioAction,
+  sweepIndex: number,
+  channels: SimChannels,
+  clock: SimulatedClock,
+  context: () => Context,
+): Promise<SimAction> {
+  const title = actionTitle(a);
+  const base = { sweep: sweepIndex, at: clock.now().toISOString(), action: title, service: a.service };
+  const url = findCardLink(channels.teamsCards?.() ?? [], a.service, title);
+  if (!url) {
+    return {
+      ...base,
+      link: '(none)',
+      outcome: `no Teams card delivered so far has a "${title}" link for ${a.service}`,
+    };
+  }
+  const r = await followActionLink(url, act, context, a.reason !== undefined ? { reason: a.reason } : {});
+  return {
+    ...base,
+    link: title,
+    pageStatus: r.pageStatus,
+    ...(r.submitStatus !== undefined ? { submitStatus: r.submitStatus } : {}),
+    outcome: r.message,
+  };
+}
 /** The scenario cluster's name: `CLUSTERS=kubeconfig:scenario`, the setting holding its kubeconfig file's path. */
 const CLUSTER_NAME = 'scenario';
 
@@ -87,6 +149,9 @@ export function simulationEnv(azuriteConnectionString: string, kubeconfigPath: s
     IMAGELOG_STORAGE_CONNECTION: azuriteConnectionString,
     CLUSTERS: `kubeconfig:${CLUSTER_NAME}`,
     [CLUSTER_NAME]: kubeconfigPath,
+    // Action links as the Functions app makes them; the `act` function runs on the local host's address.
+    ACTION_SIGNING_KEY: Buffer.from(SIM_ACTION_LINKS.key).toString('base64'),
+    PUBLIC_BASE_URL: SIM_ACTION_LINKS.baseUrl,
   };
 }
 
@@ -172,7 +237,7 @@ async function uploadEventBlob(scenario: Scenario, blobs: BlobServiceClient, eve
 export async function runSimulation(dir: string, opts: SimulationOptions = {}): Promise<SimulationResult> {
   const scenario = await loadScenario(dir);
   const clock = new SimulatedClock(scenario.start);
-  const result: SimulationResult = { deliveries: [], poisoned: 0, log: [], written: [] };
+  const result: SimulationResult = { deliveries: [], poisoned: 0, log: [], written: [], actions: [] };
   const cleanups: Array<() => Promise<void>> = [];
   const logLine = (level: string, message: string): void => {
     result.log.push({ level, message });
@@ -198,7 +263,7 @@ export async function runSimulation(dir: string, opts: SimulationOptions = {}): 
     const started = await Promise.allSettled([
       startAzurite(),
       startScenarioCluster({ bundles: currentBundles, clock: () => clock.now() }),
-      (opts.channels ?? defaultSimChannels)(clock),
+      (opts.channels ?? defaultSimChannels)(clock, { actionLinks: SIM_ACTION_LINKS }),
     ] as const);
     const [azuriteStart, clusterStart, channelsStart] = started;
     if (azuriteStart.status === 'fulfilled') cleanups.push(() => azuriteStart.value.stop());
@@ -302,6 +367,9 @@ export async function runSimulation(dir: string, opts: SimulationOptions = {}): 
           if (isBlob) await onImageLog(event as EventGridEvent, context('onImageLog'));
           else await onWorkspaceEvent(event as EventGridEvent, context('onWorkspaceEvent'));
         }
+      }
+      for (const a of scenario.actions.filter((x) => x.sweep === k)) {
+        result.actions.push(await performCardAction(a, k, channels, clock, () => context('act')));
       }
       await sweep(timerInfo(at, scenario.sweepIntervalMs), context('sweep'));
       await drainOutbox();

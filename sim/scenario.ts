@@ -14,6 +14,18 @@ export interface ScenarioEventFile {
   events: unknown[];
 }
 
+/** `actions/<k>-<name>.json`: what a person does from an alert's card at sweep `k`. */
+export interface ScenarioAction {
+  file: string;
+  sweep: number;
+  action: 'ack' | 'mute' | 'unmute';
+  service: string;
+  /** Mute only: `1h`, `1d` or `resolved` (the card's three mute links); default `1h`. */
+  duration?: '1h' | '1d' | 'resolved';
+  /** Typed into the confirmation page's reason field. */
+  reason?: string;
+}
+
 export interface Scenario {
   dir: string;
   start: Date;
@@ -24,6 +36,8 @@ export interface Scenario {
   clusterSteps: Map<number, string[]>;
   events: ScenarioEventFile[];
   blobsDir: string;
+  /** In sweep order, then file-name order. */
+  actions: ScenarioAction[];
 }
 
 export class ScenarioError extends Error {
@@ -131,8 +145,10 @@ export async function loadScenario(dir: string): Promise<Scenario> {
       Number(/^\d+-/.test(a.file.split('/').pop() ?? '')) -
         Number(/^\d+-/.test(b.file.split('/').pop() ?? '')),
   );
+  const actions = await loadActions(join(dir, 'actions'));
   return {
     dir,
+    actions,
     start,
     sweeps,
     sweepIntervalMs: interval,
@@ -148,4 +164,56 @@ export function bundlesAt(s: Scenario, k: number): string[] {
   let best = 0;
   for (const step of s.clusterSteps.keys()) if (step <= k && step > best) best = step;
   return s.clusterSteps.get(best) ?? [];
+}
+
+const ACTION_DURATIONS: Record<string, ScenarioAction['duration']> = {
+  '1h': '1h',
+  '60m': '1h',
+  '1d': '1d',
+  '24h': '1d',
+  resolved: 'resolved',
+  'until resolved': 'resolved',
+};
+
+async function loadActions(actionsDir: string): Promise<ScenarioAction[]> {
+  if (!(await isDir(actionsDir))) return [];
+  const out: ScenarioAction[] = [];
+  for (const name of (await readdir(actionsDir)).filter((n) => n.endsWith('.json')).sort()) {
+    const file = join(actionsDir, name);
+    const m = /^(\d+)-/.exec(name);
+    if (!m)
+      throw new ScenarioError(file, 'action files are named <sweep>-<name>.json (e.g. 3-mute-churn.json)');
+    const raw = await readJson(file);
+    const o = (typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? raw : {}) as Record<
+      string,
+      unknown
+    >;
+    if (o.action !== 'ack' && o.action !== 'mute' && o.action !== 'unmute')
+      throw new ScenarioError(
+        file,
+        `"action" must be "ack", "mute" or "unmute", got ${JSON.stringify(o.action)}`,
+      );
+    if (typeof o.service !== 'string' || o.service === '')
+      throw new ScenarioError(file, '"service" must name the deployment whose card is clicked');
+    let duration: ScenarioAction['duration'];
+    if (o.duration !== undefined) {
+      duration = typeof o.duration === 'string' ? ACTION_DURATIONS[o.duration.toLowerCase()] : undefined;
+      if (!duration || o.action !== 'mute')
+        throw new ScenarioError(
+          file,
+          `"duration" is for "mute" only and must be "1h", "1d" or "resolved" (the card's mute links), got ${JSON.stringify(o.duration)}`,
+        );
+    }
+    if (o.reason !== undefined && typeof o.reason !== 'string')
+      throw new ScenarioError(file, '"reason" must be a string');
+    out.push({
+      file,
+      sweep: Number(m[1]),
+      action: o.action,
+      service: o.service,
+      ...(duration ? { duration } : {}),
+      ...(typeof o.reason === 'string' ? { reason: o.reason } : {}),
+    });
+  }
+  return out.sort((a, b) => a.sweep - b.sweep);
 }

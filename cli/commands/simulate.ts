@@ -48,6 +48,21 @@ export function formatDeliveries(result: SimulationResult, header?: string): str
   return lines.join('\n') + '\n';
 }
 
+/** The scenario's `actions/`, each as the card link that was followed and what the page answered. */
+export function formatActions(result: SimulationResult): string {
+  if (result.actions.length === 0) return '';
+  const lines = ['', 'Actions (the link of the last Teams card for the service, opened and its form sent):'];
+  for (const a of result.actions) {
+    const status =
+      a.submitStatus !== undefined
+        ? `HTTP ${a.pageStatus ?? '?'}/${a.submitStatus}`
+        : `HTTP ${a.pageStatus ?? '-'}`;
+    lines.push(`${hhmm(a.at)}  ${a.link.padEnd(20)} ${a.service}  ${status}`);
+    lines.push(`${' '.repeat(16)}${a.outcome.slice(0, 300)}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
 /**
  * Without the Functions host, `@azure/functions` announces "test mode" and skips each registration, on stderr.
  * That is exactly how simulate wants it, so those lines (and only those) are kept off the user's terminal.
@@ -117,7 +132,7 @@ export async function runSimulate(
   const written = result.written.length
     ? `\nEvery message as it was received (email HTML and text, Teams card JSON): ${opts.out} (${result.written.length} files)\n`
     : '';
-  return formatDeliveries(result, header) + written;
+  return formatDeliveries(result, header) + formatActions(result) + written;
 }
 
 export function register(program: Command): void {

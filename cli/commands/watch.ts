@@ -71,6 +71,8 @@ export async function watchRuntime(
       seenEvents: tables.table(TABLE_NAMES.seenEvents),
       sent: tables.table(TABLE_NAMES.sent),
       sweeps: tables.table(TABLE_NAMES.sweeps),
+      silences: tables.table(TABLE_NAMES.silences),
+      actionUses: tables.table(TABLE_NAMES.actionUses),
     };
   }
   const outbox = new MemoryOutbox();

@@ -12,7 +12,7 @@
  *          ready pods (a ready service can still be Degraded); the init ConfigMap when the code or the model download
  *          failed by itself, and any ConfigMap a container waits for; the PersistentVolumes behind a claim read in
  *          wave 2; Nodes or the PVC when only the pods revealed a scheduling or volume problem; the nodes of pods
- *          lost with their node; the router's pods and events when the router is unavailable.
+ *          lost with their node or running unready without a crash; the router's pods and events when the router is unavailable.
  *  wave 4  router only: when it is unavailable, the logs of its failing containers (with its pods, events and the
  *          nodes read in wave 3); when the service itself serves fine, one router log, which names services it turns
  *          away as overloaded (Degraded). Neither is a failure of the service's own start-up, and both cost a wave
@@ -29,6 +29,7 @@ import { clusterErrorFrom } from './errors.js';
 import {
   eventsAbout,
   listEvents,
+  listNamespaces,
   listNodes,
   listPods,
   listQuotas,
@@ -186,6 +187,13 @@ export async function collectSnapshot(target: ClusterTarget, options: CollectOpt
     });
   }
   if (early.scheduling) wave2.push(readNodes(2));
+  // No Deployment and not a single event: the namespace itself may be gone (the compute's namespace was deleted).
+  if (!deployment && serviceEvents.length === 0) {
+    wave2.push(async () => {
+      const all = await listNamespaces(session, 2);
+      if (all.ok) snapshot.namespaces.push(...all.value);
+    });
+  }
   if (early.volume && deploymentClaims.size > 0) wave2.push(readClaims(2, [...deploymentClaims]));
   await wave(wave2);
 
@@ -220,7 +228,18 @@ export async function collectSnapshot(target: ClusterTarget, options: CollectOpt
   if (late.scheduling && !fetched.nodes) wave3.push(readNodes(3));
   if (late.evicted && !fetched.replicaSets && deployment) wave3.push(readReplicaSets(3, deployment));
   if (!late.scheduling && !fetched.nodes) {
-    for (const node of lostWithNode.nodes.slice(0, 2)) {
+    // Also the nodes under running pods that are not Ready without a crash: a node condition (PIDPressure,
+    // NetworkUnavailable) is then the likeliest reason, and only the node says so.
+    const quietNodes = servicePods
+      .filter(
+        (p) =>
+          p.status?.phase === 'Running' &&
+          p.spec?.nodeName &&
+          p.status.conditions?.find((c) => c.type === 'Ready')?.status !== 'True' &&
+          (p.status.containerStatuses ?? []).every((c) => (c.restartCount ?? 0) === 0 && !c.state?.waiting),
+      )
+      .map((p) => p.spec?.nodeName as string);
+    for (const node of [...new Set([...lostWithNode.nodes, ...quietNodes])].slice(0, 2)) {
       wave3.push(async () => {
         const read = await readNode(session, node, 3);
         if (read.ok) snapshot.nodes.push(read.value);

@@ -157,7 +157,10 @@ export function clusterErrorFrom(
   failures: readonly (RequestFailure | undefined)[],
 ): ClusterError | undefined {
   const failed = failures.filter((f): f is RequestFailure => f !== undefined);
-  const unauthorized = failed.find((f) => f.kind === 'Unauthorized' || f.kind === 'SignInFailed');
+  // No token at all is a sign-in failure (ClusterUnreachable/SignInFailed), told apart from a token refused.
+  const signIn = failed.find((f) => f.kind === 'SignInFailed');
+  if (signIn) return { kind: 'SignInFailed', message: signIn.message };
+  const unauthorized = failed.find((f) => f.kind === 'Unauthorized');
   if (unauthorized) return { kind: 'Unauthorized', message: unauthorized.message };
   if (failed.length === 0 || failed.length < failures.length) return undefined;
   if (failed.every((f) => f.kind === 'Forbidden'))

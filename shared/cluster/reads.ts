@@ -6,6 +6,7 @@ import type {
   CoreV1Event,
   V1ConfigMap,
   V1Deployment,
+  V1Namespace,
   V1Node,
   V1PersistentVolume,
   V1PersistentVolumeClaim,
@@ -110,6 +111,16 @@ export function listQuotas(
 export function listNodes(session: ApiSession, wave: number): Promise<Outcome<V1Node[]>> {
   return session.listAll<V1Node>({ label: 'nodes', wave, verb: 'list' }, (cont) =>
     session.core.listNode({ limit: PAGE_SIZE, _continue: cont }),
+  );
+}
+
+/**
+ * The cluster's namespaces, listed when the service's Deployment is missing: a namespace that no longer exists
+ * (ComputeAttachFailure/NamespaceNotFound) is told from one that is merely empty by its absence from the list.
+ */
+export function listNamespaces(session: ApiSession, wave: number): Promise<Outcome<V1Namespace[]>> {
+  return session.listAll<V1Namespace>({ label: 'namespaces', wave, verb: 'list' }, (cont) =>
+    session.core.listNamespace({ limit: PAGE_SIZE, _continue: cont }),
   );
 }
 

@@ -4,6 +4,7 @@
  * these in shared/monitor/senders.ts (which adds the Azure credential an `ACS_ENDPOINT` email channel needs).
  */
 import { readFileSync } from 'node:fs';
+import type { ActionLinkSettings } from '../actions/token.js';
 import { isHttpUrl, safeUrl, type SettingsReader } from './reader.js';
 import { parseRecipientSetting, type RecipientRule } from './recipients.js';
 
@@ -16,6 +17,8 @@ export interface ReportSettings {
   maxCardBytes?: number;
   /** `EVIDENCE_STORAGE_ACCOUNT_ID`: resource id of the evidence storage account, for a portal link in alerts. */
   evidenceStorageAccountId?: string;
+  /** Signing settings of the alerts' action links (ACTION_SIGNING_KEY, PUBLIC_BASE_URL; see ./actions.ts). */
+  actionLinks?: ActionLinkSettings;
 }
 
 /** One sliding-window send limit. */

@@ -70,6 +70,11 @@ export const SETTINGS = [
   { name: 'DIGEST_SCHEDULE', group: 'triggers', default: '0 0 8 * * *' },
   { name: 'DIGEST_TIME_ZONE', group: 'digest' },
   { name: 'DIGEST_SEND_WHEN_QUIET', group: 'digest', default: 'true' },
+  { name: 'ACTION_SIGNING_KEY', group: 'interaction', secret: true },
+  { name: 'PUBLIC_BASE_URL', group: 'interaction' },
+  { name: 'ACTION_LINK_TTL', group: 'interaction', default: '7d' },
+  { name: 'TEAMS_OUTGOING_WEBHOOK_TOKEN', group: 'interaction', secret: true },
+  { name: 'WEBSITE_AUTH_ENABLED', group: 'platform' },
 ] as const satisfies readonly SettingSpec[];
 
 export type SettingName = (typeof SETTINGS)[number]['name'];

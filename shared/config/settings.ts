@@ -7,6 +7,7 @@
  * times use `DIGEST_TIME_ZONE`, falling back to `REPORT_TIME_ZONE`, then UTC: the more specific setting wins for
  * the digest, and `DIGEST_TIME_ZONE` never changes an alert.
  */
+import { readInteraction, type InteractionSettings } from './actions.js';
 import { formatDuration } from './duration.js';
 import { readChannels, readReportSettings, type ChannelSetting, type ReportSettings } from './channels.js';
 import type { DEFAULTS } from './names.js';
@@ -76,6 +77,8 @@ export interface Settings {
   evidenceContainer: string;
   /** `AZURE_CLIENT_ID`: a user-assigned identity for Azure calls other than storage (e.g. `ACS_ENDPOINT`). */
   azureClientId?: string;
+  /** Action links, the chat endpoint's key, Easy Auth trust (./actions.ts). */
+  interaction: InteractionSettings;
 }
 
 /** The Functions app's settings: storage, clusters and a channel are all required. */
@@ -231,7 +234,12 @@ export function readSettings(env: Env, need: Required): Settings {
   }
 
   const problemsBefore = problems.length;
-  const report = readReportSettings(r);
+  const interaction = readInteraction(r);
+  // Alerts carry the signed action links when a signing key and the app's address are set.
+  const report: ReportSettings = {
+    ...readReportSettings(r),
+    ...(interaction.actions ? { actionLinks: interaction.actions } : {}),
+  };
   const channels = readChannels(r, report);
   if (need.channel && channels.length === 0 && problems.length === problemsBefore) {
     problems.push(
@@ -283,6 +291,7 @@ export function readSettings(env: Env, need: Required): Settings {
     ...(imageLogConnectionString ? { imageLogConnectionString } : {}),
     evidenceContainer: name('EVIDENCE_CONTAINER', CONTAINER_NAME, 'blob container'),
     ...(azureClientId ? { azureClientId } : {}),
+    interaction,
   };
   if (problems.length > 0) throw new SettingsError(problems);
   return settings;
@@ -295,6 +304,7 @@ export function describeSettings(s: MonitorSettings): string[] {
     `clusters: ${s.clusters.map((c) => `${c.name} (${c.kind})`).join(', ')}`,
     `workspaces: ${s.workspaces.map((w) => w.name).join(', ') || '(any)'}`,
     `channels: ${s.channels.map((c) => c.kind).join(', ')}`,
+    `action links: ${s.interaction.actions ? `on (${s.interaction.actions.baseUrl}, good for ${formatDuration(s.interaction.actions.ttlMs)})` : 'off (no ACTION_SIGNING_KEY)'}; chat commands: ${s.interaction.outgoingWebhookKey ? 'on' : 'off (no TEAMS_OUTGOING_WEBHOOK_TOKEN)'}`,
     `sweep: ${s.sweepSchedule}; hang after ${formatDuration(s.hangAfterMs)}; repeat after ${formatDuration(s.repeatAfterMs)}`,
     `times: alerts in ${s.report.timeZone ?? 'UTC'}, digest in ${s.digest.timeZone} at ${s.digest.schedule}`,
   ];

@@ -9,8 +9,19 @@ import { redact } from '../text/redact.js';
 import { deploymentCondition, evidence, humanDuration, podCondition } from './context.js';
 import type { AmlDeployment, Rule } from './rule.js';
 import { allRules } from './registry.js';
+import {
+  CANCEL_GRACE_MS,
+  documentedAmlCode,
+  isCanceled,
+  isHistory,
+  mostSpecificCode,
+  operationDeadline,
+  recordFailure,
+  recordIsFor,
+} from './signals/amlRecord.js';
 import { findAmlDeployments, selectsTarget } from './target.js';
 import type { Diagnosis, Finding, RuleFinding, Status } from './types.js';
+import type { ServiceRecord } from '../snapshot/types.js';
 import { STAGES } from './types.js';
 import { revisionChanges } from './confirm/changes.js';
 import { findingCommands } from './confirm/commands.js';
@@ -96,10 +107,31 @@ function isReady(t: AmlDeployment): boolean {
   return t.pods.length > 0 && t.pods.every((p) => podCondition(p, 'Ready')?.status === 'True');
 }
 
-function statusOf(target: AmlDeployment, ranked: RuleFinding[], hasEvidence: boolean): Status {
+/**
+ * Azure ML is still working on the deployment: its operation is running, or an operation was cancelled so recently
+ * (or while a later one runs) that the cancel is not yet a finding.
+ */
+function recordInProgress(record: ServiceRecord | undefined, now: Date): boolean {
+  const op = record?.operation;
+  if (!record || !op) return false;
+  if (op.status === 'InProgress') return true;
+  const failure = recordFailure(record);
+  if (!failure || !isCanceled(op, failure)) return false;
+  if (/^(transitioning|updating|creating)$/i.test(record.state ?? '')) return true;
+  const at = Date.parse(op.endTime ?? op.startTime ?? '');
+  return !Number.isNaN(at) && now.getTime() - at < CANCEL_GRACE_MS;
+}
+
+function statusOf(
+  target: AmlDeployment,
+  ranked: RuleFinding[],
+  hasEvidence: boolean,
+  inProgress: boolean,
+): Status {
   const root = ranked[0];
   if (!root || root.role === 'advisory') {
     if (!hasEvidence) return 'Unknown';
+    if (inProgress) return 'Progressing';
     return isReady(target) ? 'Healthy' : 'Progressing';
   }
   if (root.code === 'ClusterUnreachable') return 'Unknown';
@@ -140,7 +172,13 @@ export function explainConsequences(found: RuleFinding[]): RuleFinding[] {
   });
 }
 
-function toFinding(f: RuleFinding, snapshot: Snapshot, target: AmlDeployment, now: Date): Finding {
+function toFinding(
+  f: RuleFinding,
+  amlCode: string | null,
+  snapshot: Snapshot,
+  target: AmlDeployment,
+  now: Date,
+): Finding {
   return {
     code: f.code,
     detail: f.detail,
@@ -150,6 +188,7 @@ function toFinding(f: RuleFinding, snapshot: Snapshot, target: AmlDeployment, no
     evidence: f.evidence.map((e) => ({ source: e.source, text: redact(e.text) })),
     remedy: f.remedy.map(redact),
     docs: f.docs,
+    amlCode,
     since: f.since ?? findingSince(snapshot, target, f.evidence, now),
     commands: f.commands ?? findingCommands(snapshot, target, f.evidence),
   };
@@ -157,6 +196,19 @@ function toFinding(f: RuleFinding, snapshot: Snapshot, target: AmlDeployment, no
 
 function hangAfterSeconds(opts: DiagnoseOptions): number {
   return opts.hangAfterMs !== undefined ? Math.round(opts.hangAfterMs / 1000) : DEFAULT_HANG_AFTER_SECONDS;
+}
+
+/**
+ * The Azure ML code a user sees for each finding: what the rule took from the record, else (for the root cause) the
+ * record's own most specific code when it reports a failure, else the documented code of the finding's class.
+ */
+function amlCodes(ranked: RuleFinding[], record: ServiceRecord | undefined): (string | null)[] {
+  const recordCode = mostSpecificCode(recordFailure(record));
+  return ranked.map((f, i) => {
+    if (f.amlCode !== undefined) return f.amlCode;
+    if (i === 0 && recordCode) return recordCode;
+    return documentedAmlCode(f.code, f.detail);
+  });
 }
 
 function diagnoseTarget(
@@ -179,23 +231,48 @@ function diagnoseTarget(
   }
   const ranked = withoutUnknownCauseHang(rankFindings(explainConsequences(found)));
   // A build log counts as evidence: a service whose image is still building has no objects yet.
-  const hasEvidence = !!target.deployment || target.pods.length > 0 || !!snapshot.buildLog;
-  if (!hasEvidence && !snapshot.meta.clusterError) {
+  const hasObjects = !!target.deployment || target.pods.length > 0 || !!snapshot.buildLog;
+  if (!hasObjects && !snapshot.meta.clusterError) {
     gaps.push(`objects: no Deployment or pods of ${target.name} in the snapshot`);
   }
+  // Azure ML's record of this deployment is evidence too: it is watched even with no Kubernetes objects.
+  const record = recordIsFor(snapshot, target) ? snapshot.service : undefined;
+  const codes = amlCodes(ranked, record);
   return {
     service: target.name,
     namespace: target.namespace,
-    status: statusOf(target, ranked, hasEvidence),
-    findings: ranked.map((f) => toFinding(f, snapshot, target, now)),
+    status: statusOf(target, ranked, hasObjects || !!record, recordInProgress(record, now)),
+    findings: ranked.map((f, i) => toFinding(f, codes[i] ?? null, snapshot, target, now)),
     gaps,
+    ...(record ? { amlState: record.state ?? null, deadline: operationDeadline(record) } : {}),
     changes: revisionChanges(target),
   };
 }
 
+/**
+ * The record as rules read it. A failed or cancelled operation older than the record's last success is history: no
+ * rule may read its error as the deployment's current failure. A live failed write whose error only the operation
+ * carries (v2: the Activity Log entry) is the record's error.
+ */
+function effectiveRecord(record: ServiceRecord | undefined): ServiceRecord | undefined {
+  if (!record) return record;
+  if (!isHistory(record)) {
+    const op = record.operation;
+    if (!record.error && op?.error && /^(failed|cancel+ed)$/i.test(op.status ?? ''))
+      return { ...record, error: op.error };
+    return record;
+  }
+  const { error: _error, operation, ...rest } = record;
+  void _error;
+  if (!operation) return rest;
+  const { error: _opError, ...op } = operation;
+  void _opError;
+  return { ...rest, operation: op };
+}
+
 function normalised(input: Snapshot): Snapshot {
   // Snapshots built from API objects (the collector) carry MicroTimes as strings; rules compare Dates.
-  return { ...input, events: input.events.map(normaliseEventTimes) };
+  return { ...input, events: input.events.map(normaliseEventTimes), service: effectiveRecord(input.service) };
 }
 
 /** One diagnosis per Azure ML deployment in the snapshot (or just the selected service). */
@@ -270,6 +347,6 @@ export function diagnoseHang(input: Snapshot, diagnosis: Diagnosis, hang: HangIn
   return {
     ...diagnosis,
     status: 'Hung',
-    findings: [toFinding(finding, snapshot, t, now), ...diagnosis.findings],
+    findings: [toFinding(finding, null, snapshot, t, now), ...diagnosis.findings],
   };
 }

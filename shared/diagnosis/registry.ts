@@ -6,9 +6,12 @@
  */
 import type { Rule } from './rule.js';
 import { clusterUnreachable } from './rules/clusterUnreachable.js';
+import { computeAttachFailure } from './rules/computeAttachFailure.js';
 import { containerConfigError } from './rules/containerConfigError.js';
 import { crashLoopBackOff } from './rules/crashLoopBackOff.js';
 import { deploymentHung } from './rules/deploymentHung.js';
+import { deploymentRejected } from './rules/deploymentRejected.js';
+import { extensionFailure } from './rules/extensionFailure.js';
 import { frontendUnhealthy } from './rules/frontendUnhealthy.js';
 import { imageBuildFailure } from './rules/imageBuildFailure.js';
 import { imagePullFailure } from './rules/imagePullFailure.js';
@@ -16,6 +19,7 @@ import { modelDownloadFailure } from './rules/modelDownloadFailure.js';
 import { modelMountFailure } from './rules/modelMountFailure.js';
 import { nodeFailure } from './rules/nodeFailure.js';
 import { outOfMemory } from './rules/outOfMemory.js';
+import { podCreateRejected } from './rules/podCreateRejected.js';
 import { podUnschedulable } from './rules/podUnschedulable.js';
 import { quotaExceeded } from './rules/quotaExceeded.js';
 import { scoringInitFailure } from './rules/scoringInitFailure.js';
@@ -24,7 +28,9 @@ import { slowInitProbeFailure } from './rules/slowInitProbeFailure.js';
 
 export const allRules: readonly Rule[] = [
   clusterUnreachable,
+  deploymentRejected,
   imageBuildFailure,
+  podCreateRejected,
   podUnschedulable,
   quotaExceeded,
   imagePullFailure,
@@ -38,5 +44,7 @@ export const allRules: readonly Rule[] = [
   scoringRuntimeFailure,
   nodeFailure,
   frontendUnhealthy,
+  extensionFailure,
+  computeAttachFailure,
   deploymentHung,
 ];

@@ -6,6 +6,7 @@ export type Severity = 'critical' | 'warning' | 'info';
 
 /** Codes and their details (docs/CONTRACT.md §3). A code with no details carries `detail: null`. */
 export const CODE_DETAILS = {
+  DeploymentRejected: ['InvalidSpec', 'PolicyDenied', 'SecretsInjectionFailed', 'Canceled', 'ServiceError'],
   ImageBuildFailure: [
     'CondaResolveFailure',
     'PipPackageNotFound',
@@ -14,6 +15,8 @@ export const CODE_DETAILS = {
     'RegistryAuthFailure',
     'BuildTimeout',
     'DockerStepFailure',
+    'PipResolveFailure',
+    'BuildOutOfMemory',
   ],
   PodUnschedulable: [
     'InsufficientCpu',
@@ -23,7 +26,10 @@ export const CODE_DETAILS = {
     'NodeSelectorMismatch',
     'TaintNotTolerated',
     'TooManyPods',
+    'AffinityMismatch',
+    'NodesCordoned',
   ],
+  PodCreateRejected: ['LimitRange', 'AdmissionWebhook', 'ServiceAccountMissing'],
   QuotaExceeded: [],
   ImagePullFailure: ['ImageNotFound', 'RegistryUnauthorized', 'RegistryUnreachable'],
   ModelMountFailure: ['VolumeDriverError', 'MountTimeout', 'ClaimPending'],
@@ -43,9 +49,16 @@ export const CODE_DETAILS = {
   CrashLoopBackOff: [],
   ScoringRuntimeFailure: ['WorkerTimeout', 'Overloaded'],
   FrontendUnhealthy: [],
-  NodeFailure: ['NotReady', 'DiskPressure', 'MemoryPressure'],
+  NodeFailure: ['NotReady', 'DiskPressure', 'MemoryPressure', 'PIDPressure', 'NetworkUnavailable'],
+  ExtensionFailure: ['IdentityNotSet', 'TokenRequestFailed', 'AcrSecretFailed', 'RelayUnreachable'],
+  ComputeAttachFailure: [
+    'NamespaceNotFound',
+    'ComputeNotFound',
+    'ComputeNotAccessible',
+    'InvalidComputeConfig',
+  ],
   DeploymentHung: [],
-  ClusterUnreachable: ['Unauthorized', 'Forbidden', 'Timeout'],
+  ClusterUnreachable: ['Unauthorized', 'Forbidden', 'Timeout', 'SignInFailed'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type Code = keyof typeof CODE_DETAILS;
@@ -55,6 +68,7 @@ export type Detail = { [C in Code]: DetailOf<C> }[Code];
 /** Pipeline stages in the order a deployment passes them; the earliest failing stage is the root cause. */
 export const STAGES = [
   'monitor',
+  'request',
   'build',
   'schedule',
   'pull',
@@ -89,6 +103,11 @@ export interface Finding {
   since?: string | null;
   /** Exact, filled-in, read-only shell commands that confirm the cause; every name shell-quoted. */
   commands?: string[];
+  /**
+   * The Azure ML error code a user sees for this failure: the record's own (most specific) code when Azure ML gave
+   * one, else the documented code of this failure class; `null` when none is known.
+   */
+  amlCode?: string | null;
 }
 
 /** One difference between the last ready revision and the failing one. Secret values are never included. */
@@ -150,4 +169,8 @@ export interface Diagnosis {
   gaps: string[];
   /** What differs between the failing revision and the last ready one; null when there is no earlier revision. */
   changes?: Change[] | null;
+  /** Azure ML's own state of the deployment (`Transitioning`, `Failed`, `Healthy`, `Succeeded`, `Updating`, ...). */
+  amlState?: string | null;
+  /** RFC 3339: when Azure ML gives up on the running operation; `null` when none runs or it is unknown. */
+  deadline?: string | null;
 }

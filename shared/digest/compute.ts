@@ -142,6 +142,7 @@ function scope(
       openedAt: i.openedAt,
       openForMs: Math.max(0, end - Date.parse(i.openedAt)),
       ...(i.portalUrl !== undefined ? { portalUrl: i.portalUrl } : {}),
+      ...(incidentNote(i) ? { note: incidentNote(i) } : {}),
     }));
   const groups = new Map<string, IncidentRecord[]>();
   for (const i of opened) groups.set(serviceKey(i), [...(groups.get(serviceKey(i)) ?? []), i]);
@@ -248,4 +249,16 @@ export function computeDigest(input: DigestInput): Digest {
       clustersUnreachable: [...input.lastSweep.clustersUnreachable].sort(),
     },
   };
+}
+
+/** Acknowledged, muted or held back: what the digest says beside an open incident. */
+function incidentNote(i: IncidentRecord): string | undefined {
+  const parts: string[] = [];
+  if (i.ack) parts.push(`acknowledged by ${i.ack.by}`);
+  if (i.mute)
+    parts.push(
+      `muted by ${i.mute.by} ${i.mute.untilResolved ? 'until resolved' : `until ${i.mute.until ?? '?'}`}`,
+    );
+  else if (i.held) parts.push(`alerts held: ${i.held.text}`);
+  return parts.length > 0 ? parts.join('; ') : undefined;
 }

@@ -37,6 +37,8 @@ export interface OpenIncidentSummary {
   openedAt: string;
   openForMs: number;
   portalUrl?: string;
+  /** Extension: who acknowledged or muted it, or what holds its alerts (one line). */
+  note?: string;
 }
 
 export interface RepeatedFailure {

@@ -1,7 +1,8 @@
 /**
  * The alert lifecycle, as pure decisions (Alertmanager-like): alert when an incident opens, again only when the root
- * cause changes or `repeatAfter` has passed, a resolved notice when it clears. No I/O here; shared/monitor applies
- * the decisions with ETags and re-decides after a conflict.
+ * cause changes or `repeatAfter` has passed (never once acknowledged), a resolved notice when it clears. No I/O here;
+ * shared/monitor applies the decisions with ETags and re-decides after a conflict, then holds back what silences,
+ * mutes and inhibition cover (shared/monitor/hold.ts) before anything is queued.
  */
 import type { Diagnosis, Finding } from '../diagnosis/types.js';
 import type { Versioned } from '../state/table.js';
@@ -73,11 +74,13 @@ export function decideIncidents(
 
   if (same && isOpen(same.value)) {
     const last = Date.parse(same.value.lastNotifiedAt ?? same.value.openedAt);
-    if (opts.now.getTime() - last >= opts.repeatAfterMs) {
+    // Acknowledged: someone is on it; no repeats until the root cause changes (a new fingerprint, a new incident).
+    if (same.value.ack === undefined && opts.now.getTime() - last >= opts.repeatAfterMs) {
+      const { released: _shown, ...rest } = same.value;
       changes.push({
         type: 'repeat',
         record: {
-          ...same.value,
+          ...rest,
           status: diagnosis.status,
           diagnosis,
           lastNotifiedAt: now,

@@ -42,6 +42,33 @@ export interface IncidentRecord {
    * once the outbox has it; a sweep re-queues incidents left pending (a crash between the write and the queue).
    */
   outboxPending?: string;
+  /** Extension: someone acknowledged the incident (from an alert's action link, chat or the API); no repeats. */
+  ack?: ActorNote;
+  /** Extension: the service is muted (a mute is a silence of the whole service); shown in the messages. */
+  mute?: ActorNote & { silenceId: string; until?: string; untilResolved?: boolean };
+  /** Extension: an alert (or repeat) of this open incident was held back; it is sent once when nothing holds it. */
+  held?: HoldReason;
+  /** Extension: the hold that ended just before this alert (so the alert can say why it comes now). */
+  released?: HoldReason;
+  /** Extension: services whose alerts this platform incident held back because it explains them (inhibition). */
+  covers?: string[];
+}
+
+/** Who did something, when and why. */
+export interface ActorNote {
+  by: string;
+  at: string;
+  reason?: string;
+}
+
+/** Why an alert was held back: a silence/mute, or an open platform incident of the cluster (inhibition). */
+export interface HoldReason {
+  since: string;
+  silenceId?: string;
+  /** The fingerprint of the inhibiting incident. */
+  inhibitedBy?: string;
+  /** One line for people, e.g. "muted by ana@contoso.com until 12:00 UTC". */
+  text: string;
 }
 
 export type NotificationKind = 'alert' | 'resolved' | 'digest';

@@ -3,12 +3,15 @@ import { groupNotifications } from '../incidents/notifications.js';
 import { fingerprintKey } from '../incidents/fingerprint.js';
 import type { IncidentRecord, Notification } from '../incidents/types.js';
 import type { CommittedChanges } from './commit.js';
+import { holdCovered } from './hold.js';
 import type { MonitorRuntime } from './types.js';
 
 export async function enqueueNotifications(
   rt: MonitorRuntime,
-  changes: CommittedChanges,
+  decided: CommittedChanges,
 ): Promise<Notification[]> {
+  // Silences, mutes and inhibition first: what they cover is never queued.
+  const changes = await holdCovered(rt, decided);
   const at = rt.clock.now().toISOString();
   const notifications = [
     ...groupNotifications('alert', changes.alerts, at, rt.options.groupOver),

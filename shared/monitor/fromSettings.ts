@@ -170,6 +170,7 @@ export async function buildRuntime(settings: Settings, parts: RuntimeParts = {})
       ...parts.options,
     },
     log: parts.log ?? consoleLog,
+    ...(settings.interaction ? { interaction: settings.interaction } : {}),
   };
 }
 

@@ -11,6 +11,7 @@ import type { DeploymentEventRecord, DeploymentRecord } from '../state/types.js'
 import { commitObservation, type CommittedChanges } from './commit.js';
 import { enqueueNotifications, mergeChanges } from './enqueue.js';
 import { diagnoseHang, isHung } from '../diagnosis/engine.js';
+import { releaseHeld } from './hold.js';
 import { IMAGE_BUILD_CLUSTER } from './imageLogs.js';
 import { requeueStranded } from './stranded.js';
 import type { ClusterSource, MonitorRuntime, WatchedDeployment } from './types.js';
@@ -68,6 +69,14 @@ export async function runSweep(rt: MonitorRuntime): Promise<SweepSummary> {
       deployments: summary.deployments - before,
       ...(error ? { error } : {}),
     });
+    try {
+      // Alerts held by a silence, mute or platform incident that no longer holds them, sent once now.
+      mergeChanges(changes, await releaseHeld(rt, cluster.name));
+    } catch (err) {
+      const msg = `cluster ${cluster.name}: held alerts not checked: ${(err as Error).message}`;
+      summary.errors.push(msg);
+      rt.log.error(`sweep: ${msg}`);
+    }
     // What was decided is announced even when the cluster failed half-way.
     summary.notifications.push(...(await enqueueNotifications(rt, changes)));
     summary.notifications.push(...(await requeueStranded(rt, cluster.name)));

@@ -1,4 +1,5 @@
 /** The monitor's collaborators, as narrow interfaces: the Functions app, `amlmon simulate` and `amlmon watch` wire them differently. */
+import type { InteractionSettings } from '../config/actions.js';
 import type { Diagnosis } from '../diagnosis/types.js';
 import type { ImageLogBlobEvent } from '../events/types.js';
 import type { Notification } from '../incidents/types.js';
@@ -112,6 +113,8 @@ export interface MonitorRuntime {
   diagnose: Diagnose;
   options: MonitorOptions;
   log: MonitorLog;
+  /** Action links, chat commands and Easy Auth trust; absent = those endpoints refuse everything. */
+  interaction?: InteractionSettings;
 }
 
 export const IMAGE_LOG_TAIL_BYTES = 4 * 1024 * 1024;

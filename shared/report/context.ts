@@ -1,3 +1,5 @@
+import type { ActionLinkSettings } from '../actions/token.js';
+
 /**
  * What a renderer needs besides the notification: the clock and links. Renderers never read the clock or the
  * environment themselves, so the same notification and context always give the same bytes (golden tests).
@@ -28,6 +30,8 @@ export interface ReportContext {
   evidenceStorageAccountId?: string;
   /** A rendered chart of the week, for digests (see shared/digest/chart.ts). */
   chart?: DigestChart;
+  /** Signs Acknowledge / Mute / Unmute links onto alerts (shared/report/actions.ts); none when absent. */
+  actionLinks?: ActionLinkSettings;
 }
 
 /** An image carried inside an email, referenced from its HTML by content id. */

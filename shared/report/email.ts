@@ -13,6 +13,7 @@ import { formatTime, oneLine } from './format.js';
 import { GROUP_BODY, INCIDENT_DETAIL, RESOLVED_BODY } from './templates.js';
 import { buildIncidentView, resolvedFacts, SEVERITY_RANK, type IncidentView } from './view.js';
 import { incidentText } from './text.js';
+import { actionHooks } from './actions.js';
 
 export interface RenderedEmail {
   subject: string;
@@ -115,7 +116,7 @@ export function renderEmail(n: Notification, ctx: ReportContext): RenderedEmail 
             200,
           );
     const body = views
-      .map((v) => resolvedTemplate(forEmail(v, ctx)))
+      .map((v) => resolvedTemplate(forEmail(v, ctx)) + actionHooks.html(n, v.fingerprint, ctx))
       .join('<hr style="border:0;border-top:1px solid #e1dfdd;margin:16px 0;">');
     const heading = views.length === 1 ? `Resolved: ${first.title}` : `${views.length} deployments recovered`;
     const html = layoutTemplate({
@@ -128,7 +129,11 @@ export function renderEmail(n: Notification, ctx: ReportContext): RenderedEmail 
       sentAt,
       docsUrl,
     });
-    const text = [heading, '', ...views.map((v) => resolvedText(v))].join('\n');
+    const text = [
+      heading,
+      '',
+      ...views.map((v) => resolvedText(v) + actionHooks.text(n, v.fingerprint, ctx)),
+    ].join('\n');
     return { subject, html, text };
   }
 
@@ -144,14 +149,18 @@ export function renderEmail(n: Notification, ctx: ReportContext): RenderedEmail 
       product,
       banner: `${v.status} · ${v.severity}`,
       heading: `${v.title}: ${oneLine(v.rootCause, 120)}`,
-      body: incidentTemplate(v),
+      body: incidentTemplate(v) + actionHooks.html(n, v.fingerprint, ctx),
       sentAt,
       docsUrl,
     });
-    return { subject, html, text: incidentText(v, ctx) };
+    return { subject, html, text: incidentText(v, ctx) + actionHooks.text(n, v.fingerprint, ctx) };
   }
 
-  const group = views.map((v) => forEmail(v, ctx));
+  // `actionsHtml` is rendered (escaped) HTML from ./actions.ts, placed unescaped after each incident.
+  const group = views.map((v) => ({
+    ...forEmail(v, ctx),
+    actionsHtml: actionHooks.html(n, v.fingerprint, ctx),
+  }));
   const cluster = n.cluster ?? first.cluster;
   const names = group.map((v) => v.title);
   const shown = names.slice(0, 3).join(', ') + (names.length > 3 ? `, +${names.length - 3}` : '');
@@ -170,7 +179,7 @@ export function renderEmail(n: Notification, ctx: ReportContext): RenderedEmail 
     `${group.length} deployments need attention on cluster ${cluster}:`,
     ...group.map((v) => `- ${v.title}${inWorkspace(v)}: ${v.statusLine} - ${v.codeLabel}: ${v.rootCause}`),
     '',
-    ...group.map((v) => incidentText(v, ctx)),
+    ...group.map((v) => incidentText(v, ctx) + actionHooks.text(n, v.fingerprint, ctx)),
   ].join('\n');
   return { subject, html, text };
 }

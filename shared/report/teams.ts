@@ -3,6 +3,7 @@
  * not fit, whole elements are dropped in a fixed order (evidence lines first, then explanation, secondary findings,
  * gaps) and a visible note plus a "Full report" link say so; text is never cut in the middle of an element.
  */
+import { actionHooks } from './actions.js';
 import { isDigest } from '../digest/types.js';
 import { renderDigestCard } from './digest/card.js';
 import type { Notification } from '../incidents/types.js';
@@ -246,6 +247,7 @@ function singleCard(n: Notification, v: IncidentView, lim: Limits, ctx: ReportCo
         ),
         ...incidentSection(v, lim, ctx, notes),
       ];
+  body.push(...actionHooks.card(n, v.fingerprint, ctx));
   const url = fullReportUrl(v, ctx);
   const actions = linkActions(v, ctx);
   if (notes.length > 0 && url && !actions.some((a) => a.url === url)) {
@@ -287,6 +289,7 @@ function groupCard(n: Notification, views: IncidentView[], lim: Limits, ctx: Rep
           color: v.status === 'Failed' ? 'Attention' : 'Warning',
         }),
         ...incidentSection(v, perIncident, ctx, shortened),
+        ...actionHooks.card(n, v.fingerprint, ctx),
       ],
     });
     const links = v.links.filter((l) => !l.label.startsWith('Docs') && l.label !== 'amlmon documentation');

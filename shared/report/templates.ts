@@ -1,7 +1,7 @@
 /**
  * Handlebars templates of the HTML email. Kept as TypeScript strings so they compile into dist (no file reads at
  * run time). Mail-client rules: table layout, inline styles only, no scripts, no external images, widths in px.
- * Every `{{value}}` is HTML-escaped by Handlebars; no template uses the unescaped `{{{ }}}` form except for
+ * Every `{{value}}` is HTML-escaped by Handlebars; no template uses the unescaped `{{{ }}}` form except for `actionsHtml` (itself a rendered template) and
  * `body`, which is itself a rendered template.
  */
 
@@ -116,6 +116,9 @@ export const GROUP_BODY = `<div style="margin-bottom:8px;">{{count}} deployments
 <a id="inc{{@index}}" name="inc{{@index}}"></a>
 <div style="margin:22px 0 4px 0;padding-top:10px;border-top:2px solid {{statusColor}};font-size:17px;font-weight:bold;">{{service}}</div>
 {{> incident}}
+{{#if actionsHtml}}
+{{{actionsHtml}}}
+{{/if}}
 {{/each}}
 `;
 

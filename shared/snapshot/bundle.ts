@@ -10,7 +10,15 @@ import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { redact } from '../text/redact.js';
 import { ObjectShapeError, addObjects, snapshotToObjects } from './objects.js';
-import type { BuildLogEvidence, ServiceRecord, Snapshot, SnapshotMeta } from './types.js';
+import type {
+  AmlError,
+  AmlOperation,
+  BlobCheck,
+  BuildLogEvidence,
+  ServiceRecord,
+  Snapshot,
+  SnapshotMeta,
+} from './types.js';
 import { emptySnapshot, logKey } from './types.js';
 
 /** Logs larger than this are read from their tail: the end of a log is where the crash is. */
@@ -98,33 +106,118 @@ function asRecord(v: unknown): Record<string, unknown> | undefined {
     : undefined;
 }
 
-/** Accepts the v1 Webservice shape and the v2 online deployment shape (`provisioning_state`, string errors). */
+function normaliseError(raw: unknown): AmlError | undefined {
+  if (typeof raw === 'string') return { message: raw };
+  const e = asRecord(raw);
+  if (!e) return undefined;
+  const details = Array.isArray(e.details)
+    ? e.details.map((d) => {
+        const dr = asRecord(d) ?? {};
+        return { code: str(dr.code), message: str(dr.message) };
+      })
+    : undefined;
+  return { code: str(e.code), message: str(e.message), details };
+}
+
+function time(file: string, field: string, v: unknown): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  const t = str(v);
+  if (t === undefined || Number.isNaN(Date.parse(t)))
+    throw new BundleError(file, `${field} ${JSON.stringify(v)} is not an RFC 3339 time`);
+  return t;
+}
+
+function normaliseOperation(raw: unknown): AmlOperation | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  const o = asRecord(raw);
+  if (!o)
+    throw new BundleError(
+      'service.json',
+      'operation must be an object like {"status","startTime","endTime","error"}',
+    );
+  return {
+    status: str(o.status),
+    startTime: time('service.json', 'operation.startTime', o.startTime),
+    endTime: time('service.json', 'operation.endTime', o.endTime),
+    error: normaliseError(o.error),
+  };
+}
+
+/** The last path segment of an ARM id or azureml:// URI (`.../environments/sklearn/versions/3` → `sklearn:3`). */
+function assetName(v: unknown): string | undefined {
+  const s = str(v) ?? str(asRecord(v)?.assetId) ?? str(asRecord(v)?.id);
+  if (!s) return undefined;
+  const m = /\/(?:models|environments)\/([^/]+)\/versions\/([^/]+)$/i.exec(s);
+  return m ? `${m[1]}:${m[2]}` : s;
+}
+
+/**
+ * Accepts the v1 Webservice record (`state`, `error`, `createdTime`, ...), the v2 online deployment as ARM returns it
+ * (`properties.provisioningState`, `properties.model`, ...; also the SDK's `provisioning_state`), and this reader's
+ * own output (what writeBundle writes), so a bundle replays with the same record.
+ */
 export function normaliseServiceRecord(raw: unknown): ServiceRecord {
   const r = asRecord(raw);
   if (!r) throw new BundleError('service.json', 'must be a JSON object like {"name","state","error"}');
   const props = asRecord(r.properties);
+  const flavorField = str(r.flavor);
+  const flavor: ServiceRecord['flavor'] =
+    flavorField === 'v1' || flavorField === 'v2'
+      ? flavorField
+      : props || r.provisioning_state !== undefined || r.provisioningState !== undefined
+        ? 'v2'
+        : r.state !== undefined || r.computeType !== undefined || r.imageId !== undefined
+          ? 'v1'
+          : undefined;
   const state =
-    str(r.state) ??
-    str(r.provisioning_state) ??
-    str(r.provisioningState) ??
-    str(props?.provisioningState) ??
-    undefined;
-  const rawError = r.error ?? props?.error;
-  let error: ServiceRecord['error'];
-  if (typeof rawError === 'string') error = { message: rawError };
-  else {
-    const e = asRecord(rawError);
-    if (e) {
-      const details = Array.isArray(e.details)
-        ? e.details.map((d) => {
-            const dr = asRecord(d) ?? {};
-            return { code: str(dr.code), message: str(dr.message) };
-          })
-        : undefined;
-      error = { code: str(e.code), message: str(e.message), details };
-    }
-  }
-  return { name: str(r.name), state, error };
+    str(r.state) ?? str(r.provisioning_state) ?? str(r.provisioningState) ?? str(props?.provisioningState);
+  const imageDetails = asRecord(r.imageDetails);
+  const id = str(r.id);
+  // ARM ids: .../onlineEndpoints/<endpoint>/deployments/<name>.
+  const endpointFromId = id ? /\/onlineEndpoints\/([^/]+)\/deployments\//i.exec(id)?.[1] : undefined;
+  const record: ServiceRecord = {
+    flavor,
+    name: str(r.name),
+    state,
+    error: normaliseError(r.error ?? props?.error),
+    createdTime: time('service.json', 'createdTime', r.createdTime ?? asRecord(r.systemData)?.createdAt),
+    updatedTime: time('service.json', 'updatedTime', r.updatedTime ?? asRecord(r.systemData)?.lastModifiedAt),
+    imageId: str(r.imageId) ?? str(imageDetails?.id),
+    computeName: str(r.computeName),
+    endpointName: str(r.endpointName) ?? endpointFromId,
+    instanceType: str(r.instanceType) ?? str(props?.instanceType),
+    model: str(r.model) ?? assetName(props?.model),
+    environmentId: str(r.environmentId) ?? str(props?.environmentId),
+    operation: normaliseOperation(r.operation),
+  };
+  return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined)) as ServiceRecord;
+}
+
+/** `blobs.json`: `[{"path","container","status":200|403|404|null,"size":N|null,"error"?}]`. */
+export function normaliseBlobChecks(raw: unknown): BlobCheck[] {
+  if (!Array.isArray(raw))
+    throw new BundleError('blobs.json', 'must be a JSON array like [{"path","container","status","size"}]');
+  return raw.map((item, i) => {
+    const b = asRecord(item);
+    const path = str(b?.path);
+    const container = str(b?.container);
+    if (!b || !path || container === undefined)
+      throw new BundleError('blobs.json', `entry ${i} needs "path" and "container" strings`);
+    const status = b.status ?? null;
+    if (status !== null && status !== 200 && status !== 403 && status !== 404)
+      throw new BundleError(
+        'blobs.json',
+        `entry ${i}: status must be 200, 403, 404 or null, not ${JSON.stringify(status)}`,
+      );
+    const size = b.size ?? null;
+    if (size !== null && (typeof size !== 'number' || !Number.isFinite(size) || size < 0))
+      throw new BundleError(
+        'blobs.json',
+        `entry ${i}: size must be a byte count or null, not ${JSON.stringify(size)}`,
+      );
+    const error = str(b.error);
+    return { path, container, status, size, ...(error !== undefined ? { error } : {}) };
+  });
 }
 
 function normaliseMeta(raw: unknown): SnapshotMeta {
@@ -149,10 +242,10 @@ function normaliseMeta(raw: unknown): SnapshotMeta {
   const ce = asRecord(r.clusterError);
   if (ce) {
     const kind = str(ce.kind);
-    if (kind !== 'Unauthorized' && kind !== 'Forbidden' && kind !== 'Timeout') {
+    if (kind !== 'Unauthorized' && kind !== 'Forbidden' && kind !== 'Timeout' && kind !== 'SignInFailed') {
       throw new BundleError(
         'meta.json',
-        `clusterError.kind must be Unauthorized, Forbidden or Timeout, not ${JSON.stringify(ce.kind)}`,
+        `clusterError.kind must be Unauthorized, Forbidden, Timeout or SignInFailed, not ${JSON.stringify(ce.kind)}`,
       );
     }
     meta.clusterError = { kind, message: str(ce.message) ?? '' };
@@ -273,6 +366,8 @@ export async function loadBundle(dir: string, opts: LoadBundleOptions = {}): Pro
   parseSnapshotYaml(yamlText, snapshot, join(dir, 'snapshot.yaml'));
   const service = await readJson(dir, 'service.json');
   if (service !== undefined) snapshot.service = normaliseServiceRecord(service);
+  const blobs = await readJson(dir, 'blobs.json');
+  if (blobs !== undefined) snapshot.blobs = normaliseBlobChecks(blobs);
   const gaps = [...(meta.gaps ?? [])];
   await loadLogs(dir, snapshot, gaps);
   fileWaitingContainerLogsAsPrevious(snapshot);
@@ -301,6 +396,27 @@ export function snapshotYaml(snapshot: Snapshot): string {
   return kubectlListYaml(snapshotToObjects(snapshot));
 }
 
+function redactError(e: AmlError | undefined): AmlError | undefined {
+  if (!e) return e;
+  return {
+    ...e,
+    message: e.message === undefined ? undefined : redact(e.message),
+    details: e.details?.map((d) => ({
+      ...d,
+      message: d.message === undefined ? undefined : redact(d.message),
+    })),
+  };
+}
+
+/** Azure ML error messages can quote connection strings and SAS URLs: they are redacted like logs. */
+function redactRecord(r: ServiceRecord): ServiceRecord {
+  return {
+    ...r,
+    error: redactError(r.error),
+    operation: r.operation ? { ...r.operation, error: redactError(r.operation.error) } : undefined,
+  };
+}
+
 /** Writes a bundle that `loadBundle` reads back to an equivalent snapshot. Log text is redacted on the way out. */
 export async function writeBundle(dir: string, snapshot: Snapshot): Promise<void> {
   await mkdir(dir, { recursive: true });
@@ -317,7 +433,19 @@ export async function writeBundle(dir: string, snapshot: Snapshot): Promise<void
   }
   if (snapshot.buildLog?.tail !== undefined) await writeFile(join(dir, 'build.log'), snapshot.buildLog.tail);
   if (snapshot.service)
-    await writeFile(join(dir, 'service.json'), JSON.stringify(snapshot.service, null, 2) + '\n');
+    await writeFile(
+      join(dir, 'service.json'),
+      JSON.stringify(redactRecord(snapshot.service), null, 2) + '\n',
+    );
+  if (snapshot.blobs)
+    await writeFile(
+      join(dir, 'blobs.json'),
+      JSON.stringify(
+        snapshot.blobs.map((b) => (b.error === undefined ? b : { ...b, error: redact(b.error) })),
+        null,
+        2,
+      ) + '\n',
+    );
   const meta = Object.fromEntries(Object.entries(snapshot.meta).filter(([, v]) => v !== undefined));
   await writeFile(join(dir, 'meta.json'), JSON.stringify(meta, null, 2) + '\n');
 }

@@ -7,7 +7,7 @@ import type { CoreV1Event, EventsV1Event } from '@kubernetes/client-node';
 import { ObjectSerializer } from '@kubernetes/client-node/dist/serializer.js';
 import type { Snapshot } from './types.js';
 
-type Collection = Exclude<keyof Snapshot, 'logs' | 'buildLog' | 'service' | 'meta'>;
+type Collection = Exclude<keyof Snapshot, 'logs' | 'buildLog' | 'service' | 'blobs' | 'meta'>;
 
 interface KindInfo {
   type: string;

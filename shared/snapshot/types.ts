@@ -28,11 +28,59 @@ export interface ServiceErrorDetail {
   message?: string;
 }
 
-/** The Azure ML service record (v1 `Webservice` shape; v2 `provisioning_state` is normalised into `state`). */
+export interface AmlError {
+  code?: string;
+  message?: string;
+  details?: ServiceErrorDetail[];
+}
+
+/** `InProgress`, `Succeeded`, `Failed` or `Canceled`; other strings are kept as Azure ML sent them. */
+export type AmlOperationStatus = 'InProgress' | 'Succeeded' | 'Failed' | 'Canceled' | (string & {});
+
+/**
+ * The last create/update operation on the deployment: v1's model-management async operation, v2's Activity Log
+ * entry of the write's correlation id. Times are RFC 3339.
+ */
+export interface AmlOperation {
+  status?: AmlOperationStatus;
+  startTime?: string;
+  endTime?: string;
+  error?: AmlError;
+}
+
+/**
+ * Azure ML's side of the deployment: the v1 `Webservice` record as the model-management REST API returns it, or the
+ * v2 online deployment as ARM returns it (`properties.provisioningState` is normalised into `state`).
+ */
 export interface ServiceRecord {
+  /** Which API the record came from; absent in old bundles (then v1 is assumed). */
+  flavor?: 'v1' | 'v2';
   name?: string;
   state?: string;
-  error?: { code?: string; message?: string; details?: ServiceErrorDetail[] };
+  error?: AmlError;
+  /** v1: when the service was created and last changed (RFC 3339). */
+  createdTime?: string;
+  updatedTime?: string;
+  /** v1: the image the service runs (`imageId`, or `imageDetails.id`). */
+  imageId?: string;
+  /** v1: the Azure ML compute (attached AKS cluster) the service runs on. */
+  computeName?: string;
+  /** v2: the endpoint the deployment belongs to, and what it runs. */
+  endpointName?: string;
+  instanceType?: string;
+  model?: string;
+  environmentId?: string;
+  operation?: AmlOperation;
+}
+
+/** One model or code blob the deployment reads, as checked in the workspace storage account. */
+export interface BlobCheck {
+  path: string;
+  container: string;
+  /** HTTP status of the check; `null` when it could not be checked (`error` says why). */
+  status: 200 | 403 | 404 | null;
+  size: number | null;
+  error?: string;
 }
 
 /** `meta.json` of a bundle. `capturedAt` is "now" for every time-based rule. */
@@ -47,7 +95,7 @@ export interface SnapshotMeta {
   clusterError?: ClusterError;
 }
 
-export type ClusterErrorKind = 'Unauthorized' | 'Forbidden' | 'Timeout';
+export type ClusterErrorKind = 'Unauthorized' | 'Forbidden' | 'Timeout' | 'SignInFailed';
 
 export interface ClusterError {
   kind: ClusterErrorKind;
@@ -83,6 +131,8 @@ export interface Snapshot {
   logs: Map<ContainerLogKey, ContainerLogs>;
   buildLog?: BuildLogEvidence;
   service?: ServiceRecord;
+  /** What the monitor found when it checked the blobs the deployment reads (`blobs.json`); absent when unchecked. */
+  blobs?: BlobCheck[];
   meta: SnapshotMeta;
 }
 

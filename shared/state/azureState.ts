@@ -29,5 +29,7 @@ export function azureState(access: StorageAccess, prefix = ''): MonitorState {
     seenEvents: new AzureTable(table(TABLE_NAMES.seenEvents)),
     sent: new AzureTable(table(TABLE_NAMES.sent)),
     sweeps: new AzureTable(table(TABLE_NAMES.sweeps)),
+    silences: new AzureTable(table(TABLE_NAMES.silences)),
+    actionUses: new AzureTable(table(TABLE_NAMES.actionUses)),
   };
 }

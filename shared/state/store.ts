@@ -10,6 +10,7 @@ import type {
   SentRecord,
   SweepRecord,
 } from './types.js';
+import type { ActionUseRecord, SilenceRecord } from '../silences/types.js';
 
 export interface MonitorState {
   /** partition = cluster, row = `<namespace>/<service>`. */
@@ -24,6 +25,10 @@ export interface MonitorState {
   sent: VersionedTable<SentRecord>;
   /** partition = `sweep`, row = cluster. Optional so hand-built states (tests) need not have it. */
   sweeps?: VersionedTable<SweepRecord>;
+  /** partition = `silence`, row = silence id. Silences and mutes (a mute is a silence of one service). */
+  silences?: VersionedTable<SilenceRecord>;
+  /** partition = `nonce`, row = the nonce of a used action link (single use). */
+  actionUses?: VersionedTable<ActionUseRecord>;
 }
 
 /** Table names in Azure Table storage (alphanumeric, 3–63 characters). */
@@ -34,6 +39,8 @@ export const TABLE_NAMES = {
   seenEvents: 'amlmonSeenEvents',
   sent: 'amlmonSent',
   sweeps: 'amlmonSweeps',
+  silences: 'amlmonSilences',
+  actionUses: 'amlmonActionUses',
 } as const satisfies Record<keyof MonitorState, string>;
 
 export function memoryState(): MonitorState {
@@ -44,6 +51,8 @@ export function memoryState(): MonitorState {
     seenEvents: new MemoryTable(),
     sent: new MemoryTable(),
     sweeps: new MemoryTable(),
+    silences: new MemoryTable(),
+    actionUses: new MemoryTable(),
   };
 }
 

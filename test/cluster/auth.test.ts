@@ -144,14 +144,14 @@ describe('aksTarget', () => {
     expect(credential.calls).toBeGreaterThan(1);
   });
 
-  it('reports a credential that cannot sign in as ClusterUnreachable/Unauthorized data', async () => {
+  it('reports a credential that cannot sign in as ClusterUnreachable/SignInFailed data', async () => {
     const target = aksTarget({
       resourceId: RESOURCE_ID,
       credential: new CountingCredential(0, true),
       fetchCredentials: async () => armKubeconfig,
     });
     const s = await collectSnapshot(target, { namespace: NS, service: 'my-svc' });
-    expect(s.meta.clusterError?.kind).toBe('Unauthorized');
+    expect(s.meta.clusterError?.kind).toBe('SignInFailed');
     expect(s.meta.gaps?.[0]).toMatch(/^sign-in: sign-in failed \(CredentialUnavailableError\)/);
   });
 

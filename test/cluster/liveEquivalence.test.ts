@@ -102,8 +102,32 @@ afterEach(() => {
   cluster.setTokens([cluster.token]);
 });
 
+/** A target whose Entra sign-in fails before any request reaches the cluster (no managed identity). */
+const signInFails: ClusterTarget = {
+  name: 'sign-in-fails',
+  kubeConfig: () =>
+    Promise.reject(
+      Object.assign(
+        new Error('ManagedIdentityCredential authentication unavailable. No identity has been assigned.'),
+        {
+          name: 'CredentialUnavailableError',
+        },
+      ),
+    ),
+};
+
+/** The recorded sign-in failure: SignInFailed, or an Unauthorized whose message is an Entra sign-in error. */
+function isSignIn(offline: Snapshot): boolean {
+  const e = offline.meta.clusterError;
+  return (
+    e?.kind === 'SignInFailed' ||
+    (e?.kind === 'Unauthorized' && /AADSTS\d+|failed to get token/i.test(e.message))
+  );
+}
+
 /** Replays a recorded cluster-level failure as the fault that produces it. */
 function replayClusterError(offline: Snapshot): { requestTimeoutMs?: number } {
+  if (isSignIn(offline)) return {};
   switch (offline.meta.clusterError?.kind) {
     case 'Unauthorized':
       cluster.setTokens(['a-token-the-kubeconfig-does-not-have']);
@@ -138,7 +162,7 @@ describe('live collection over HTTPS diagnoses like the offline bundle', () => {
     await cluster.setBundles([c.dir]);
     for (const expected of c.diagnoses) {
       const tuning = replayClusterError(c.offline);
-      const live = await collectSnapshot(target, {
+      const live = await collectSnapshot(isSignIn(c.offline) ? signInFails : target, {
         namespace: expected.namespace,
         service: expected.service,
         ...tuning,

@@ -42,12 +42,60 @@ beforeAll(async () => {
   await import('../../functions/deliver.js');
   await import('../../functions/recheckImageLog.js');
   await import('../../functions/startup.js');
+  await import('../../functions/act.js');
+  await import('../../functions/chat.js');
+  await import('../../functions/api.js');
 });
 
 describe('function registrations', () => {
+  it('the API endpoints are HTTP triggers that need a function key', () => {
+    for (const [name, route] of [
+      ['apiDeployments', 'deployments'],
+      ['apiDeployment', 'deployments/{workspace}/{service}'],
+      ['apiDiagnose', 'deployments/{workspace}/{service}/diagnose'],
+      ['apiIncidents', 'incidents'],
+      ['apiSilences', 'silences'],
+      ['apiSilence', 'silences/{id}'],
+    ] as const)
+      expect(triggerOf(name)).toMatchObject({ type: 'httpTrigger', route, authLevel: 'function' });
+  });
+
+  it('chat is an anonymous HTTP POST trigger on /api/chat (Teams signs every request)', () => {
+    expect(triggerOf('chat')).toMatchObject({
+      type: 'httpTrigger',
+      route: 'chat',
+      authLevel: 'anonymous',
+      methods: ['POST'],
+    });
+  });
+
+  it('act is an anonymous HTTP trigger on /api/act for GET and POST (the signed token is the key)', () => {
+    expect(triggerOf('act')).toMatchObject({
+      type: 'httpTrigger',
+      direction: 'in',
+      route: 'act',
+      authLevel: 'anonymous',
+      methods: ['GET', 'POST'],
+    });
+  });
+
   it('registers every function exactly once', () => {
     const names = registrations.map((r) => r.metadata.name).sort();
-    expect(names).toEqual(['deliver', 'onImageLog', 'onWorkspaceEvent', 'recheckImageLog', 'sweep']);
+    expect(names).toEqual([
+      'act',
+      'apiDeployment',
+      'apiDeployments',
+      'apiDiagnose',
+      'apiIncidents',
+      'apiSilence',
+      'apiSilences',
+      'chat',
+      'deliver',
+      'onImageLog',
+      'onWorkspaceEvent',
+      'recheckImageLog',
+      'sweep',
+    ]);
   });
 
   it('onWorkspaceEvent and onImageLog are Event Grid triggers (Flex Consumption needs Event Grid, not a blob trigger)', () => {
@@ -87,6 +135,9 @@ describe('function registrations', () => {
       sweep: (await import('../../functions/sweep.js')).sweep,
       deliver: (await import('../../functions/deliver.js')).deliver,
       recheckImageLog: (await import('../../functions/recheckImageLog.js')).recheckImageLog,
+      act: (await import('../../functions/act.js')).act,
+      chat: (await import('../../functions/chat.js')).chat,
+      ...(await import('../../functions/api.js')),
     };
     for (const r of registrations) expect(r.callback).toBe(handlers[r.metadata.name]);
   });

@@ -44,6 +44,8 @@ export function templateSettings(files: readonly ParsedFile[]): Map<string, { fi
 
 export interface CodeSetting {
   name: string;
+  /** shared/config's group; 'platform' settings are set by Azure Functions itself, never by the deployment. */
+  group?: string;
   default?: string;
   secret?: boolean;
   required?: boolean;
@@ -92,6 +94,12 @@ export function checkSettings(
       );
       continue;
     }
+    if (spec?.group === 'platform') {
+      problems.push(
+        `${file}: app setting ${name} is set by the Functions platform; the template must not set it`,
+      );
+      continue;
+    }
     if (spec?.secret && !isKeyVaultReference(value)) {
       problems.push(`${file}: app setting ${name} holds a secret but is not a Key Vault reference`);
     }
@@ -105,7 +113,7 @@ export function checkSettings(
     }
   }
   for (const spec of code) {
-    if (set.has(spec.name)) continue;
+    if (set.has(spec.name) || spec.group === 'platform') continue;
     if (spec.required) {
       problems.push(`app setting ${spec.name} is required by the code but the template does not set it`);
     } else if (!policy.notInAzure.has(spec.name)) {

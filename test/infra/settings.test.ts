@@ -26,6 +26,7 @@ const POLICY: SettingsPolicy = {
     ['ACTION_SIGNING_KEY', 'action links (shared/config/actions.ts)'],
     ['PUBLIC_BASE_URL', 'action links (shared/config/actions.ts)'],
     ['TEAMS_OUTGOING_WEBHOOK_TOKEN', 'chat commands (shared/config/actions.ts)'],
+    ['ACTION_LINK_TTL', 'action links (shared/config/actions.ts)'],
   ]),
   notInAzure: new Map([
     [
@@ -40,6 +41,8 @@ const POLICY: SettingsPolicy = {
     ['REPORT_DOCS_URL', 'optional link; no default to deploy'],
     ['DIGEST_TIME_ZONE', 'optional; falls back to REPORT_TIME_ZONE, which the template sets'],
     ['GROUP_OVER', 'tuning; the code default applies'],
+    ['ACTION_LINK_TTL', 'tuning; the code default (7d) applies'],
+    ['WEBSITE_AUTH_ENABLED', 'set by App Service itself when its authentication is turned on'],
     ['OUTBOX_QUEUE', 'the code default names the queue the trigger binds to'],
     ['IMAGELOG_RECHECK_QUEUE', 'the code default names the queue the trigger binds to'],
     ['IMAGELOG_RECHECK_DELAY', 'tuning; the code default applies'],
@@ -86,10 +89,18 @@ describe('app settings', () => {
         "  CLUSTER: 'x'",
         '  TEAMS_WEBHOOK_URL: teams',
         '  SWEEP_SCHEDULE: sweepSchedule',
+        "  WEBSITE_AUTH_ENABLED: 'true'",
         '}',
       ].join('\n'),
     );
-    const problems = checkSettings(templateSettings([bad]), code, parameterDefaults(bad.tree), POLICY);
+    // A platform setting as shared/config lists them (the Functions host sets it when Easy Auth is on).
+    const withPlatform: CodeSetting[] = [...code, { name: 'WEBSITE_AUTH_ENABLED', group: 'platform' }];
+    const problems = checkSettings(
+      templateSettings([bad]),
+      withPlatform,
+      parameterDefaults(bad.tree),
+      POLICY,
+    );
     expect(problems).toEqual(
       expect.arrayContaining([
         expect.stringContaining('app setting CLUSTER is set, but no code reads it'),
@@ -98,6 +109,9 @@ describe('app settings', () => {
         expect.stringContaining('app setting CLUSTERS is required by the code'),
         expect.stringContaining(
           'app setting HANG_AFTER is read by the code but the template neither sets it',
+        ),
+        expect.stringContaining(
+          'WEBSITE_AUTH_ENABLED is set by the Functions platform; the template must not set it',
         ),
       ]),
     );

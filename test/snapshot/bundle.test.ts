@@ -181,6 +181,7 @@ describe('loadBundle', () => {
       }),
     );
     expect(s.service).toEqual({
+      flavor: 'v2',
       name: 'blue',
       state: 'Failed',
       error: { message: 'ResourceNotReady: User container has crashed' },

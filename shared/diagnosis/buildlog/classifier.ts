@@ -476,7 +476,11 @@ export function createBuildLogClassifier(source = 'build.log'): BuildLogClassifi
       }
       const hits: (LogHit | undefined)[] = [...specific.lines];
       if (specific.detail === 'PipBuildFailure') hits.splice(1, 0, compilerError);
-      return failed(specific.detail, [...hits, terminal?.lines[0]], extra);
+      // Every requirement exists, but no set of versions satisfies them together: a resolve failure, not a
+      // missing package.
+      const detail =
+        specific.detail === 'PipPackageNotFound' && pipConflict ? 'PipResolveFailure' : specific.detail;
+      return failed(detail, [...hits, terminal?.lines[0]], extra);
     }
     if (terminal) {
       if (weak && (weak.lines[0]?.lineNo ?? 0) > after) {
@@ -492,7 +496,9 @@ export function createBuildLogClassifier(source = 'build.log'): BuildLogClassifi
         });
       }
       const lastErr = lastError && lastError.lineNo > after ? lastError : undefined;
-      return failed('DockerStepFailure', [lastErr, ...terminal.lines], {
+      // 137 is SIGKILL from the OOM killer; 247 is what a killed conda/pip reports through docker build.
+      const oom = terminal.exitCode === 137 || terminal.exitCode === 247;
+      return failed(oom ? 'BuildOutOfMemory' : 'DockerStepFailure', [lastErr, ...terminal.lines], {
         ...(terminal.afterStall ? { stalledIn: terminal.afterStall.phase } : {}),
         ...(terminal.command ? { subject: evidence(source, terminal.command, 200).text } : {}),
       });

@@ -104,7 +104,7 @@ function pipNotFound(
 ): { title: string; why: string; remedy: string[]; docs: string[] } {
   const subject = c?.subject ?? 'a pip requirement';
   const docs: string[] = [DOCS.pipInstallIndexes, DOCS.environments, DOCS.imageBuildFailure];
-  if (c?.reason?.includes('conflict')) {
+  if (c?.detail === 'PipResolveFailure' || c?.reason?.includes('conflict')) {
     return {
       title: `Image build failed: pip dependency conflict on ${subject}`,
       why: `pip's resolver found no set of versions satisfying all pins together (ResolutionImpossible)${
@@ -386,7 +386,7 @@ export function buildFailureFinding(input: BuildFindingInput): RuleFinding {
   const { detail, classification: c, flavor, serviceState, judgement } = input;
   const serviceOnly = !c || c.outcome === 'unknown' || c.outcome === 'succeeded';
   const parts =
-    detail === 'PipPackageNotFound'
+    detail === 'PipPackageNotFound' || detail === 'PipResolveFailure'
       ? pipNotFound(c, flavor, input.python)
       : detail === 'CondaResolveFailure'
         ? condaResolve(c, flavor)

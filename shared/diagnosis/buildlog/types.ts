@@ -8,7 +8,9 @@ export type BuildFailureDetail =
   | 'BaseImagePullFailure'
   | 'RegistryAuthFailure'
   | 'BuildTimeout'
-  | 'DockerStepFailure';
+  | 'DockerStepFailure'
+  | 'PipResolveFailure'
+  | 'BuildOutOfMemory';
 
 /** Where a log that just stops was stuck: the two long phases that hit the ACR step timeout in practice. */
 export type BuildStallPhase = 'conda-solve' | 'pip-install' | 'pip-resolve';

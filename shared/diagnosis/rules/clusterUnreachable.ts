@@ -1,6 +1,6 @@
 /**
  * ClusterUnreachable: the monitor could not read the cluster at all — the collector sets `meta.clusterError`
- * (`Unauthorized` 401, `Forbidden` 403 on the basic reads, `Timeout`) when the API server refuses or never answers.
+ * (`Unauthorized` 401, `Forbidden` 403 on the basic reads, `Timeout`, `SignInFailed` when no Entra token could be had) when the API server refuses or never answers.
  * Nothing is known about the deployment then, so this is the whole diagnosis (status Unknown), with the fix for
  * the monitor's access. A `meta.gaps` entry alone (one resource kind forbidden, one log unreadable) is a gap the
  * diagnosis names, not this finding.
@@ -14,7 +14,7 @@ import { serviceLabel } from '../signals/podSignals.js';
 
 type Detail = DetailOf<'ClusterUnreachable'>;
 
-const DETAILS: readonly Detail[] = ['Unauthorized', 'Forbidden', 'Timeout'];
+const DETAILS: readonly string[] = ['Unauthorized', 'Forbidden', 'Timeout', 'SignInFailed'];
 
 /** The API server named in the message (`https://x.hcp.westeurope.azmk8s.io:443`, `20.1.2.3:443`), if any. */
 function serverOf(message: string): string | undefined {
@@ -43,18 +43,17 @@ function text(
   const server = serverOf(message);
   const at = server ? ` at ${server}` : '';
   switch (detail) {
+    case 'SignInFailed':
+      return {
+        title: `The monitor could not get a Microsoft Entra token for the cluster${at}`,
+        why: 'the sign-in for the token the API server needs failed before any request reached the cluster',
+        remedy: [
+          "Check that the Function App's managed identity exists and is the one the kubeconfig's exec plugin (kubelogin) uses, and that the identity belongs to the cluster's Entra tenant",
+          'Then give that identity an AKS RBAC role on the cluster (infra/roles/aksReader.bicep)',
+        ],
+        docs: [DOCS.aksEntra, DOCS.aksLocalAccounts],
+      };
     case 'Unauthorized':
-      if (SIGN_IN.test(message)) {
-        return {
-          title: `The monitor could not get a Microsoft Entra token for the cluster${at}`,
-          why: 'the sign-in for the token the API server needs failed before any request reached the cluster',
-          remedy: [
-            "Check that the Function App's managed identity exists and is the one the kubeconfig's exec plugin (kubelogin) uses, and that the identity belongs to the cluster's Entra tenant",
-            'Then give that identity an AKS RBAC role on the cluster (infra/roles/aksReader.bicep)',
-          ],
-          docs: [DOCS.aksEntra, DOCS.aksLocalAccounts],
-        };
-      }
       return {
         title: `The cluster's API server${at} rejected the monitor's credentials (401 Unauthorized)`,
         why: 'the API server does not accept the token or certificate the monitor presents',
@@ -95,11 +94,16 @@ export const clusterUnreachable: Rule = {
   diagnose(ctx: RuleContext): RuleFinding[] {
     const err = ctx.snapshot.meta.clusterError;
     if (!err || !DETAILS.includes(err.kind)) return [];
-    const t = text(err.kind, err.message ?? '');
+    // A failed Entra sign-in never reached the API server: the collector may still file it as Unauthorized.
+    const detail: Detail =
+      err.kind === 'SignInFailed' || (err.kind === 'Unauthorized' && SIGN_IN.test(err.message ?? ''))
+        ? 'SignInFailed'
+        : err.kind;
+    const t = text(detail, err.message ?? '');
     return [
       {
         code: 'ClusterUnreachable',
-        detail: err.kind,
+        detail,
         severity: 'critical',
         title: t.title,
         explanation:

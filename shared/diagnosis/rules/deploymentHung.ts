@@ -26,6 +26,7 @@ import {
 } from '../context.js';
 import { DOCS } from '../docs.js';
 import type { Rule, RuleContext } from '../rule.js';
+import type { ServiceRecord } from '../../snapshot/types.js';
 import type { Evidence, RuleFinding } from '../types.js';
 import { frontendOf } from './frontendUnhealthy.js';
 import { podRestarts, podStartedContainers, podStatusText } from '../signals/podProgress.js';
@@ -94,6 +95,17 @@ function lastProgress(d: V1Deployment | undefined): Date | undefined {
   return deploymentCondition(d, 'Progressing')?.lastUpdateTime ?? d?.metadata?.creationTimestamp;
 }
 
+/**
+ * When Azure ML started the operation that is running now: the operation's own start while it is in progress,
+ * else the record's last update (a new operation updates the record when it starts).
+ */
+function operationStart(svc: ServiceRecord): Date | undefined {
+  const op = svc.operation;
+  const t = op?.status === 'InProgress' ? op.startTime : svc.updatedTime;
+  const d = t ? new Date(t) : undefined;
+  return d && !Number.isNaN(d.getTime()) ? d : undefined;
+}
+
 function serviceSignal(ctx: RuleContext): HungSignal | undefined {
   const svc = ctx.snapshot.service;
   if (!svc) return undefined;
@@ -111,7 +123,8 @@ function serviceSignal(ctx: RuleContext): HungSignal | undefined {
   }
   // An image build still inside its time budget is progress: Azure ML stays Transitioning while it builds.
   if (svc.state === 'Transitioning' && !isBuildInProgress(ctx.snapshot, ctx.now)) {
-    const since = lastProgress(ctx.target.deployment);
+    // The hang clock starts when Azure ML started the running operation, not at the cluster's last progress.
+    const since = operationStart(svc) ?? lastProgress(ctx.target.deployment);
     const age = secondsBetween(since, ctx.now);
     if (age !== undefined && age > AML_POLL_TIMEOUT_SECONDS) {
       return {

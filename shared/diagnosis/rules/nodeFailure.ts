@@ -1,6 +1,6 @@
 /**
  * NodeFailure: a node the service depends on is broken — Ready=False/Unknown (NotReady), DiskPressure=True,
- * MemoryPressure=True — and that affects the service:
+ * MemoryPressure=True, PIDPressure=True, NetworkUnavailable=True — and that affects the service:
  * - a pod of the service runs on such a node and is not Ready (or was evicted from it: `The node was low on
  *   resource: ephemeral-storage` → DiskPressure, `… memory` → MemoryPressure);
  * - a pod of the service is Pending because every node left carries the node-condition taint
@@ -41,12 +41,16 @@ const TAINT_DETAIL: Record<string, Detail> = {
   'node.kubernetes.io/unreachable': 'NotReady',
   'node.kubernetes.io/disk-pressure': 'DiskPressure',
   'node.kubernetes.io/memory-pressure': 'MemoryPressure',
+  'node.kubernetes.io/pid-pressure': 'PIDPressure',
+  'node.kubernetes.io/network-unavailable': 'NetworkUnavailable',
 };
 
 const CONDITION_OF: Record<Detail, string> = {
   NotReady: 'Ready',
   DiskPressure: 'DiskPressure',
   MemoryPressure: 'MemoryPressure',
+  PIDPressure: 'PIDPressure',
+  NetworkUnavailable: 'NetworkUnavailable',
 };
 
 function condition(node: V1Node, type: string): V1NodeCondition | undefined {
@@ -60,7 +64,7 @@ function nodeProblems(node: V1Node, now: Date): Detail[] {
     (secondsBetween(c?.lastTransitionTime, now) ?? Infinity) >= NODE_GRACE_SECONDS;
   const ready = condition(node, 'Ready');
   if (ready && ready.status !== 'True' && lasting(ready)) out.push('NotReady');
-  for (const d of ['DiskPressure', 'MemoryPressure'] as const) {
+  for (const d of ['DiskPressure', 'MemoryPressure', 'PIDPressure', 'NetworkUnavailable'] as const) {
     const c = condition(node, d);
     if (c?.status === 'True' && lasting(c)) out.push(d);
   }
@@ -81,6 +85,7 @@ function evictionDetail(message: string): Detail | undefined {
   if (/low on resource: (?:ephemeral-storage|nodefs|imagefs)|DiskPressure/i.test(message))
     return 'DiskPressure';
   if (/low on resource: memory|MemoryPressure/i.test(message)) return 'MemoryPressure';
+  if (/low on resource: pids|PIDPressure/i.test(message)) return 'PIDPressure';
   return undefined;
 }
 
@@ -254,6 +259,11 @@ const WORDS: Record<Detail, { state: string; short: string }> = {
   NotReady: { state: 'NotReady', short: 'is NotReady' },
   DiskPressure: { state: 'DiskPressure', short: 'is out of disk space (DiskPressure)' },
   MemoryPressure: { state: 'MemoryPressure', short: 'is out of memory (MemoryPressure)' },
+  PIDPressure: { state: 'PIDPressure', short: 'is out of process ids (PIDPressure)' },
+  NetworkUnavailable: {
+    state: 'NetworkUnavailable',
+    short: 'has no pod network (NetworkUnavailable)',
+  },
 };
 
 function remedy(h: Hit, ctx: RuleContext): string[] {
@@ -274,6 +284,16 @@ function remedy(h: Hit, ctx: RuleContext): string[] {
       return [
         `Find what uses the memory on ${nodes.join(', ') || 'the node'}: \`kubectl top pods -A --sort-by=memory\`; pods without memory limits are evicted first`,
         `Set memory requests equal to limits for the service (${ctx.target.flavor === 'v1' ? 'memory_gb in AksWebservice.deploy_configuration' : 'the instance type'}) and use a larger VM size or more nodes`,
+      ];
+    case 'PIDPressure':
+      return [
+        `Find the pod that forks without bound on ${nodes.join(', ') || 'the node'}: \`kubectl describe node ${first}\` and \`ps -e --no-headers | wc -l\` on it; too many gunicorn workers or threads in a scoring container is a common cause`,
+        `Limit processes (WORKER_COUNT for the scoring server, a pod pids limit) and restart or replace the node; the kubelet evicts pods until it recovers`,
+      ];
+    case 'NetworkUnavailable':
+      return [
+        `The node's pod network is not configured: \`kubectl describe node ${first}\` (condition NetworkUnavailable, its reason) and check the CNI pods on it (\`kubectl get pods -n kube-system -o wide --field-selector spec.nodeName=${first}\`)`,
+        `With kubenet, check the cluster's route table is still associated with the node subnet; otherwise reimage the node (\`az vmss reimage\`) or scale the pool to replace it`,
       ];
   }
 }
@@ -299,7 +319,7 @@ function finding(ctx: RuleContext, h: Hit, advisory: boolean): RuleFinding {
     how = `pod ${pods.join(', ')} is Pending because the remaining nodes carry the ${w.state} taint the kubelet/node controller sets, so the scheduler keeps it off them`;
   } else if (h.evicted) {
     title = `${nodeText} ${is}: the service's pod ${pods[0] ?? ''} was evicted`;
-    how = `the kubelet evicted ${pods.join(', ')} to reclaim ${h.detail === 'DiskPressure' ? 'disk (ephemeral-storage)' : 'memory'}`;
+    how = `the kubelet evicted ${pods.join(', ')} to reclaim ${h.detail === 'DiskPressure' ? 'disk (ephemeral-storage)' : h.detail === 'PIDPressure' ? 'process ids' : 'memory'}`;
   } else {
     title = `${nodeText} hosting the service ${is}`;
     how = `${pods.join(', ')} ${pods.length > 1 ? 'run' : 'runs'} there and ${h.affected ? 'is not Ready' : 'is at risk'}`;
@@ -320,7 +340,9 @@ function finding(ctx: RuleContext, h: Hit, advisory: boolean): RuleFinding {
     docs:
       h.detail === 'NotReady'
         ? [DOCS.aksNodeNotReady, DOCS.troubleshootKubernetesCompute]
-        : [DOCS.k8sNodePressureEviction, ...(h.detail === 'MemoryPressure' ? [DOCS.aksNodePressure] : [])],
+        : h.detail === 'NetworkUnavailable'
+          ? [DOCS.aksNodeNotReady]
+          : [DOCS.k8sNodePressureEviction, ...(h.detail === 'MemoryPressure' ? [DOCS.aksNodePressure] : [])],
     stage: h.stage,
     specificity: h.stage === 'schedule' ? SPECIFICITY.overriding : SPECIFICITY.decisive,
     ...(advisory ? { role: 'advisory' as const } : {}),

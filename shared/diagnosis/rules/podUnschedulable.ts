@@ -10,6 +10,7 @@
  * finding (ModelMountFailure/ClaimPending), not this one.
  */
 import { SPECIFICITY } from '../types.js';
+import { clusterShowsNoFailure, recordError, recordFailure } from '../signals/amlRecord.js';
 import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
 import {
   eventEvidence,
@@ -111,7 +112,8 @@ function withCode(code: string | undefined, message: string | undefined): string
 
 /** Lines of the Azure ML service error that talk about scheduling (v1 details[] or the v2 message). */
 function serviceSchedulingLines(ctx: RuleContext): string[] {
-  const err = ctx.snapshot.service?.error;
+  // v2 carries a failed write's error on its operation (the Activity Log entry), v1 on the record.
+  const err = recordError(ctx.snapshot.service);
   if (!err) return [];
   const lines = [
     ...(err.details ?? []).map((d) => withCode(d.code, d.message)),
@@ -154,7 +156,10 @@ function build(
   const role = opts.scaleOutOnly ? 'advisory' : decision.nodeHealthOnly ? 'consequence' : 'cause';
   const docs: string[] = [target.flavor === 'v1' ? DOCS.troubleshootV1 : DOCS.troubleshootOnline];
   if (decision.detail === 'TaintNotTolerated') docs.push(DOCS.k8sTaints);
-  else if (decision.detail === 'NodeSelectorMismatch') docs.push(DOCS.k8sAssignPods);
+  else if (decision.detail === 'NodesCordoned')
+    docs.push('https://kubernetes.io/docs/concepts/architecture/nodes/#manual-node-administration');
+  else if (decision.detail === 'NodeSelectorMismatch' || decision.detail === 'AffinityMismatch')
+    docs.push(DOCS.k8sAssignPods);
   else if (decision.detail === 'InsufficientGpu') docs.push(DOCS.aksGpu);
   if (target.flavor === 'v2') docs.push(DOCS.kubernetesOnlineYaml);
   return {
@@ -192,8 +197,12 @@ export const podUnschedulable: Rule = {
     const serviceLines = serviceSchedulingLines(ctx);
 
     if (!pending.length) {
-      // Only the Azure ML service record says so: trust it only while no pod of the deployment got a node.
-      if (!serviceLines.length || target.pods.some((p) => p.spec?.nodeName)) return [];
+      // Only the Azure ML service record says so: trust it while no pod of the deployment got a node, or when Azure
+      // ML refused the update for capacity while the old revision keeps serving (its pods do have nodes).
+      const refusedWhileServing =
+        recordFailure(snapshot.service) !== undefined && clusterShowsNoFailure(target);
+      if (!serviceLines.length || (target.pods.some((p) => p.spec?.nodeName) && !refusedWhileServing))
+        return [];
       const parsed = parseFirst(serviceLines);
       if (parsed && blockedOnVolumes(parsed)) return [];
       const decision = decideUnschedulable(parsed, serviceLines.join(' '), undefined, []);

@@ -260,8 +260,11 @@ function taintDecision(
   }
   const nodeHealthOnly =
     taints.length > 0 && taints.every((t) => NODE_HEALTH_TAINT.test(t.key)) && !cordoned.length;
+  // Only cordons in the way (no taint a toleration could get past): nobody chose to keep the pod off those nodes.
+  const onlyCordoned =
+    taints.length === 0 && (cordoned.length > 0 || reasons.some((r) => r.kind === 'cordoned'));
   return {
-    detail: 'TaintNotTolerated',
+    detail: onlyCordoned ? 'NodesCordoned' : 'TaintNotTolerated',
     specificity,
     nodeHealthOnly,
     available: parsed?.available,
@@ -293,6 +296,12 @@ function selectorDecision(
       (s) => !views.length || !s.nodeValues.includes(s.value) || views.every((v) => v.mismatches.length),
     );
   const affinity = reasons.some((r) => r.kind === 'affinity') || (!selector.length && !!pod?.spec?.affinity);
+  // Pod (anti-)affinity or topology spread, not the node's labels, keeps the pod out.
+  const podAffinity =
+    !selector.length &&
+    sumCounts(reasons.filter((r) => r.kind === 'affinity')) > 0 &&
+    sumCounts(reasons.filter((r) => r.kind === 'affinity')) >=
+      sumCounts(reasons.filter((r) => r.kind === 'nodeSelector'));
   const sentences: string[] = [];
   if (selector.length) {
     sentences.push(
@@ -303,6 +312,10 @@ function selectorDecision(
             : `The pod's nodeSelector is ${s.key}=${s.value}.`,
         )
         .join(' '),
+    );
+  } else if (podAffinity) {
+    sentences.push(
+      "The pod's pod (anti-)affinity or topology spread rules exclude every node: the pods it must (not) be placed with leave no node that qualifies.",
     );
   } else if (affinity) {
     sentences.push("The pod's node affinity or pod (anti-)affinity rules exclude every node.");
@@ -325,7 +338,7 @@ function selectorDecision(
     nodeEvidence.push(evidence(`node/${v.name}`, `labels ${shown}`));
   }
   return {
-    detail: 'NodeSelectorMismatch',
+    detail: podAffinity ? 'AffinityMismatch' : 'NodeSelectorMismatch',
     specificity,
     available: parsed?.available,
     total: parsed?.total,

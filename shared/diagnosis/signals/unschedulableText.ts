@@ -41,6 +41,10 @@ export function unschedulableTitle(d: UnschedulableDecision): string {
         ? `${t.nodes || (d.failingNodes ?? 'Some')} node(s) have taint ${t.text} that the pod doesn't tolerate`
         : `The nodes carry taints the pod doesn't tolerate`;
     }
+    case 'NodesCordoned':
+      return `${d.cordoned?.length ? `${d.cordoned.length} node(s) are` : 'The nodes are'} cordoned (unschedulable) and no other node can take the pod`;
+    case 'AffinityMismatch':
+      return "No node satisfies the pod's pod (anti-)affinity or topology spread rules";
     case 'NodeSelectorMismatch': {
       const s = d.selector?.[0];
       if (s) return `No node matches the pod's node selector ${s.key}=${s.value}`;
@@ -174,6 +178,18 @@ export function unschedulableRemedy(target: AmlDeployment, d: UnschedulableDecis
       return taintRemedy(target, d);
     case 'NodeSelectorMismatch':
       return selectorRemedy(target, d);
+    case 'NodesCordoned': {
+      const nodes = d.cordoned?.length ? d.cordoned.join(' ') : '<node>';
+      return [
+        `Uncordon the nodes if the maintenance is over: \`kubectl uncordon ${nodes}\` (a node upgrade or drain that stopped half way leaves them cordoned; check \`az aks show --query provisioningState\`)`,
+        'Otherwise add capacity that is not cordoned (scale the node pool) so the pod has somewhere to go',
+      ];
+    }
+    case 'AffinityMismatch':
+      return [
+        `Read the pod's affinity rules (\`kubectl get pod -o jsonpath='{.spec.affinity}'\`): a required anti-affinity with one replica per node needs at least as many eligible nodes as replicas; scale out the node pool or lower the replica count`,
+        'Or relax the rule to preferredDuringSchedulingIgnoredDuringExecution / a wider topology key, then redeploy',
+      ];
     default:
       return [
         'Run kubectl describe pod to read the scheduler message, then add capacity or relax the placement rules',

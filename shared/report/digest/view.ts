@@ -100,7 +100,7 @@ export function buildDigestView(d: Digest, ctx: ReportContext): DigestView {
         service: clean(i.service, 200),
         workspace: clean(i.workspace ?? '', 200),
         cluster: clean(i.cluster, 200),
-        label: codeLabel(i.code, i.detail),
+        label: codeLabel(i.code, i.detail) + (i.note ? ` (${clean(i.note, 300)})` : ''),
         openFor: formatDuration(i.openForMs),
         since: formatTime(i.openedAt, tz),
         ...(url ? { url } : {}),

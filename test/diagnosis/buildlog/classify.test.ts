@@ -112,13 +112,31 @@ const EXPECTED: Record<string, Expect> = {
     exitCode: 100,
     evidence: ['E: Unable to locate package libgl1-mesa-glx', 'returned a non-zero code: 100'],
   },
-  'ImageBuildFailure.DockerStepFailure.v2-conda-killed-exit-137': {
+  'ImageBuildFailure.BuildOutOfMemory.v2-conda-killed-exit-137': {
     outcome: 'failed',
-    detail: 'DockerStepFailure',
+    detail: 'BuildOutOfMemory',
     exitCode: 137,
     stalledIn: 'conda-solve',
     evidence: ['returned a non-zero code: 137'],
   },
+  'ImageBuildFailure.BuildOutOfMemory.v1-pip-install-killed-exit-247': {
+    outcome: 'failed',
+    detail: 'BuildOutOfMemory',
+    exitCode: 247,
+    evidence: ['returned a non-zero code: 247'],
+  },
+  'ImageBuildFailure.PipResolveFailure.v1-numpy-pandas-conflict': {
+    outcome: 'failed',
+    detail: 'PipResolveFailure',
+    evidence: ['conflicting dependencies', 'pandas 2.0.3 depends on numpy>=1.20.3'],
+  },
+  'ImageBuildFailure.PipResolveFailure.v2-protobuf-conflict': {
+    outcome: 'failed',
+    detail: 'PipResolveFailure',
+    evidence: ['The user requested protobuf==3.19.0'],
+  },
+  'nearmiss.ImageBuildFailure.PipResolveFailure.backtracked-then-resolved': { outcome: 'succeeded' },
+  'nearmiss.ImageBuildFailure.BuildOutOfMemory.killed-word-build-pushed': { outcome: 'succeeded' },
   'nearmiss.ImageBuildFailure.CondaResolveFailure.frozen-solve-retry': { outcome: 'succeeded' },
   'nearmiss.ImageBuildFailure.PipPackageNotFound.extra-index-fixed': { outcome: 'succeeded' },
   'nearmiss.ImageBuildFailure.PipBuildFailure.wheel-fallback-succeeded': { outcome: 'succeeded' },
@@ -137,7 +155,7 @@ const EXPECTED: Record<string, Expect> = {
   },
   'buildlogs/pip-conflict.log': {
     outcome: 'failed',
-    detail: 'PipPackageNotFound',
+    detail: 'PipResolveFailure',
     subject: 'numpy==1.19.5',
     evidence: [
       'conflicting dependencies',
@@ -467,7 +485,7 @@ describe('classifier edge cases', () => {
     expect(c.outcome).toBe('incomplete');
   });
 
-  it('a stall killed before the budget is a step failure; past the budget it is a timeout', () => {
+  it('a stall killed (137) before the budget is the build running out of memory; past the budget it is a timeout', () => {
     const log = (end: string) =>
       [
         "2021/06/02 10:00:00 Executing step ID: acb_step_0. Timeout(sec): 5400, Working directory: ''",
@@ -477,7 +495,7 @@ describe('classifier edge cases', () => {
         `${end} Container failed during run: acb_step_0. No retries remaining.`,
       ].join('\n');
     expect(classifyBuildLogText(log('2021/06/02 10:23:00'), 'b')).toMatchObject({
-      detail: 'DockerStepFailure',
+      detail: 'BuildOutOfMemory',
       exitCode: 137,
       stalledIn: 'conda-solve',
     });

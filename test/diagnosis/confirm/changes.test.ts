@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { revisionChanges } from '../../../shared/diagnosis/confirm/changes.js';
 import { diagnoseSnapshot } from '../../../shared/diagnosis/engine.js';
 import type { AmlDeployment } from '../../../shared/diagnosis/rule.js';
-import { loadBundle } from '../../../shared/snapshot/bundle.js';
+import { loadBundle } from '../../../shared/diagnosis/bundle.js';
 
 function rs(
   revision: number,

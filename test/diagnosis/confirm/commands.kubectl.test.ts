@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diagnoseSnapshot } from '../../../shared/diagnosis/engine.js';
 import { shellQuote } from '../../../shared/diagnosis/confirm/shellQuote.js';
-import { loadBundle } from '../../../shared/snapshot/bundle.js';
+import { loadBundle } from '../../../shared/diagnosis/bundle.js';
 import { startScenarioCluster, type ScenarioCluster } from '../../../sim/standins/kubernetes/index.js';
 
 const KUBECTL = '/usr/bin/kubectl';

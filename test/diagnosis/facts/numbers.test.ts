@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { diagnoseSnapshot } from '../../../shared/diagnosis/engine.js';
 import type { Finding } from '../../../shared/diagnosis/types.js';
-import { loadBundle } from '../../../shared/snapshot/bundle.js';
+import { loadBundle } from '../../../shared/diagnosis/bundle.js';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures');
 const DEMO = join(import.meta.dirname, '..', '..', '..', 'examples', 'demo', 'cluster');

@@ -6,13 +6,25 @@ import { join } from 'node:path';
 import { evidenceText, FIXTURES, fixturesOf, run } from './podRuleHarness.js';
 
 interface Case {
-  detail: 'Unauthorized' | 'Forbidden' | 'Timeout';
+  detail: 'Unauthorized' | 'Forbidden' | 'Timeout' | 'SignInFailed';
   title: RegExp;
   evidence: string;
   remedy: RegExp;
 }
 
 const CASES: Record<string, Case> = {
+  'ClusterUnreachable.SignInFailed.managed-identity-missing': {
+    detail: 'SignInFailed',
+    title: /^The monitor could not get a Microsoft Entra token for the cluster$/,
+    evidence: 'ManagedIdentityCredential authentication failed',
+    remedy: /managed identity exists[\s\S]*AKS RBAC role/,
+  },
+  'ClusterUnreachable.SignInFailed.aadsts-wrong-tenant': {
+    detail: 'SignInFailed',
+    title: /could not get a Microsoft Entra token/,
+    evidence: 'AADSTS700016',
+    remedy: /Entra tenant/,
+  },
   'ClusterUnreachable.Unauthorized.expired-token': {
     detail: 'Unauthorized',
     title:

@@ -42,6 +42,24 @@ interface Case {
 }
 
 const CASES: Record<string, Case> = {
+  'ImageBuildFailure.PipResolveFailure.v1-numpy-pandas-conflict': {
+    title: /pip dependency conflict on numpy==1\.19\.5 and pandas==2\.0\.3/,
+    evidence: ['conflicting dependencies', 'pandas 2.0.3 depends on numpy>=1.20.3'],
+    remedy: /Relax one of the conflicting pins/,
+    specificity: 90,
+  },
+  'ImageBuildFailure.PipResolveFailure.v2-protobuf-conflict': {
+    title: /pip dependency conflict on protobuf==3\.19\.0 and tensorflow==2\.15\.0/,
+    evidence: ['The user requested protobuf==3.19.0'],
+    remedy: /conda_file in the environment YAML/,
+    specificity: 90,
+  },
+  'ImageBuildFailure.BuildOutOfMemory.v1-pip-install-killed-exit-247': {
+    title: /exited with code 247 \(out of memory\)/,
+    evidence: ['returned a non-zero code: 247'],
+    remedy: /ran out of memory.*image-build-compute/,
+    specificity: 90,
+  },
   'ImageBuildFailure.CondaResolveFailure.v1-resolve-package-not-found': {
     title: /conda cannot resolve numpy=1\.16\.0/,
     evidence: [
@@ -147,7 +165,7 @@ const CASES: Record<string, Case> = {
     remedy: /E: Unable to locate package libgl1-mesa-glx.*apt-cache search/,
     specificity: 90,
   },
-  'ImageBuildFailure.DockerStepFailure.v2-conda-killed-exit-137': {
+  'ImageBuildFailure.BuildOutOfMemory.v2-conda-killed-exit-137': {
     title: /exited with code 137 \(out of memory\)/,
     evidence: ['returned a non-zero code: 137'],
     remedy: /ran out of memory.*image-build-compute/,
@@ -176,6 +194,8 @@ describe('imageBuildFailure over its fixtures', () => {
       'RegistryAuthFailure',
       'BuildTimeout',
       'DockerStepFailure',
+      'PipResolveFailure',
+      'BuildOutOfMemory',
     ]) {
       expect(perDetail.get(d) ?? 0).toBeGreaterThanOrEqual(2);
     }

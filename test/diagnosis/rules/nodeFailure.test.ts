@@ -3,7 +3,7 @@ import { NODE_GRACE_SECONDS, nodeFailure } from '../../../shared/diagnosis/rules
 import { contextOf, evidenceText, fixturesOf, run } from './podRuleHarness.js';
 
 interface Case {
-  detail: 'NotReady' | 'DiskPressure' | 'MemoryPressure';
+  detail: 'NotReady' | 'DiskPressure' | 'MemoryPressure' | 'PIDPressure' | 'NetworkUnavailable';
   stage: 'schedule' | 'platform';
   title: RegExp;
   evidence: string[];
@@ -13,6 +13,34 @@ interface Case {
 const NODE = /aks-nodepool1-\d+-vmss00000\d/.source;
 
 const CASES: Record<string, Case> = {
+  'NodeFailure.PIDPressure.v1-node-out-of-pids': {
+    detail: 'PIDPressure',
+    stage: 'platform',
+    title: new RegExp(`^Node ${NODE} hosting the service is out of process ids \\(PIDPressure\\)$`),
+    evidence: ['PIDPressure=True (KubeletHasInsufficientPID)', 'Running, not Ready, on node'],
+    remedy: /WORKER_COUNT/,
+  },
+  'NodeFailure.PIDPressure.v2-evicted-low-on-pids': {
+    detail: 'PIDPressure',
+    stage: 'platform',
+    title: /is out of process ids \(PIDPressure\): the service's pod fraud-blue-\w+-\w+ was evicted$/,
+    evidence: ['Evicted: The node was low on resource: pids.', 'PIDPressure=True'],
+    remedy: /ps -e --no-headers/,
+  },
+  'NodeFailure.NetworkUnavailable.v1-kubenet-route-missing': {
+    detail: 'NetworkUnavailable',
+    stage: 'platform',
+    title: new RegExp(`^Node ${NODE} hosting the service has no pod network \\(NetworkUnavailable\\)$`),
+    evidence: ['NetworkUnavailable=True (NoRouteCreated): RouteController failed to create a route'],
+    remedy: /route table/,
+  },
+  'NodeFailure.NetworkUnavailable.v2-pending-all-nodes-no-network': {
+    detail: 'NetworkUnavailable',
+    stage: 'schedule',
+    title: /^No node can take the service's pod: 2 nodes \(.*\) are NetworkUnavailable$/,
+    evidence: ['node.kubernetes.io/network-unavailable', 'NoRouteCreated'],
+    remedy: /CNI pods/,
+  },
   'NodeFailure.NotReady.v1-kubelet-stopped-posting': {
     detail: 'NotReady',
     stage: 'platform',

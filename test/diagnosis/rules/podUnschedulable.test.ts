@@ -11,9 +11,42 @@ interface Case {
   title: RegExp;
   evidence: string[];
   remedy: RegExp;
+  /** 90 unless said: a record-only refusal classified from its wording is 50. */
+  specificity?: number;
 }
 
 const CASES: Record<string, Case> = {
+  'PodUnschedulable.AffinityMismatch.v2-anti-affinity-one-per-node': {
+    detail: 'AffinityMismatch',
+    title: /^No node satisfies the pod's pod \(anti-\)affinity/,
+    evidence: ["3 node(s) didn't match pod anti-affinity rules"],
+    remedy: /one replica per node[\s\S]*preferredDuringScheduling/,
+  },
+  'PodUnschedulable.AffinityMismatch.v1-pod-affinity-target-gone': {
+    detail: 'AffinityMismatch',
+    title: /pod \(anti-\)affinity or topology spread rules/,
+    evidence: ["didn't match pod affinity rules"],
+    remedy: /spec\.affinity/,
+  },
+  'PodUnschedulable.NodesCordoned.v2-upgrade-left-pool-cordoned': {
+    detail: 'NodesCordoned',
+    title: /^3 node\(s\) are cordoned/,
+    evidence: ['node.kubernetes.io/unschedulable', 'unschedulable=true'],
+    remedy: /kubectl uncordon .*vmss000000 .*vmss000001 .*vmss000002/,
+  },
+  'PodUnschedulable.InsufficientCpu.v1-record-only-update-refused-old-revision-serves': {
+    detail: 'InsufficientCpu',
+    title: /enough cpu free/,
+    evidence: ['insufficient compute resource', '(3 CPU Cores, 2GB Memory)'],
+    remedy: /cpu_cores/,
+    specificity: 50,
+  },
+  'PodUnschedulable.InsufficientMemory.v2-record-only-outofquota-old-revision-serves': {
+    detail: 'InsufficientMemory',
+    title: /^0\/2 nodes have enough memory free/,
+    evidence: ['OutOfQuota: Kubernetes unschedulable', '2 Insufficient memory'],
+    remedy: /instance type/,
+  },
   'PodUnschedulable.InsufficientCpu.v1-request-exceeds-node': {
     detail: 'InsufficientCpu',
     title: /requests 6 CPU but the largest node has only 3\.86 CPU allocatable/,
@@ -92,8 +125,8 @@ const CASES: Record<string, Case> = {
     evidence: ["that the pod didn't tolerate"],
     remedy: /v1 sets no tolerations/,
   },
-  'PodUnschedulable.TaintNotTolerated.v1-all-nodes-cordoned': {
-    detail: 'TaintNotTolerated',
+  'PodUnschedulable.NodesCordoned.v1-all-nodes-cordoned': {
+    detail: 'NodesCordoned',
     title: /2 node\(s\) are cordoned/,
     evidence: ['were unschedulable', 'unschedulable=true'],
     remedy: /kubectl uncordon/,
@@ -119,7 +152,7 @@ describe('podUnschedulable over its fixtures', () => {
     expect(Object.keys(CASES).sort()).toEqual(triggers);
     const perDetail = new Map<string, number>();
     for (const c of Object.values(CASES)) perDetail.set(c.detail, (perDetail.get(c.detail) ?? 0) + 1);
-    expect(perDetail.size).toBe(7);
+    expect(perDetail.size).toBe(9);
     for (const n of perDetail.values()) expect(n).toBeGreaterThanOrEqual(2);
   });
 
@@ -132,7 +165,7 @@ describe('podUnschedulable over its fixtures', () => {
     expect(f.stage).toBe('schedule');
     expect(f.severity).toBe('critical');
     expect(f.role).toBe('cause');
-    expect(f.specificity).toBe(90);
+    expect(f.specificity).toBe(c.specificity ?? 90);
     expect(f.title).toMatch(c.title);
     for (const line of c.evidence) expect(evidenceText(f)).toContain(line);
     expect(f.remedy.join('\n')).toMatch(c.remedy);

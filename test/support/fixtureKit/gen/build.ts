@@ -729,7 +729,7 @@ function dockerStepCases(): NamedFixture[] {
     }),
     trigger(
       'v2-conda-killed-exit-137',
-      'DockerStepFailure',
+      'BuildOutOfMemory',
       podInImagePullBackOff('blue', 'reco-ep', 38 * 60),
       {
         buildLog: join(log2),

@@ -512,13 +512,13 @@ function unschedulableTriggers(): NamedFixture[] {
     const nodes = [d4Node('nodepool1', 0, { taints: cordon }), d4Node('nodepool1', 1, { taints: cordon })];
     for (const n of nodes) n.spec.unschedulable = true;
     out.push({
-      name: 'PodUnschedulable.TaintNotTolerated.v1-all-nodes-cordoned',
+      name: 'PodUnschedulable.NodesCordoned.v1-all-nodes-cordoned',
       objects: [...objectsOf(svc), ...events, ...nodes],
       meta: metaOf(svc),
       expected: {
         description: 'both nodes were cordoned for maintenance an hour ago and never uncordoned',
         status: 'Failed',
-        root: { code: 'PodUnschedulable', detail: 'TaintNotTolerated', evidenceIncludes: 'unschedulable' },
+        root: { code: 'PodUnschedulable', detail: 'NodesCordoned', evidenceIncludes: 'unschedulable' },
       },
     });
   }
