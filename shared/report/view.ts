@@ -213,7 +213,10 @@ export function buildIncidentView(incident: IncidentRecord, ctx: ReportContext):
     if (extras.deadline && (incident.status === 'Hung' || incident.status === 'Progressing'))
       fact('Azure ML gives up', `at ~${clockTime(extras.deadline, incident.openedAt, ctx.timeZone)}`);
   }
-  fact('Code', codeLabel(incident.code, incident.detail));
+  fact(
+    'Code',
+    `${codeLabel(incident.code, incident.detail)}${root?.amlCode ? ` (Azure ML: ${root.amlCode})` : ''}`,
+  );
   const changes = (extras.changes ?? []).map((c) => ({
     field: clean(c.field, 200),
     before: clean(c.before, 300),

@@ -55,6 +55,18 @@ describe('amlmon diagnose <bundle-dir>', () => {
     ]);
   });
 
+  it('the readable report carries the first signal, the confirm commands and what changed', () => {
+    const r = amlmon('diagnose', 'examples/demo/cluster/0/fraud-score');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('failing since 2026-11-26T09:54:40.000Z (first signal)');
+    expect(r.stdout).toContain(
+      "Confirm it\n  $ kubectl logs -n 'azureml-demo-ws' 'fraud-score-5f7d9c8b64-x4p9t' -c 'fraud-score' --previous",
+    );
+    expect(r.stdout).toContain('Changed since the last ready revision\n  - container fraud-score: image:');
+    // The crash loop only restates the root cause: left to --json.
+    expect(r.stdout).not.toContain('Also found');
+  });
+
   it('prints a readable report without --json, with no colour when not a TTY', () => {
     const r = amlmon('diagnose', someFailingFixture());
     expect(r.code).toBe(0);
