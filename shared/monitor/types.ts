@@ -82,7 +82,7 @@ export interface MonitorLog {
   error(message: string): void;
 }
 
-export type Diagnose = (snapshot: Snapshot, opts?: { service?: string }) => Diagnosis[];
+export type Diagnose = (snapshot: Snapshot, opts?: { service?: string; hangAfterMs?: number }) => Diagnosis[];
 
 export interface MonitorOptions {
   hangAfterMs: number;
