@@ -187,7 +187,8 @@ function normaliseError(raw: unknown): AmlError | undefined {
 
 function time(file: string, field: string, v: unknown): string | undefined {
   if (v === undefined || v === null) return undefined;
-  const t = str(v);
+  // The ARM SDK hands systemData times over as Dates; files carry strings.
+  const t = v instanceof Date && !Number.isNaN(v.getTime()) ? v.toISOString() : str(v);
   if (t === undefined || Number.isNaN(Date.parse(t)))
     throw new BundleError(file, `${field} ${JSON.stringify(v)} is not an RFC 3339 time`);
   return t;

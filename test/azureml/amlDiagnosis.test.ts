@@ -129,3 +129,32 @@ describe('a cancelled operation never becomes a hang', () => {
     },
   );
 });
+
+describe('ClaimPending quotes the claim’s own event', () => {
+  it('puts the PVC’s ProvisioningFailed (storage class missing) before the scheduler’s generic message', async () => {
+    const d = await diagnose('eval.ModelMountFailure.ClaimPending.v1-pvc-pending-unbound-immediate', (s) => {
+      const pvc = s.persistentVolumeClaims[0]!;
+      // The claim's only event: the storage class it names does not exist.
+      s.events = s.events.filter((e) => e.involvedObject.kind !== 'PersistentVolumeClaim');
+      s.events.push({
+        metadata: { name: 'claim-event', namespace: pvc.metadata?.namespace },
+        involvedObject: {
+          kind: 'PersistentVolumeClaim',
+          name: pvc.metadata?.name,
+          namespace: pvc.metadata?.namespace,
+          uid: pvc.metadata?.uid,
+        },
+        reason: 'ProvisioningFailed',
+        type: 'Warning',
+        message: 'storageclass.storage.k8s.io "azureblob-fuse-premium" not found',
+        count: 14,
+        lastTimestamp: new Date(Date.parse(s.meta.capturedAt!) - 30_000),
+      });
+    });
+    expect(d.findings[0]).toMatchObject({ code: 'ModelMountFailure', detail: 'ClaimPending' });
+    expect(d.findings[0]?.evidence[0]?.text).toContain(
+      'storageclass.storage.k8s.io "azureblob-fuse-premium" not found',
+    );
+    expect(d.findings[0]?.evidence.map((e) => e.text).join('\n')).toMatch(/unbound/);
+  });
+});

@@ -67,6 +67,7 @@ describe('fuzz: parsers never throw', () => {
       fc.property(logText, (text) => {
         const once = redact(text);
         expect(redact(once)).toBe(once);
+        // eslint-disable-next-line no-control-regex
         expect(stripControls(text)).not.toMatch(/[\u001b\u009b]/);
       }),
       { numRuns: RUNS },
@@ -97,6 +98,7 @@ describe('fuzz: renderers never throw on hostile diagnoses', () => {
     fc.assert(
       fc.property(diagnosis, (d) => {
         const terminal = renderTerminalReport(d, true);
+        // eslint-disable-next-line no-control-regex
         const plain = terminal.replace(/\u001b\[[0-9;]*m/g, '');
         expect(stripControls(plain)).toBe(plain);
         const incident = alertSingle.incidents[0]!;

@@ -111,15 +111,26 @@ function classifyOne(
     const library = quoted(msg, /([\w.+-]+\.so(?:\.[\w.]+)?): cannot open shared object file/);
     return library ? { kind: 'ImportError', sharedLibrary: library } : { kind: 'ImportError' };
   }
+  // Every wording a loader uses for "that path is not there": Python's OSError family, onnxruntime's NO_SUCHFILE,
+  // Keras/TF "No file or directory found at", and the generic "... does not exist".
   const path =
     quoted(msg, /No such file or directory: '([^']+)'/) ??
+    quoted(msg, /Not a directory: '([^']+)'/) ??
+    quoted(msg, /Load model from (\S+) failed/) ??
+    quoted(msg, /No file or directory found at (\S+?)[.,]?(?:\s|$)/) ??
+    quoted(msg, /'?(\/[^\s']+?)'? (?:does not exist|doesn't exist)/) ??
     quoted(msg, /(?:root at|path) '?(\.?\/[^\s']+?)'?[.,]?(?:\s|$)/);
   const modelish =
     /ModelNotFound/.test(type) ||
     /Model not found in cache or in root/.test(msg) ||
     frames.some((f) => f.func === 'get_model_path' || f.func === '_get_model_path_local_from_root');
   const fileMissing =
-    type === 'FileNotFoundError' || /No such file or directory/.test(msg) || /ModelNotFound/.test(type);
+    type === 'FileNotFoundError' ||
+    type === 'NotADirectoryError' ||
+    /No such file or directory|Not a directory|NO_SUCHFILE|File doesn't exist|does not exist|No file or directory found/.test(
+      msg,
+    ) ||
+    /ModelNotFound|NoSuchFile/.test(type);
   if (
     fileMissing &&
     (modelish || (path && (/azureml-models|AZUREML_MODEL_DIR/.test(path) || MODEL_FILE.test(path))))

@@ -47,7 +47,9 @@ export interface TracebackChain {
 const HEADER = /Traceback \(most recent call last\):\s*$/;
 const FRAME = /^\s*File "([^"]+)", line (\d+)(?:, in (.+))?\s*$/;
 const EXCEPTION = /^((?:[A-Za-z_]\w*\.)*([A-Za-z_]\w*))(?::(?:\s(.*))?)?$/;
-const EXCEPTION_NAME = /(Error|Exception|Exit|Interrupt|Warning|Failure|Timeout|Iteration|Fault|NotFound)$/;
+// onnxruntime raises `NoSuchFile` and `InvalidProtobuf` from its pybind11 state module: exceptions too.
+const EXCEPTION_NAME =
+  /(Error|Exception|Exit|Interrupt|Warning|Failure|Timeout|Iteration|Fault|NotFound|NoSuchFile|InvalidProtobuf)$/;
 const CHAIN_MARKER =
   /^(During handling of the above exception, another exception occurred:|The above exception was the direct cause of the following exception:)\s*$/;
 

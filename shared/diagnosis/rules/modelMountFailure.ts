@@ -13,6 +13,7 @@ import { SPECIFICITY } from '../types.js';
 import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
 import {
   eventEvidence,
+  eventsFor,
   eventTime,
   evidence,
   humanDuration,
@@ -143,13 +144,25 @@ function claimTrouble(ctx: RuleContext, pod: V1Pod, vol: ModelVolume): MountTrou
   const missingClaim = !vol.pvc && !!sched.text && /not found/i.test(sched.text);
   if (!pvcBad && !missingClaim && !sched.text) return undefined;
   if (!pvcBad && !missingClaim && vol.pvc && phase === 'Bound') return undefined;
-  const events = sched.event ? [sched.event] : [];
+  // The claim's own event says why it is not bound (`storageclass.storage.k8s.io "x" not found`, no matching PV):
+  // more decisive than the scheduler's generic "unbound PersistentVolumeClaims".
+  const own = [
+    ...eventsFor(ctx.snapshot, {
+      kind: 'PersistentVolumeClaim',
+      name: vol.claimName,
+      namespace: pod.metadata?.namespace,
+      uid: vol.pvc?.metadata?.uid,
+    }),
+  ]
+    .reverse()
+    .find((e) => e.type === 'Warning' || /ProvisioningFailed|FailedBinding/.test(e.reason ?? ''));
+  const events = [own, sched.event].filter((e): e is CoreV1Event => e !== undefined);
   return {
     pod,
     vol,
     detail: 'ClaimPending',
     events,
-    decisive: sched.event,
+    decisive: own ?? sched.event,
     claimText: sched.text,
     since: vol.pvc?.metadata?.creationTimestamp ?? pod.metadata?.creationTimestamp,
   };
@@ -321,6 +334,8 @@ function finding(t: MountTrouble, ctx: RuleContext): RuleFinding {
     ev.push(evidence(podSource(t.pod, undefined, 'status'), `PodScheduled=False: ${t.claimText}`));
   if (t.detail === 'ClaimPending') {
     const pvc = t.vol.pvc;
+    // The claim's own event leads; the scheduler's message on the pod follows it.
+    for (const e of t.events) if (e !== t.decisive) ev.push(eventEvidence(e));
     ev.push(
       evidence(
         `persistentvolumeclaim/${t.vol.claimName ?? '?'}`,

@@ -27,12 +27,14 @@ import type { Rule, RuleContext } from '../rule.js';
 import type { DetailOf, Evidence, RuleFinding } from '../types.js';
 import { podStatusText } from '../signals/podProgress.js';
 import { isPodReady, newestEvent, serviceLabel } from '../signals/podSignals.js';
-import { parseSchedulerMessage } from '../signals/schedulerMessage.js';
+import { isResourceReason, parseSchedulerMessage } from '../signals/schedulerMessage.js';
 
 type Detail = DetailOf<'NodeFailure'>;
 
 /** A node flapping for a few seconds (kubelet restart) is not a failure. */
 export const NODE_GRACE_SECONDS = 60;
+/** A node younger than this that is not ready yet is still joining (an autoscaler scale-up takes 2–5 minutes). */
+export const NEW_NODE_SECONDS = 600;
 /** Evictions older than this no longer explain the current state. */
 export const EVICTION_WINDOW_SECONDS = 3600;
 
@@ -209,9 +211,25 @@ export const nodeFailure: Rule = {
       const text = (cond?.status === 'False' ? cond.message : undefined) || failed?.message;
       const parsed = parseSchedulerMessage(text);
       const details = new Set<Detail>();
+      // Several reasons: judge by the nodes that could otherwise host the pod. When other nodes are short of a
+      // resource and the unhealthy ones are new (the autoscaler just added them for this pod and they are still
+      // coming up), the node condition is a consequence of the capacity shortage, not a node failure.
+      const resourceShort = (parsed?.reasons ?? []).some(isResourceReason);
+      const scaledUp = newestEvent(events, 'TriggeredScaleUp');
+      const youngTainted = (key: string) => {
+        const tainted = snapshot.nodes.filter((n) => (n.spec?.taints ?? []).some((t) => t.key === key));
+        return (
+          tainted.length > 0 &&
+          tainted.every(
+            (n) => (secondsBetween(n.metadata?.creationTimestamp, now) ?? Infinity) < NEW_NODE_SECONDS,
+          )
+        );
+      };
       for (const r of parsed?.reasons ?? []) {
         const d = r.taint ? TAINT_DETAIL[r.taint.key] : undefined;
-        if (d) details.add(d);
+        if (!d || !r.taint) continue;
+        if (resourceShort && (scaledUp || youngTainted(r.taint.key))) continue;
+        details.add(d);
       }
       if (
         !parsed &&

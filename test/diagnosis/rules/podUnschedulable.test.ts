@@ -16,6 +16,12 @@ interface Case {
 }
 
 const CASES: Record<string, Case> = {
+  'PodUnschedulable.InsufficientCpu.v2-autoscaler-new-node-not-ready-yet': {
+    detail: 'InsufficientCpu',
+    title: /cpu/i,
+    evidence: ['2 Insufficient cpu', 'TriggeredScaleUp'],
+    remedy: /node pool|instance type/,
+  },
   'PodUnschedulable.AffinityMismatch.v2-anti-affinity-one-per-node': {
     detail: 'AffinityMismatch',
     title: /^No node satisfies the pod's pod \(anti-\)affinity/,

@@ -51,6 +51,25 @@ const CASES: Record<string, Case> = {
     evidence: ['ModelNotFoundException: Model not found in cache or in root at ./sklearn_mnist'],
     remedy: /Model\.get_model_path[\s\S]*\/var\/azureml-app\/azureml-models\/<name>\/<version>/,
   },
+  'ScoringInitFailure.ModelFileNotFound.v1-onnx-no-such-file-other-name': {
+    detail: 'ModelFileNotFound',
+    title:
+      /could not find the model file: \/var\/azureml-app\/azureml-models\/digits-svc-model\/1\/model\.onnx$/,
+    evidence: [
+      'NO_SUCHFILE',
+      'registered model file: /var/azureml-app/azureml-models/digits-svc-model/1/model.pkl',
+    ],
+    remedy: /Model\.get_model_path/,
+  },
+  'ScoringInitFailure.ModelFileNotFound.v1-not-a-directory-file-as-folder': {
+    detail: 'ModelFileNotFound',
+    title: /model\.pkl\/model\.pkl$/,
+    evidence: [
+      'NotADirectoryError',
+      'registered model file: /var/azureml-app/azureml-models/churn-svc-model/1/model.pkl',
+    ],
+    remedy: /Model\.get_model_path/,
+  },
   'ScoringInitFailure.ModelFileNotFound.v2-azureml-model-dir': {
     detail: 'ModelFileNotFound',
     title: /\/var\/azureml-app\/azureml-models\/credit-model\/1\/model\.pkl$/,

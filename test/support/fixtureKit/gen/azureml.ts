@@ -1077,6 +1077,45 @@ function scheduleFixtures(): NamedFixture[] {
       ),
     );
   }
+  {
+    // Several reasons: two nodes are full; the third, which the autoscaler asked for 13 min ago, joined 4 min ago
+    // and is not ready yet.
+    const msg =
+      '0/3 nodes are available: 1 node(s) had untolerated taint {node.kubernetes.io/not-ready: }, 2 Insufficient cpu. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.';
+    const p = pending('v2', 'blue', 'forecast', 900, msg);
+    for (const o of [p.pod.spec, p.svc.deployment.spec.template.spec, p.svc.replicaSet.spec.template.spec])
+      o.containers[0].resources = {
+        limits: { cpu: '3', memory: '4Gi' },
+        requests: { cpu: '3', memory: '4Gi' },
+      };
+    const fresh = clusterNode(2, { Ready: 'False' }, 230);
+    fresh.metadata.creationTimestamp = ago(240);
+    const nodes = [d4Node('nodepool1', 0), d4Node('nodepool1', 1), fresh];
+    const scaleUp = event({
+      object: p.pod,
+      reason: 'TriggeredScaleUp',
+      type: 'Normal',
+      component: 'cluster-autoscaler',
+      message: 'pod triggered scale-up: [{aks-nodepool1-11421111-vmss 2->3 (max: 5)}]',
+      first: ago(800),
+    });
+    out.push(
+      fixture(
+        'PodUnschedulable.InsufficientCpu.v2-autoscaler-new-node-not-ready-yet',
+        [...objectsOf(p.svc), ...p.events, scaleUp, ...nodes],
+        metaOf(p.svc),
+        {
+          ...failed(
+            'PodUnschedulable',
+            'InsufficientCpu',
+            'two nodes are full; the third, just added by the autoscaler, is still NotReady: a capacity shortage, not a node failure',
+            '2 Insufficient cpu',
+          ),
+          absent: [{ code: 'NodeFailure' }],
+        },
+      ),
+    );
+  }
   // A capacity refusal seen only in the record, while the old revision serves.
   {
     const s = serving('v1', 'demand-forecast');

@@ -202,6 +202,71 @@ export const initFailureScenarios: Scenario[] = [
     },
   },
   {
+    name: 'ScoringInitFailure.ModelFileNotFound.v1-onnx-no-such-file-other-name',
+    description: 'v1: onnxruntime cannot load model.onnx; the registered file in that folder is model.pkl',
+    flavor: 'v1',
+    svc: 'digits-svc',
+    createdAgo: 1500,
+    build: (b) => {
+      crashLoop(b, { restarts: 5, exitCode: 3, reason: 'Error', lastStartAgo: 200, ran: 5 });
+      b.logs[logKey(b, true)] = v1CrashLog(
+        ago(200),
+        [
+          ...v1InitFrames(
+            '/var/azureml-app/score.py',
+            14,
+            'session = onnxruntime.InferenceSession(os.path.join(model_dir, "model.onnx"))',
+          ),
+          `  File "${V1_SITE}/onnxruntime/capi/onnxruntime_inference_collection.py", line 360, in __init__`,
+          '    self._create_inference_session(providers, provider_options, disabled_optimizers)',
+          `  File "${V1_SITE}/onnxruntime/capi/onnxruntime_inference_collection.py", line 397, in _create_inference_session`,
+          '    sess = C.InferenceSession(session_options, self._model_path, True, self._read_config_from_model)',
+          "onnxruntime.capi.onnxruntime_pybind11_state.NoSuchFile: [ONNXRuntimeError] : 3 : NO_SUCHFILE : Load model from /var/azureml-app/azureml-models/digits-svc-model/1/model.onnx failed:Load model /var/azureml-app/azureml-models/digits-svc-model/1/model.onnx failed. File doesn't exist",
+        ],
+        3.1,
+      );
+      notAvailable(b, at(b.created, 40));
+    },
+    expected: {
+      status: 'Failed',
+      root: {
+        code: 'ScoringInitFailure',
+        detail: 'ModelFileNotFound',
+        evidenceIncludes:
+          'registered model file: /var/azureml-app/azureml-models/digits-svc-model/1/model.pkl',
+      },
+    },
+  },
+  {
+    name: 'ScoringInitFailure.ModelFileNotFound.v1-not-a-directory-file-as-folder',
+    description: 'v1: get_model_path returns the file; init() joins model.pkl onto it (NotADirectoryError)',
+    flavor: 'v1',
+    svc: 'churn-svc',
+    createdAgo: 1600,
+    build: (b) => {
+      crashLoop(b, { restarts: 6, exitCode: 3, reason: 'Error', lastStartAgo: 210, ran: 4 });
+      b.logs[logKey(b, true)] = v1CrashLog(
+        ago(210),
+        [
+          ...v1InitFrames(
+            '/var/azureml-app/score.py',
+            12,
+            "model = joblib.load(os.path.join(model_path, 'model.pkl'))",
+          ),
+          `  File "${V1_SITE}/joblib/numpy_pickle.py", line 650, in load`,
+          "    with open(filename, 'rb') as f:",
+          "NotADirectoryError: [Errno 20] Not a directory: '/var/azureml-app/azureml-models/churn-svc-model/1/model.pkl/model.pkl'",
+        ],
+        3.4,
+      );
+      notAvailable(b, at(b.created, 40));
+    },
+    expected: {
+      status: 'Failed',
+      root: { code: 'ScoringInitFailure', detail: 'ModelFileNotFound', evidenceIncludes: 'Not a directory' },
+    },
+  },
+  {
     name: 'ScoringInitFailure.ModelFileNotFound.v1-get-model-path',
     description: 'v1: Model.get_model_path() for a model name the deployment does not carry',
     flavor: 'v1',

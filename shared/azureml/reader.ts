@@ -1,0 +1,354 @@
+/**
+ * Reading Azure ML's side of deployments live, one workspace at a time:
+ * - workspace facts from ARM (`@azure/arm-machinelearning`: workspace, attached computes);
+ * - v1 AksWebservice records from the workspace's regional model-management API
+ *   (`{region}.api.azureml.ms/modelmanagement/v1.0/.../services?api-version=2018-11-19&expand=true&computeType=AKS`,
+ *   the paths azureml-core's Webservice.list uses), with an Entra token for `https://management.azure.com/.default`;
+ * - v2 Kubernetes online endpoints and deployments from ARM, and for a failed or cancelled write the Activity Log
+ *   entry of that write (`@azure/arm-monitor`), whose error becomes the record's `operation`.
+ * Every failure becomes a gap naming the call; nothing throws. A token is only ever sent to the ARM endpoint and to a
+ * model-management host ARM's discovery document names, and only if that host is an Azure ML data-plane host (or
+ * the one the caller explicitly allows, for the loopback stand-in).
+ */
+import { get as httpsGet } from 'node:https';
+import type { TokenCredential } from '@azure/identity';
+import { AzureMachineLearningWorkspaces } from '@azure/arm-machinelearning';
+import { MonitorClient } from '@azure/arm-monitor';
+import { normaliseServiceRecord } from '../snapshot/bundle.js';
+import type { AmlOperation, ServiceRecord } from '../snapshot/types.js';
+import { redact } from '../text/redact.js';
+import type { AttachedCompute, WorkspaceFacts, WorkspaceRef } from './workspace.js';
+import { workspaceId } from './workspace.js';
+
+/** The model-management API version azureml-core uses (`MMS_WORKSPACE_API_VERSION`). */
+export const MMS_API_VERSION = '2018-11-19';
+const ARM_SCOPE = 'https://management.azure.com/.default';
+/** Regional Azure ML data-plane hosts (public cloud). */
+const AML_DATA_PLANE = /^[a-z0-9-]+\.api\.azureml\.ms$/i;
+
+export interface AzureMlReaderOptions {
+  credential: TokenCredential;
+  /** ARM endpoint; the stand-in's URL in tests and `simulate`. */
+  armEndpoint?: string;
+  /** PEM of a CA to trust (the loopback stand-in's). */
+  caCert?: string;
+  /** A data-plane host allowed besides `*.api.azureml.ms` (the stand-in's `127.0.0.1:<port>`). */
+  extraDataPlaneHost?: string;
+  /** Counts every Azure ML / ARM / Activity Log call (for the sweep benchmark). */
+  onCall?: (what: string) => void;
+}
+
+export interface Read<T> {
+  value: T;
+  gaps: string[];
+}
+
+/** One deployment as Azure ML knows it, keyed like the cluster names it. */
+export interface AmlDeploymentRecord {
+  flavor: 'v1' | 'v2';
+  /** The Kubernetes Deployment name: v1 the service name, v2 `<endpoint>-<deployment>`. */
+  service: string;
+  record: ServiceRecord;
+  /** v2: the ARM id (for the Activity Log). */
+  resourceId?: string;
+}
+
+function message(err: unknown): string {
+  const e = err as { statusCode?: number; code?: string; message?: string };
+  const status = e?.statusCode ? `${e.statusCode} ` : '';
+  return redact(`${status}${e?.code ? `${e.code}: ` : ''}${e?.message ?? String(err)}`)
+    .split('\n')[0]!
+    .slice(0, 300);
+}
+
+function asRecord(v: unknown): Record<string, unknown> | undefined {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+    ? (v as Record<string, unknown>)
+    : undefined;
+}
+
+/** `Succeeded`/`Failed`/`Canceled`/`Started`... of an Activity Log entry, as an operation status. */
+function activityStatus(s: string | undefined): AmlOperation['status'] {
+  if (!s) return undefined;
+  if (/^succeeded$/i.test(s)) return 'Succeeded';
+  if (/^failed$/i.test(s)) return 'Failed';
+  if (/^cancel+ed$/i.test(s)) return 'Canceled';
+  return 'InProgress';
+}
+
+/** The error of a failed write: `properties.statusMessage` is a JSON string `{"error":{code,message,details}}`. */
+function activityError(properties: Record<string, string> | undefined): AmlOperation['error'] {
+  const raw = properties?.statusMessage;
+  if (!raw) return undefined;
+  try {
+    const parsed = asRecord(JSON.parse(raw) as unknown);
+    const e = asRecord(parsed?.error) ?? parsed;
+    if (!e) return { message: raw };
+    const details = Array.isArray(e.details)
+      ? e.details.map((d) => ({
+          code: String(asRecord(d)?.code ?? ''),
+          message: String(asRecord(d)?.message ?? ''),
+        }))
+      : undefined;
+    return {
+      code: typeof e.code === 'string' ? e.code : undefined,
+      message: typeof e.message === 'string' ? e.message : undefined,
+      details,
+    };
+  } catch {
+    return { message: raw };
+  }
+}
+
+export class AzureMlReader {
+  private readonly facts = new Map<string, WorkspaceFacts>();
+  private readonly mmsBase = new Map<string, string>();
+
+  constructor(private readonly options: AzureMlReaderOptions) {}
+
+  private clientOptions() {
+    return {
+      ...(this.options.armEndpoint ? { endpoint: this.options.armEndpoint } : {}),
+      ...(this.options.caCert ? { tlsOptions: { ca: this.options.caCert } } : {}),
+      retryOptions: { maxRetries: 1 },
+    };
+  }
+
+  private ml(ref: WorkspaceRef): AzureMachineLearningWorkspaces {
+    return new AzureMachineLearningWorkspaces(
+      this.options.credential,
+      ref.subscriptionId,
+      this.clientOptions(),
+    );
+  }
+
+  private count(what: string): void {
+    this.options.onCall?.(what);
+  }
+
+  /** Workspace facts, read once per reader (they change when someone re-attaches a compute, not per sweep). */
+  async workspace(ref: WorkspaceRef): Promise<Read<WorkspaceFacts>> {
+    const key = workspaceId(ref).toLowerCase();
+    const cached = this.facts.get(key);
+    if (cached) return { value: cached, gaps: [] };
+    const gaps: string[] = [];
+    const value: WorkspaceFacts = { ref, computes: [] };
+    const client = this.ml(ref);
+    try {
+      this.count('workspace');
+      const ws = await client.workspaces.get(ref.resourceGroup, ref.workspace);
+      value.location = ws.location;
+      value.storageAccount = ws.storageAccount;
+      value.containerRegistry = ws.containerRegistry;
+      value.discoveryUrl = ws.discoveryUrl;
+    } catch (err) {
+      gaps.push(`azureml workspace ${ref.workspace}: ${message(err)}`);
+      return { value, gaps };
+    }
+    try {
+      this.count('computes');
+      for await (const c of client.computeOperations.list(ref.resourceGroup, ref.workspace)) {
+        const p = asRecord(c.properties);
+        const type = typeof p?.computeType === 'string' ? p.computeType : '';
+        if (type !== 'Kubernetes' && type !== 'AKS') continue;
+        const props = asRecord(p?.properties);
+        const compute: AttachedCompute = { name: c.name ?? '', computeType: type };
+        if (typeof p?.resourceId === 'string') compute.resourceId = p.resourceId;
+        if (typeof props?.namespace === 'string') compute.namespace = props.namespace;
+        value.computes.push(compute);
+      }
+    } catch (err) {
+      gaps.push(`azureml computes of ${ref.workspace}: ${message(err)}`);
+    }
+    this.facts.set(key, value);
+    return { value, gaps };
+  }
+
+  /** The regional model-management base URL, from the workspace's discovery document (`api`). */
+  private async modelManagementBase(facts: WorkspaceFacts): Promise<string> {
+    const url = facts.discoveryUrl;
+    if (!url) throw new Error('the workspace has no discoveryUrl');
+    const cached = this.mmsBase.get(url);
+    if (cached) return cached;
+    const discovery = new URL(url);
+    this.checkDataPlaneHost(discovery);
+    this.count('discovery');
+    const doc = asRecord(await this.get(discovery, false));
+    const api = typeof doc?.api === 'string' ? new URL(doc.api) : undefined;
+    if (!api) throw new Error(`discovery document at ${discovery.host} names no "api" endpoint`);
+    this.checkDataPlaneHost(api);
+    const base = api.origin;
+    this.mmsBase.set(url, base);
+    return base;
+  }
+
+  private checkDataPlaneHost(url: URL): void {
+    const ok =
+      url.protocol === 'https:' &&
+      (AML_DATA_PLANE.test(url.hostname) || url.host === this.options.extraDataPlaneHost);
+    if (!ok) throw new Error(`refusing to send a token to ${url.host}: not an Azure ML data-plane host`);
+  }
+
+  private async get(url: URL, withToken: boolean): Promise<unknown> {
+    this.checkDataPlaneHost(url);
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (withToken) {
+      const token = await this.options.credential.getToken(ARM_SCOPE);
+      if (!token) throw new Error('no token for the Azure ML data plane');
+      headers.authorization = `Bearer ${token.token}`;
+    }
+    return getJson(url, headers, this.options.caCert);
+  }
+
+  /** v1 AksWebservice records of the workspace: one list call (pages followed). */
+  async v1Services(facts: WorkspaceFacts): Promise<Read<AmlDeploymentRecord[]>> {
+    const ref = facts.ref;
+    try {
+      const base = await this.modelManagementBase(facts);
+      const url = new URL(
+        `${base}/modelmanagement/v1.0/subscriptions/${ref.subscriptionId}/resourceGroups/${ref.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${ref.workspace}/services`,
+      );
+      url.searchParams.set('api-version', MMS_API_VERSION);
+      url.searchParams.set('expand', 'true');
+      url.searchParams.set('computeType', 'AKS');
+      const out: AmlDeploymentRecord[] = [];
+      let next: URL | undefined = url;
+      for (let page = 0; next && page < 20; page++) {
+        this.count('v1 services');
+        const body = asRecord(await this.get(next, true));
+        for (const item of Array.isArray(body?.value) ? body.value : []) {
+          const record = { ...normaliseServiceRecord(item), flavor: 'v1' as const };
+          if (record.name) out.push({ flavor: 'v1', service: record.name, record });
+        }
+        next = typeof body?.nextLink === 'string' ? new URL(body.nextLink) : undefined;
+      }
+      return { value: out, gaps: [] };
+    } catch (err) {
+      return { value: [], gaps: [`azureml v1 services of ${ref.workspace}: ${message(err)}`] };
+    }
+  }
+
+  /**
+   * v2 Kubernetes online deployments: one endpoints list, then the deployments of each Kubernetes endpoint; a
+   * deployment whose last write failed or was cancelled gets that write's Activity Log entry as `operation`.
+   */
+  async v2Deployments(facts: WorkspaceFacts, since: Date): Promise<Read<AmlDeploymentRecord[]>> {
+    const ref = facts.ref;
+    const gaps: string[] = [];
+    const out: AmlDeploymentRecord[] = [];
+    const client = this.ml(ref);
+    const endpoints: string[] = [];
+    try {
+      this.count('v2 endpoints');
+      for await (const ep of client.onlineEndpoints.list(ref.resourceGroup, ref.workspace)) {
+        const kind = ep.kind ?? ep.properties.compute ?? '';
+        if (ep.name && (/kubernetes/i.test(kind) || ep.properties.compute)) endpoints.push(ep.name);
+      }
+    } catch (err) {
+      return { value: [], gaps: [`azureml v2 endpoints of ${ref.workspace}: ${message(err)}`] };
+    }
+    for (const endpoint of endpoints) {
+      try {
+        this.count('v2 deployments');
+        for await (const d of client.onlineDeployments.list(ref.resourceGroup, ref.workspace, endpoint)) {
+          if (!d.name) continue;
+          const record: ServiceRecord = {
+            ...normaliseServiceRecord({ ...d, properties: { ...d.properties } }),
+            flavor: 'v2',
+            endpointName: endpoint,
+          };
+          const state = record.state ?? '';
+          if (d.id && /^(failed|canceled)$/i.test(state)) {
+            const op = await this.lastWrite(ref, d.id, since);
+            gaps.push(...op.gaps);
+            if (op.value) record.operation = op.value;
+          }
+          out.push({ flavor: 'v2', service: `${endpoint}-${d.name}`, record, resourceId: d.id });
+        }
+      } catch (err) {
+        gaps.push(`azureml v2 deployments of ${endpoint}: ${message(err)}`);
+      }
+    }
+    return { value: out, gaps };
+  }
+
+  /** The latest write of a resource in the Activity Log since `since`: its status, times and error. */
+  async lastWrite(
+    ref: WorkspaceRef,
+    resourceId: string,
+    since: Date,
+  ): Promise<Read<AmlOperation | undefined>> {
+    const monitor = new MonitorClient(this.options.credential, ref.subscriptionId, this.clientOptions());
+    const filter = `eventTimestamp ge '${since.toISOString()}' and resourceUri eq '${resourceId}'`;
+    try {
+      this.count('activity log');
+      const byCorrelation = new Map<string, AmlOperation>();
+      for await (const e of monitor.activityLogs.list(filter)) {
+        const op = e.operationName?.value ?? '';
+        if (!/\/write$/i.test(op) || !e.correlationId) continue;
+        const at = e.eventTimestamp?.toISOString();
+        const entry = byCorrelation.get(e.correlationId) ?? {};
+        const status = activityStatus(e.status?.value);
+        if (!entry.startTime || (at && at < entry.startTime)) entry.startTime = at;
+        if (status && status !== 'InProgress') {
+          entry.status = status;
+          entry.endTime = at;
+          entry.error = activityError(e.properties) ?? entry.error;
+        } else if (!entry.status) entry.status = 'InProgress';
+        byCorrelation.set(e.correlationId, entry);
+      }
+      const latest = [...byCorrelation.values()].sort((a, b) =>
+        (b.startTime ?? '').localeCompare(a.startTime ?? ''),
+      )[0];
+      return { value: latest, gaps: [] };
+    } catch (err) {
+      return {
+        value: undefined,
+        gaps: [`activity log of ${resourceId.split('/').slice(-3).join('/')}: ${message(err)}`],
+      };
+    }
+  }
+
+  /** Everything Azure ML knows about the workspace's Kubernetes deployments, for one sweep. */
+  async deployments(
+    ref: WorkspaceRef,
+    now: Date,
+  ): Promise<Read<{ facts: WorkspaceFacts; records: AmlDeploymentRecord[] }>> {
+    const facts = await this.workspace(ref);
+    const since = new Date(now.getTime() - 7 * 24 * 3600_000);
+    const [v1, v2] = await Promise.all([
+      this.v1Services(facts.value),
+      this.v2Deployments(facts.value, since),
+    ]);
+    return {
+      value: { facts: facts.value, records: [...v1.value, ...v2.value] },
+      gaps: [...facts.gaps, ...v1.gaps, ...v2.gaps],
+    };
+  }
+}
+
+/** One HTTPS GET returning parsed JSON; `ca` adds a CA to trust (the loopback stand-in's). */
+function getJson(url: URL, headers: Record<string, string>, ca: string | undefined): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const req = httpsGet(url, { headers, timeout: 15_000, ...(ca ? { ca } : {}) }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const status = res.statusCode ?? 0;
+        if (status < 200 || status >= 300) {
+          reject(
+            Object.assign(new Error(`${status} ${res.statusMessage ?? ''}`.trim()), { statusCode: status }),
+          );
+          return;
+        }
+        try {
+          resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown);
+        } catch (err) {
+          reject(new Error(`invalid JSON from ${url.host} (${(err as Error).message})`));
+        }
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error(`timeout after 15 s from ${url.host}`)));
+    req.on('error', reject);
+  });
+}
