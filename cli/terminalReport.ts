@@ -48,8 +48,26 @@ export function renderTerminalReport(d: Diagnosis, color: boolean, width = 100):
     out.push('');
     out.push(`${paint('bold', 'Root cause')}  ${paint(['bold', 'red'], code)}`);
     out.push(wrap(root.title, width, '  '));
+    const facts = [
+      root.since ? `failing since ${root.since} (first signal)` : '',
+      d.amlState ? `Azure ML state ${d.amlState}` : '',
+      d.deadline ? `Azure ML gives up at ~${d.deadline}` : '',
+      root.amlCode ? `Azure ML code ${root.amlCode}` : '',
+    ].filter(Boolean);
+    if (facts.length) out.push(`  ${paint('gray', facts.join('; '))}`);
     out.push('');
     out.push(wrap(root.explanation, width, '  '));
+    if (root.commands?.length) {
+      out.push('');
+      out.push(paint('bold', 'Confirm it'));
+      // Whole lines, never wrapped: they are pasted into a shell.
+      for (const c of root.commands) out.push(`  $ ${c}`);
+    }
+    if (d.changes?.length) {
+      out.push('');
+      out.push(paint('bold', 'Changed since the last ready revision'));
+      for (const c of d.changes) out.push(`  - ${c.field}: ${c.before} -> ${c.after}`);
+    }
     if (root.evidence.length) {
       out.push('');
       out.push(paint('bold', 'Evidence'));
@@ -68,10 +86,14 @@ export function renderTerminalReport(d: Diagnosis, color: boolean, width = 100):
       out.push(`${paint('bold', 'Docs')}  ${root.docs.join('  ')}`);
     }
   }
-  if (rest.length) {
+  // A crash loop or hang behind a known root cause only restates it (it stays in --json).
+  const independent = rest.filter(
+    (f) => !(root && f.code !== root.code && (f.code === 'CrashLoopBackOff' || f.code === 'DeploymentHung')),
+  );
+  if (independent.length) {
     out.push('');
     out.push(paint('bold', 'Also found'));
-    for (const f of rest) out.push(`  - ${f.detail ? `${f.code}/${f.detail}` : f.code}: ${f.title}`);
+    for (const f of independent) out.push(`  - ${f.detail ? `${f.code}/${f.detail}` : f.code}: ${f.title}`);
   }
   if (d.gaps.length) {
     out.push('');

@@ -275,7 +275,7 @@ module clusterReaderRole 'core/security/role-definition.bicep' = if (!empty(azur
   name: 'role-cluster-reader'
   params: {
     roleName: 'amlmon cluster reader (${environmentName}, ${resourceToken})'
-    description: 'Reads what aml-deploy-monitor diagnoses: pods and their logs, events, deployments, replica sets, claims, volumes, config maps, nodes, quotas. No secrets, no writes.'
+    description: 'Reads what aml-deploy-monitor diagnoses: pods and their logs, events, deployments, replica sets, claims, volumes, config maps, nodes, quotas, namespaces. No secrets, no writes.'
     dataActions: [
       'Microsoft.ContainerService/managedClusters/pods/read'
       'Microsoft.ContainerService/managedClusters/pods/log/read'
@@ -287,6 +287,7 @@ module clusterReaderRole 'core/security/role-definition.bicep' = if (!empty(azur
       'Microsoft.ContainerService/managedClusters/configmaps/read'
       'Microsoft.ContainerService/managedClusters/nodes/read'
       'Microsoft.ContainerService/managedClusters/resourcequotas/read'
+      'Microsoft.ContainerService/managedClusters/namespaces/read'
     ]
     assignableScopes: clusterGroupIds
   }
@@ -525,10 +526,12 @@ module app 'core/host/functions-flexconsumption.bicep' = {
 // Outputs: azd stores them in the environment; the post-deploy hook and docs/deploy.md use them
 // ---------------------------------------------------------------------------------------------------------------
 
-// The HTTP functions' routes. PLACEHOLDERS until the chat functions land: 'act' is functions/act.ts's route
-// (ACT_ROUTE); 'chat' is the name the Teams outgoing webhook's callback is expected to have.
+// The HTTP functions' routes (test/infra checks them against functions/): action links (functions/act.ts, ACT_ROUTE),
+// the Teams outgoing webhook's callback (functions/chat.ts), and the base of the HTTP API (functions/api.ts, which
+// needs a function key).
 var actRoute = 'act'
 var chatRoute = 'chat'
+var apiRoutePrefix = 'api'
 
 output AZURE_LOCATION string = location
 output AZURE_TENANT_ID string = tenant().tenantId
@@ -545,5 +548,6 @@ output AMLMON_EVENT_TOPICS array = concat(workspaceTopicRefs, storageTopicRefs, 
 output AMLMON_KUBERNETES_RBAC_CLUSTERS array = map(kubernetesRbacClusters, c => c.id)
 output AMLMON_EMAIL_SENDER string = emailEnabled ? email!.outputs.senderAddress : ''
 output AMLMON_APP_URL string = 'https://${app.outputs.defaultHostName}'
-output AMLMON_ACTION_URL string = 'https://${app.outputs.defaultHostName}/api/${actRoute}'
-output AMLMON_CHAT_WEBHOOK_URL string = 'https://${app.outputs.defaultHostName}/api/${chatRoute}'
+output AMLMON_ACTION_URL string = 'https://${app.outputs.defaultHostName}/${apiRoutePrefix}/${actRoute}'
+output AMLMON_CHAT_WEBHOOK_URL string = 'https://${app.outputs.defaultHostName}/${apiRoutePrefix}/${chatRoute}'
+output AMLMON_API_URL string = 'https://${app.outputs.defaultHostName}/${apiRoutePrefix}'

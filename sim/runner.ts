@@ -45,6 +45,12 @@ export interface SimDelivery {
   code: string | null;
   detail: string | null;
   at: string;
+  /** The Azure ML workspace, when known. */
+  workspace?: string;
+  /** RFC 3339: the root cause's first signal, when the evidence carries one. */
+  since?: string;
+  /** The Azure ML error code a user sees for this failure, when known. */
+  amlCode?: string;
   /** Extras for the human-readable output (not part of `--json`). */
   title?: string;
   namespace?: string;
@@ -149,6 +155,12 @@ export function simulationEnv(azuriteConnectionString: string, kubeconfigPath: s
   };
 }
 
+/** `amlCode` is being added to findings (the Azure ML side); read it without depending on when it lands. */
+function amlCodeOf(f: object | undefined): string | undefined {
+  const code = (f as { amlCode?: unknown } | undefined)?.amlCode;
+  return typeof code === 'string' && code ? code : undefined;
+}
+
 function recordingSender(inner: Sender, clock: SimulatedClock, out: SimDelivery[]): Sender {
   return {
     kind: inner.kind,
@@ -165,6 +177,9 @@ function recordingSender(inner: Sender, clock: SimulatedClock, out: SimDelivery[
             code: i.code,
             detail: i.detail,
             at,
+            ...(i.workspace ? { workspace: i.workspace } : {}),
+            ...(i.diagnosis.findings[0]?.since ? { since: i.diagnosis.findings[0].since } : {}),
+            ...(amlCodeOf(i.diagnosis.findings[0]) ? { amlCode: amlCodeOf(i.diagnosis.findings[0]) } : {}),
             title: i.diagnosis.findings[0]?.title,
             namespace: i.namespace,
             cluster: i.cluster,

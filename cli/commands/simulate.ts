@@ -109,14 +109,19 @@ export async function runSimulate(
     throw err;
   }
   if (opts.json) {
-    const deliveries = result.deliveries.map(({ channel, kind, service, code, detail, at }) => ({
-      channel,
-      kind,
-      service,
-      code,
-      detail,
-      at,
-    }));
+    const deliveries = result.deliveries.map(
+      ({ channel, kind, service, code, detail, at, workspace, since, amlCode }) => ({
+        channel,
+        kind,
+        service,
+        code,
+        detail,
+        at,
+        workspace: workspace ?? null,
+        since: since ?? null,
+        amlCode: amlCode ?? null,
+      }),
+    );
     return JSON.stringify({ deliveries }, null, 2) + '\n';
   }
   const { loadScenario } = await import('../../sim/scenario.js');

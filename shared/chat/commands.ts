@@ -31,6 +31,9 @@ export interface ChatContext {
   budgetMs: number;
 }
 
+/** Lines of a list in one chat reply (Teams messages are limited to about 28 KB). */
+const MAX_LINES = 30;
+
 export const HELP = [
   'Commands (after the mention, any case):',
   '- **status** [workspace]: failing deployments and what holds their alerts',
@@ -110,11 +113,17 @@ export async function runChatCommand(words: string[], ctx: ChatContext): Promise
       for (const d of deployments) counts.set(d.status, (counts.get(d.status) ?? 0) + 1);
       const lines = [
         `**${deployments.length} deployments**${ws ? ` in ${md(ws)}` : ''}: ${[...counts].map(([s, n]) => `${n} ${s}`).join(', ') || 'none seen yet'}`,
-        ...open.map(
-          (i) =>
-            `- ${md(i.service)} (${md(i.cluster)}): ${md(codeOf(i))} since ${i.openedAt}${md(holdOf(i))}`,
-        ),
+        // A chat message has a size limit: the oldest incidents first, at most MAX_LINES of them.
+        ...open
+          .sort((a, b) => a.openedAt.localeCompare(b.openedAt))
+          .slice(0, MAX_LINES)
+          .map(
+            (i) =>
+              `- ${md(i.service)} (${md(i.cluster)}): ${md(codeOf(i))} since ${i.openedAt}${md(holdOf(i))}`,
+          ),
       ];
+      if (open.length > MAX_LINES)
+        lines.push(`(${open.length - MAX_LINES} more: GET /api/incidents?state=open)`);
       if (open.length === 0) lines.push('No open incidents.');
       return text(lines.join('\n\n'));
     }
@@ -125,7 +134,7 @@ export async function runChatCommand(words: string[], ctx: ChatContext): Promise
       const all = (await rt.state.incidents.list()).map((r) => r.value).filter((i) => i.openedAt >= since);
       all.sort((a, b) => b.openedAt.localeCompare(a.openedAt));
       const lines = all
-        .slice(0, 30)
+        .slice(0, MAX_LINES)
         .map(
           (i) =>
             `- ${i.openedAt} ${md(i.service)}: ${md(codeOf(i))}, ${i.resolvedAt ? `resolved ${i.resolvedAt}` : 'open'}${md(holdOf(i))}`,
@@ -134,7 +143,7 @@ export async function runChatCommand(words: string[], ctx: ChatContext): Promise
         [
           `**${all.length} incidents** opened in the last ${window}`,
           ...lines,
-          ...(all.length > 30 ? [`(${all.length - 30} more)`] : []),
+          ...(all.length > MAX_LINES ? [`(${all.length - MAX_LINES} more)`] : []),
         ].join('\n\n'),
       );
     }
@@ -311,6 +320,27 @@ export async function diagnoseNow(
   return { reply, notification: n };
 }
 
+/** Posts a diagnosis that finished after the chat reply through the Teams (Workflows) channel. */
+export async function postLate(
+  rt: MonitorRuntime,
+  service: string,
+  notification: Notification | undefined,
+): Promise<boolean> {
+  if (!notification) return false;
+  const teams = rt.senders.get('teams');
+  if (!teams) {
+    rt.log.warn(
+      `chat: the diagnosis of ${service} finished late and no Teams channel is configured to post it`,
+    );
+    return false;
+  }
+  const sent = await teams.send(notification);
+  rt.log.info(
+    `chat: the diagnosis of ${service} finished after the reply; posted to Teams: ${sent.ok ? 'ok' : (sent.error ?? 'failed')}`,
+  );
+  return sent.ok;
+}
+
 async function diagnoseCommand(args: string[], ctx: ChatContext): Promise<ChatReply> {
   const { rt } = ctx;
   const [service, ws] = args;
@@ -337,21 +367,20 @@ async function diagnoseCommand(args: string[], ctx: ChatContext): Promise<ChatRe
   const first = await Promise.race([work, late]);
   clearTimeout(timer);
   if (first !== 'late') return first.reply;
-  // Slower than Teams waits: answer now, post the card through the Workflows channel when it is ready.
-  void work.then(async ({ notification }) => {
-    const teams = rt.senders.get('teams');
-    if (!notification) return;
-    if (!teams) {
-      rt.log.warn(
-        `chat: the diagnosis of ${service} finished late and no Teams channel is configured to post it`,
-      );
-      return;
-    }
-    const sent = await teams.send(notification);
-    rt.log.info(
-      `chat: the diagnosis of ${service} finished after the reply; posted to Teams: ${sent.ok ? 'ok' : (sent.error ?? 'failed')}`,
-    );
-  });
+  // Slower than Teams waits: answer now; the chatDiagnose function diagnoses again and posts the card through the
+  // Workflows channel. Without that queue (amlmon watch, tests), the diagnosis under way posts it when it finishes.
+  if (rt.chatQueue) {
+    await rt.chatQueue.enqueue({
+      v: 1,
+      cluster: d.cluster,
+      namespace: d.namespace,
+      service: d.service,
+      requestedBy: ctx.by,
+      requestedAt: rt.clock.now().toISOString(),
+    });
+  } else {
+    void work.then(({ notification }) => postLate(rt, service, notification));
+  }
   return text(
     `Diagnosing ${md(service)} takes longer than Teams waits; the card will be posted to the alert channel when it is ready.`,
   );

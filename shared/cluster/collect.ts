@@ -174,7 +174,12 @@ export async function collectSnapshot(target: ClusterTarget, options: CollectOpt
       const rs = await listReplicaSets(session, namespace, labelSelectorQuery(owner.spec?.selector), w);
       if (rs.ok) snapshot.replicaSets.push(...rs.value);
     };
-  if ((early.replicaFailure || early.evicted) && deployment) wave2.push(readReplicaSets(2, deployment));
+  // The ReplicaSet history is what `changes` compares (the failing revision against the last ready one), besides
+  // ReplicaFailure and eviction evidence: one list call, only when the Deployment was ever updated (generation > 1),
+  // since a first rollout has no earlier revision to compare with.
+  const updated = (deployment?.metadata?.generation ?? 0) > 1;
+  if ((early.replicaFailure || early.evicted || updated) && deployment)
+    wave2.push(readReplicaSets(2, deployment));
   if (early.quota) {
     wave2.push(async () => {
       const quotas = await listQuotas(session, namespace, 2);

@@ -15,6 +15,8 @@ export interface ReportSettings {
   productName?: string;
   docsUrl?: string;
   maxCardBytes?: number;
+  /** `EVIDENCE_STORAGE_ACCOUNT_ID`: resource id of the evidence storage account, for a portal link in alerts. */
+  evidenceStorageAccountId?: string;
   /** Signing settings of the alerts' action links (ACTION_SIGNING_KEY, PUBLIC_BASE_URL; see ./actions.ts). */
   actionLinks?: ActionLinkSettings;
 }
@@ -66,7 +68,9 @@ export function readReportSettings(r: SettingsReader): ReportSettings {
   const timeZone = r.timeZone('REPORT_TIME_ZONE');
   const productName = r.get('REPORT_PRODUCT_NAME');
   const docsUrl = r.get('REPORT_DOCS_URL');
+  const evidenceStorageAccountId = r.get('EVIDENCE_STORAGE_ACCOUNT_ID');
   return {
+    ...(evidenceStorageAccountId ? { evidenceStorageAccountId } : {}),
     ...(docsUrl ? { docsUrl } : {}),
     ...(timeZone ? { timeZone } : {}),
     ...(productName ? { productName } : {}),

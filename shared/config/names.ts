@@ -65,6 +65,7 @@ export const SETTINGS = [
   { name: 'REPORT_DOCS_URL', group: 'reports' },
   { name: 'REPORT_TIME_ZONE', group: 'reports', default: 'UTC' },
   { name: 'REPORT_PRODUCT_NAME', group: 'reports', default: 'amlmon' },
+  { name: 'EVIDENCE_STORAGE_ACCOUNT_ID', group: 'reports' },
   { name: 'AMLMON_CHART_FONT', group: 'reports' },
   { name: 'DIGEST_SCHEDULE', group: 'triggers', default: '0 0 8 * * *' },
   { name: 'DIGEST_TIME_ZONE', group: 'digest' },

@@ -6,7 +6,7 @@
 import { normaliseEventTimes } from '../snapshot/objects.js';
 import type { Snapshot } from '../snapshot/types.js';
 import { redact } from '../text/redact.js';
-import { deploymentCondition, podCondition } from './context.js';
+import { deploymentCondition, evidence, humanDuration, podCondition } from './context.js';
 import type { AmlDeployment, Rule } from './rule.js';
 import { allRules } from './registry.js';
 import {
@@ -23,12 +23,18 @@ import { findAmlDeployments, selectsTarget } from './target.js';
 import type { Diagnosis, Finding, RuleFinding, Status } from './types.js';
 import type { ServiceRecord } from '../snapshot/types.js';
 import { STAGES } from './types.js';
+import { revisionChanges } from './confirm/changes.js';
+import { findingCommands } from './confirm/commands.js';
+import { findingSince } from './confirm/since.js';
+import { DEFAULT_HANG_AFTER_SECONDS, hungFinding } from './rules/deploymentHung.js';
 
 export interface DiagnoseOptions {
   /** Diagnose only this service (Deployment name, or `<endpoint>/<deployment>` for v2). Defaults to meta.service. */
   service?: string;
   /** Rules to run; all by default (tests pass one rule or a subset). */
   rules?: readonly Rule[];
+  /** HANG_AFTER: no rollout progress for this long is a hang. The monitor passes its setting; default 10 min. */
+  hangAfterMs?: number;
 }
 
 const ROLE_ORDER = { cause: 0, consequence: 1, advisory: 2 } as const;
@@ -166,7 +172,13 @@ export function explainConsequences(found: RuleFinding[]): RuleFinding[] {
   });
 }
 
-function toFinding(f: RuleFinding, amlCode: string | null): Finding {
+function toFinding(
+  f: RuleFinding,
+  amlCode: string | null,
+  snapshot: Snapshot,
+  target: AmlDeployment,
+  now: Date,
+): Finding {
   return {
     code: f.code,
     detail: f.detail,
@@ -177,7 +189,13 @@ function toFinding(f: RuleFinding, amlCode: string | null): Finding {
     remedy: f.remedy.map(redact),
     docs: f.docs,
     amlCode,
+    since: f.since ?? findingSince(snapshot, target, f.evidence, now),
+    commands: f.commands ?? findingCommands(snapshot, target, f.evidence),
   };
+}
+
+function hangAfterSeconds(opts: DiagnoseOptions): number {
+  return opts.hangAfterMs !== undefined ? Math.round(opts.hangAfterMs / 1000) : DEFAULT_HANG_AFTER_SECONDS;
 }
 
 /**
@@ -197,14 +215,15 @@ function diagnoseTarget(
   snapshot: Snapshot,
   target: AmlDeployment,
   now: Date,
-  rules: readonly Rule[],
+  opts: DiagnoseOptions,
   baseGaps: string[],
 ): Diagnosis {
+  const rules = opts.rules ?? allRules;
   const gaps = [...baseGaps];
   const found: RuleFinding[] = [];
   for (const rule of rules) {
     try {
-      found.push(...rule.diagnose({ target, snapshot, now }));
+      found.push(...rule.diagnose({ target, snapshot, now, hangAfterSeconds: hangAfterSeconds(opts) }));
     } catch (err) {
       // One broken rule must not cost the whole diagnosis: name the gap and go on.
       gaps.push(`rule ${rule.id}: failed (${err instanceof Error ? err.message : String(err)})`);
@@ -223,9 +242,10 @@ function diagnoseTarget(
     service: target.name,
     namespace: target.namespace,
     status: statusOf(target, ranked, hasObjects || !!record, recordInProgress(record, now)),
-    findings: ranked.map((f, i) => toFinding(f, codes[i] ?? null)),
+    findings: ranked.map((f, i) => toFinding(f, codes[i] ?? null, snapshot, target, now)),
     gaps,
     ...(record ? { amlState: record.state ?? null, deadline: operationDeadline(record) } : {}),
+    changes: revisionChanges(target),
   };
 }
 
@@ -250,17 +270,20 @@ function effectiveRecord(record: ServiceRecord | undefined): ServiceRecord | und
   return { ...rest, operation: op };
 }
 
+function normalised(input: Snapshot): Snapshot {
+  // Snapshots built from API objects (the collector) carry MicroTimes as strings; rules compare Dates.
+  return { ...input, events: input.events.map(normaliseEventTimes), service: effectiveRecord(input.service) };
+}
+
 /** One diagnosis per Azure ML deployment in the snapshot (or just the selected service). */
 export function diagnoseSnapshot(input: Snapshot, opts: DiagnoseOptions = {}): Diagnosis[] {
-  // Snapshots built from API objects (the collector) carry MicroTimes as strings; rules compare Dates.
-  const snapshot: Snapshot = {
-    ...input,
-    events: input.events.map(normaliseEventTimes),
-    service: effectiveRecord(input.service),
-  };
-  const rules = opts.rules ?? allRules;
+  const snapshot = normalised(input);
   const { now, gap } = snapshotNow(snapshot);
   const baseGaps = [...(snapshot.meta.gaps ?? []), ...(gap ? [gap] : [])];
+  return targetsOf(snapshot, opts).map((t) => diagnoseTarget(snapshot, t, now, opts, baseGaps));
+}
+
+function targetsOf(snapshot: Snapshot, opts: DiagnoseOptions): AmlDeployment[] {
   let targets = findAmlDeployments(snapshot);
   // With no deployment objects at all (a failed image build never creates any), the service record names the service.
   const selector =
@@ -275,5 +298,55 @@ export function diagnoseSnapshot(input: Snapshot, opts: DiagnoseOptions = {}): D
       ];
     }
   }
-  return targets.map((t) => diagnoseTarget(snapshot, t, now, rules, baseGaps));
+  return targets;
+}
+
+/** No rollout progress for `hangAfterMs` (the same comparison the DeploymentHung rule makes). */
+export function isHung(progress: { lastProgress: string }, now: Date, hangAfterMs: number): boolean {
+  return now.getTime() - Date.parse(progress.lastProgress) >= hangAfterMs;
+}
+
+export interface HangInput {
+  /** RFC 3339: the last time the monitor saw the rollout move (its own record of replica counts and events). */
+  lastProgress: string;
+  hangAfterMs: number;
+}
+
+/**
+ * The monitor's hang: the engine saw nothing definitive (status Progressing) but the monitor's own record says the
+ * rollout has not moved for HANG_AFTER. The finding is the engine's DeploymentHung with the same evidence it
+ * gathers (what is still running and its last log line, pods, newest warnings, logs, build log, front end, record),
+ * signalled by the monitor's record. Pure, like the engine.
+ */
+export function diagnoseHang(input: Snapshot, diagnosis: Diagnosis, hang: HangInput): Diagnosis {
+  const snapshot = normalised(input);
+  const { now } = snapshotNow(snapshot);
+  const target =
+    targetsOf(snapshot, { service: diagnosis.service }).find((t) => t.namespace === diagnosis.namespace) ??
+    targetsOf(snapshot, { service: diagnosis.service })[0];
+  const threshold = Math.round(hang.hangAfterMs / 1000);
+  const since = new Date(hang.lastProgress);
+  const idle = Math.max(0, Math.round((now.getTime() - since.getTime()) / 1000));
+  const signal = {
+    evidence: evidence(
+      'monitor/progress',
+      `no rollout progress since ${hang.lastProgress} (ready, updated and available replicas unchanged); hang threshold ${humanDuration(threshold)}`,
+    ),
+    since,
+    what: `no rollout progress for ${humanDuration(idle)} (hang threshold ${humanDuration(threshold)})`,
+  };
+  const fallback: AmlDeployment = {
+    flavor: 'v1',
+    name: diagnosis.service,
+    namespace: diagnosis.namespace,
+    replicaSets: [],
+    pods: [],
+  };
+  const t = target ?? fallback;
+  const finding = hungFinding({ target: t, snapshot, now, hangAfterSeconds: threshold }, signal);
+  return {
+    ...diagnosis,
+    status: 'Hung',
+    findings: [toFinding(finding, null, snapshot, t, now), ...diagnosis.findings],
+  };
 }

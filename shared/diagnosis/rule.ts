@@ -29,6 +29,8 @@ export interface RuleContext {
   snapshot: Snapshot;
   /** The capture time: "now" for every time-based judgement. */
   now: Date;
+  /** HANG_AFTER in seconds: no rollout progress for this long is a hang (default DEFAULT_HANG_AFTER_SECONDS). */
+  hangAfterSeconds?: number;
 }
 
 export interface Rule {

@@ -99,11 +99,23 @@ export interface Finding {
   evidence: Evidence[];
   remedy: string[];
   docs: string[];
+  /** RFC 3339: the first signal of this finding (first crash, first FailedScheduling, ...); null when unknown. */
+  since?: string | null;
+  /** Exact, filled-in, read-only shell commands that confirm the cause; every name shell-quoted. */
+  commands?: string[];
   /**
    * The Azure ML error code a user sees for this failure: the record's own (most specific) code when Azure ML gave
    * one, else the documented code of this failure class; `null` when none is known.
    */
   amlCode?: string | null;
+}
+
+/** One difference between the last ready revision and the failing one. Secret values are never included. */
+export interface Change {
+  /** What differs, e.g. `container fraud-score: image`. */
+  field: string;
+  before: string;
+  after: string;
 }
 
 /**
@@ -155,6 +167,8 @@ export interface Diagnosis {
   status: Status;
   findings: Finding[];
   gaps: string[];
+  /** What differs between the failing revision and the last ready one; null when there is no earlier revision. */
+  changes?: Change[] | null;
   /** Azure ML's own state of the deployment (`Transitioning`, `Failed`, `Healthy`, `Succeeded`, `Updating`, ...). */
   amlState?: string | null;
   /** RFC 3339: when Azure ML gives up on the running operation; `null` when none runs or it is unknown. */

@@ -70,15 +70,30 @@ function deploymentStart(d: DeploymentRecord): string {
   return d.startedAt ?? d.firstSeen;
 }
 
-function countDeployments(deps: DeploymentRecord[]): { counts: DeploymentCounts; healthyMs: number[] } {
+/**
+ * Deployments by outcome. A deployment that was alerted as failed (or hung) in the window counts as failed (hung)
+ * even when it recovered later that day: the counts agree with the alerts that went out.
+ */
+function countDeployments(
+  deps: DeploymentRecord[],
+  opened: IncidentRecord[],
+): { counts: DeploymentCounts; healthyMs: number[] } {
   const counts: DeploymentCounts = { attempted: deps.length, succeeded: 0, failed: 0, hung: 0, other: 0 };
   const healthyMs: number[] = [];
+  const alerted = new Map<string, string>();
+  for (const i of opened) {
+    const key = serviceKey(i);
+    // Failed outranks Hung: one failure alert makes the day's outcome "failed".
+    if (i.status === 'Hung' && alerted.get(key) !== 'Failed') alerted.set(key, 'Hung');
+    else if (i.status === 'Failed' || i.status === 'Degraded') alerted.set(key, 'Failed');
+  }
   for (const d of deps) {
     const start = Date.parse(deploymentStart(d));
     const healthyAfterStart = d.healthyAt !== undefined && Date.parse(d.healthyAt) >= start;
     if (healthyAfterStart) healthyMs.push(Date.parse(d.healthyAt as string) - start);
-    if (d.status === 'Failed') counts.failed++;
-    else if (d.status === 'Hung') counts.hung++;
+    const alert = alerted.get(serviceKey(d));
+    if (d.status === 'Failed' || alert === 'Failed') counts.failed++;
+    else if (d.status === 'Hung' || alert === 'Hung') counts.hung++;
     else if (d.status === 'Healthy' || healthyAfterStart) counts.succeeded++;
     else counts.other++;
   }
@@ -112,7 +127,7 @@ function scope(
   end: number,
   opts: DigestOptions,
 ): DigestScope {
-  const { counts, healthyMs } = countDeployments(deps);
+  const { counts, healthyMs } = countDeployments(deps, opened);
   const longestOpen: OpenIncidentSummary[] = [...open]
     .sort((a, b) => Date.parse(a.openedAt) - Date.parse(b.openedAt) || a.service.localeCompare(b.service))
     .slice(0, opts.longestOpenLimit ?? 5)
@@ -179,7 +194,12 @@ export function computeDigest(input: DigestInput): Digest {
   const open = known.filter((i) => i.resolvedAt === undefined || Date.parse(i.resolvedAt) > end);
 
   const wsOf = (w: string | undefined): string => w ?? UNKNOWN_WORKSPACE;
-  const names = new Set<string>([...deps, ...opened, ...resolved, ...open].map((x) => wsOf(x.workspace)));
+  // Only real workspaces get a row: what no workspace claims (an image build seen only in storage) is counted
+  // in the overall row and named as unassigned, never shown as a placeholder row.
+  const names = new Set<string>(
+    [...deps, ...opened, ...resolved, ...open].flatMap((x) => (x.workspace ? [x.workspace] : [])),
+  );
+  const unassigned = opened.filter((i) => !i.workspace).length;
   const workspaces = [...names].sort().map((w) =>
     scope(
       w,
@@ -217,6 +237,7 @@ export function computeDigest(input: DigestInput): Digest {
     timeZone,
     quiet: deps.length === 0 && opened.length === 0 && resolved.length === 0 && open.length === 0,
     overall,
+    ...(unassigned > 0 ? { unassignedIncidents: unassigned } : {}),
     workspaces,
     weekDays: days,
     week,

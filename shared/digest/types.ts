@@ -90,6 +90,8 @@ export interface Digest {
   quiet: boolean;
   overall: DigestScope;
   workspaces: DigestScope[];
+  /** Incidents opened in the window that no workspace claims (e.g. an image build seen only in storage). */
+  unassignedIncidents?: number;
   /** The 7 days ending with the digest's day, oldest first. */
   weekDays: string[];
   week: WeekCount[];

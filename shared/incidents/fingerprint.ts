@@ -6,6 +6,9 @@ export interface DeploymentIdentity {
   namespace: string;
   service: string;
   workspace?: string;
+  /** v2: the online endpoint and deployment the Kubernetes Deployment serves (not part of the fingerprint). */
+  endpoint?: string;
+  deployment?: string;
 }
 
 /** The row key inside the cluster's partition. */

@@ -20,10 +20,10 @@ export type Observation =
       evidenceUrl?: string;
       imageId?: string;
     }
-  /** All replicas ready / deployed successfully. */
-  | { kind: 'healthy'; observedAt: string }
+  /** All replicas ready / deployed successfully; `resolution` says what changed, for the resolved notice. */
+  | { kind: 'healthy'; observedAt: string; resolution?: IncidentRecord['resolution'] }
   /** The deployment no longer exists. */
-  | { kind: 'gone'; observedAt: string }
+  | { kind: 'gone'; observedAt: string; resolution?: IncidentRecord['resolution'] }
   /** Still inside the normal start-up window: nothing to decide. */
   | { kind: 'pending'; observedAt: string };
 
@@ -60,7 +60,7 @@ export function decideIncidents(
       .filter((i) => i.value.openedAt <= obs.observedAt)
       .map((i) => ({
         type: 'resolve' as const,
-        record: { ...i.value, resolvedAt: now },
+        record: { ...i.value, resolvedAt: now, ...(obs.resolution ? { resolution: obs.resolution } : {}) },
         etag: i.etag,
         notify: 'resolved' as const,
       }));
@@ -101,6 +101,8 @@ export function decideIncidents(
       workspace: id.workspace,
       namespace: id.namespace,
       service: id.service,
+      ...(id.endpoint ? { endpoint: id.endpoint } : {}),
+      ...(id.deployment ? { deployment: id.deployment } : {}),
       code: finding.code,
       detail: finding.detail,
       status: diagnosis.status,

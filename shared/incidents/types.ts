@@ -28,6 +28,11 @@ export interface IncidentRecord {
   supersededBy?: string;
   /** Extension: the root cause this incident replaced (code/detail), so an alert can say "was: ...". */
   previous?: { code: Code; detail: Detail | null };
+  /** Extension: v2 online endpoint and deployment names, when known. */
+  endpoint?: string;
+  deployment?: string;
+  /** Extension: how the incident ended (set on resolve): what changed and when it was seen ready. */
+  resolution?: { what: string; readyAt?: string };
   /** Extension: the image id of an image build failure raised from `azureml/ImageLogs/<id>/`. */
   imageId?: string;
   /** Extension: how many alerts were decided for this incident (1 on open, +1 per repeat). */

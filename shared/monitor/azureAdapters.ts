@@ -11,6 +11,8 @@ import type { Snapshot } from '../snapshot/types.js';
 import type { ImageLogBlobEvent } from '../events/types.js';
 import { encodeQueueMessage, fitMessage } from './fit.js';
 import type {
+  ChatDiagnoseRequest,
+  ChatQueue,
   BlobTail,
   EvidenceArchive,
   ImageLogRecheck,
@@ -59,6 +61,15 @@ export function queueOutbox(queue: QueueClient, poisonQueue: QueueClient): Outbo
     },
     async poison(message: OutboxMessage, reason: string): Promise<void> {
       await (await p()).sendMessage(encodeQueueMessage({ ...message, poisonReason: reason }));
+    },
+  };
+}
+
+export function queueChat(queue: QueueClient): ChatQueue {
+  const q = lazyQueue(queue);
+  return {
+    async enqueue(message: ChatDiagnoseRequest): Promise<void> {
+      await (await q()).sendMessage(encodeQueueMessage(message));
     },
   };
 }

@@ -19,6 +19,7 @@ import {
   imageLogBlobClient,
   queueClient,
   queueOutbox,
+  queueChat,
   queueRecheck,
   type BlobAccess,
 } from './azureAdapters.js';
@@ -27,6 +28,7 @@ import { sendersFor } from './senders.js';
 import type { Sender } from '../notify/types.js';
 import type { Clock } from '../time/clock.js';
 import {
+  CHAT_QUEUE,
   IMAGE_LOG_TAIL_BYTES,
   type ClusterSource,
   type MonitorLog,
@@ -74,7 +76,10 @@ export interface RuntimeParts {
   options?: Partial<MonitorOptions>;
 }
 
-type StoragePart = Pick<MonitorRuntime, 'state' | 'outbox' | 'recheck' | 'imageLogs' | 'evidence'>;
+type StoragePart = Pick<
+  MonitorRuntime,
+  'state' | 'outbox' | 'recheck' | 'imageLogs' | 'evidence' | 'chatQueue'
+>;
 
 function azureStorage(
   settings: Settings,
@@ -101,6 +106,7 @@ function azureStorage(
       queueClient(queues, `${settings.outboxQueue}-poison`),
     ),
     recheck: queueRecheck(queueClient(queues, settings.imageLogRecheckQueue)),
+    chatQueue: queueChat(queueClient(queues, CHAT_QUEUE)),
     imageLogs: blobImageLogReader(
       imageLogBlobClient(
         settings.imageLogConnectionString

@@ -13,7 +13,6 @@ import { redact } from '../text/redact.js';
 import { rememberEvent, wasEventSeen } from '../state/store.js';
 import { commitObservation } from './commit.js';
 import { enqueueNotifications } from './enqueue.js';
-import { buildFailureFinding } from './buildFinding.js';
 import type { MonitorRuntime } from './types.js';
 
 export type ImageLogOutcome =
@@ -114,17 +113,34 @@ async function raiseBuildIncident(
   classification: BuildLogClassification,
   text: string,
 ): Promise<boolean> {
-  const finding: Finding = buildFailureFinding(classification);
   const id: DeploymentIdentity = { cluster: IMAGE_BUILD_CLUSTER, namespace: 'ImageLogs', service: e.imageId };
-  const diagnosis: Diagnosis = {
+  const snapshot = emptySnapshot({
     service: e.imageId,
     namespace: 'ImageLogs',
-    status: 'Failed',
-    findings: [finding],
-    gaps: [],
+    capturedAt: rt.clock.now().toISOString(),
+  });
+  // The engine builds the finding (redaction, since, remedies from the log's own facts), as for any bundle. A
+  // failed log the classifier could not place is still a failed Docker step.
+  snapshot.buildLog = {
+    source: `azureml/${e.blobName}`,
+    classification: classification.detail
+      ? classification
+      : { ...classification, detail: 'DockerStepFailure' },
+    tail: redact(text),
+    writtenAt: e.time,
   };
-  const snapshot = emptySnapshot({ service: e.imageId, capturedAt: rt.clock.now().toISOString() });
-  snapshot.buildLog = { source: `azureml/${e.blobName}`, classification };
+  const diagnosis: Diagnosis = rt.diagnose(snapshot, { service: e.imageId })[0] ?? {
+    service: e.imageId,
+    namespace: 'ImageLogs',
+    status: 'Unknown',
+    findings: [],
+    gaps: ['the diagnosis engine returned nothing for this build log'],
+  };
+  const finding: Finding | undefined = diagnosis.findings[0];
+  if (!finding) {
+    rt.log.warn(`image log ${e.blobName}: failed, but the engine found no ImageBuildFailure; no incident`);
+    return false;
+  }
   const changes = await commitObservation(
     rt,
     id,

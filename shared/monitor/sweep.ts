@@ -10,7 +10,7 @@ import type { Row } from '../state/table.js';
 import type { DeploymentEventRecord, DeploymentRecord } from '../state/types.js';
 import { commitObservation, type CommittedChanges } from './commit.js';
 import { enqueueNotifications, mergeChanges } from './enqueue.js';
-import { hungFinding, isHung } from './hang.js';
+import { diagnoseHang, isHung } from '../diagnosis/engine.js';
 import { releaseHeld } from './hold.js';
 import { IMAGE_BUILD_CLUSTER } from './imageLogs.js';
 import { requeueStranded } from './stranded.js';
@@ -139,7 +139,17 @@ async function sweepCluster(
     };
     mergeChanges(
       changes,
-      await commitObservation(rt, id, { kind: 'gone', observedAt: now }, undefined, incidents),
+      await commitObservation(
+        rt,
+        id,
+        {
+          kind: 'gone',
+          observedAt: now,
+          resolution: { what: 'the deployment was deleted from the cluster' },
+        },
+        undefined,
+        incidents,
+      ),
     );
   }
 }
@@ -215,20 +225,25 @@ async function sweepDeployment(
     namespace: d.namespace,
     service: d.service,
     workspace: d.workspace ?? ev?.workspace,
+    ...(d.endpoint ? { endpoint: d.endpoint } : {}),
+    ...(d.deployment ? { deployment: d.deployment } : {}),
   };
 
   let obs: Observation;
   let snapshot: Snapshot | undefined;
   let status: DeploymentRecord['status'];
   if (d.ready) {
-    obs = { kind: 'healthy', observedAt: nowIso };
+    obs = { kind: 'healthy', observedAt: nowIso, resolution: readyResolution(d) };
     status = 'Healthy';
   } else {
     snapshot = await cluster.collect(d);
     // "now" of every time-based rule is the monitor's clock (simulated in `amlmon simulate`).
     snapshot.meta = { ...snapshot.meta, capturedAt: nowIso, service: d.service, namespace: d.namespace };
     summary.diagnosed += 1;
-    const diagnosis = pickDiagnosis(rt.diagnose(snapshot, { service: d.service }), d);
+    const diagnosis = pickDiagnosis(
+      rt.diagnose(snapshot, { service: d.service, hangAfterMs: rt.options.hangAfterMs }),
+      d,
+    );
     const root: Finding | undefined = diagnosis.findings[0];
     if (PROBLEM_STATUSES.has(diagnosis.status) && root) {
       obs = { kind: 'problem', diagnosis, finding: root, observedAt: nowIso };
@@ -237,8 +252,8 @@ async function sweepDeployment(
       obs = { kind: 'healthy', observedAt: nowIso };
       status = 'Healthy';
     } else if (isHung({ lastProgress }, now, rt.options.hangAfterMs)) {
-      const finding = hungFinding(diagnosis, { lastProgress }, now, rt.options.hangAfterMs);
-      const hung: Diagnosis = { ...diagnosis, status: 'Hung', findings: [finding, ...diagnosis.findings] };
+      const hung = diagnoseHang(snapshot, diagnosis, { lastProgress, hangAfterMs: rt.options.hangAfterMs });
+      const finding = hung.findings[0]!;
       obs = { kind: 'problem', diagnosis: hung, finding, observedAt: nowIso };
       status = 'Hung';
     } else {
@@ -271,6 +286,17 @@ async function sweepDeployment(
     ? () => rt.evidence.archive(`${cluster.name}/${d.namespace}/${d.service}/${nowIso}`, snap)
     : undefined;
   return commitObservation(rt, id, obs, archive, incidents);
+}
+
+/** What the resolved notice says changed: the rollout the cluster finished, from the progress it reports. */
+function readyResolution(d: WatchedDeployment): NonNullable<IncidentRecord['resolution']> {
+  // progressSignature: generation:observedGeneration:updated:ready:available
+  const [generation, , , ready] = d.progress.split(':');
+  const what =
+    generation && ready
+      ? `the Deployment's generation ${generation} rolled out: ${ready} replica${ready === '1' ? '' : 's'} ready and available`
+      : 'all replicas ready and available';
+  return { what, ...(d.progressedAt ? { readyAt: d.progressedAt } : {}) };
 }
 
 function pickDiagnosis(list: Diagnosis[], d: WatchedDeployment): Diagnosis {

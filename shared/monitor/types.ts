@@ -82,7 +82,7 @@ export interface MonitorLog {
   error(message: string): void;
 }
 
-export type Diagnose = (snapshot: Snapshot, opts?: { service?: string }) => Diagnosis[];
+export type Diagnose = (snapshot: Snapshot, opts?: { service?: string; hangAfterMs?: number }) => Diagnosis[];
 
 export interface MonitorOptions {
   hangAfterMs: number;
@@ -113,8 +113,27 @@ export interface MonitorRuntime {
   diagnose: Diagnose;
   options: MonitorOptions;
   log: MonitorLog;
+  /** Where a chat `diagnose` slower than Teams waits goes to finish (absent: it finishes in the background). */
+  chatQueue?: ChatQueue;
   /** Action links, chat commands and Easy Auth trust; absent = those endpoints refuse everything. */
   interaction?: InteractionSettings;
 }
 
 export const IMAGE_LOG_TAIL_BYTES = 4 * 1024 * 1024;
+
+/** The queue of chat diagnoses that outlast Teams' 5 seconds; the `chatDiagnose` function posts their cards. */
+export const CHAT_QUEUE = 'amlmon-chat';
+
+/** One such diagnosis: which deployment, asked by whom. */
+export interface ChatDiagnoseRequest {
+  v: 1;
+  cluster: string;
+  namespace: string;
+  service: string;
+  requestedBy: string;
+  requestedAt: string;
+}
+
+export interface ChatQueue {
+  enqueue(message: ChatDiagnoseRequest): Promise<void>;
+}

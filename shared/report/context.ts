@@ -23,6 +23,11 @@ export interface ReportContext {
   maxCardBytes?: number;
   /** Evidence lines shown per finding in email; default 12 (the card shows fewer when it must). */
   maxEvidenceLines?: number;
+  /**
+   * Resource id of the storage account that holds archived evidence bundles, for a portal link next to the
+   * download command (`EVIDENCE_STORAGE_ACCOUNT_ID`).
+   */
+  evidenceStorageAccountId?: string;
   /** A rendered chart of the week, for digests (see shared/digest/chart.ts). */
   chart?: DigestChart;
   /** Signs Acknowledge / Mute / Unmute links onto alerts (shared/report/actions.ts); none when absent. */

@@ -11,7 +11,7 @@ export type { InlineAttachment } from './context.js';
 import { compile, layoutTemplate, STATUS_COLOR } from './handlebars.js';
 import { formatTime, oneLine } from './format.js';
 import { GROUP_BODY, INCIDENT_DETAIL, RESOLVED_BODY } from './templates.js';
-import { buildIncidentView, SEVERITY_RANK, type IncidentView } from './view.js';
+import { buildIncidentView, resolvedFacts, SEVERITY_RANK, type IncidentView } from './view.js';
 import { incidentText } from './text.js';
 import { actionHooks } from './actions.js';
 
@@ -26,19 +26,55 @@ const incidentTemplate = compile(INCIDENT_DETAIL);
 const groupTemplate = compile(GROUP_BODY);
 const resolvedTemplate = compile(RESOLVED_BODY);
 
-interface EmailIncident extends IncidentView {
+interface StyledFact {
+  label: string;
+  value: string;
+  /** Inline CSS of the value cell (the status in its colour, the code in monospace). */
+  style: string;
+}
+
+interface EmailIncident extends Omit<IncidentView, 'facts'> {
+  facts: StyledFact[];
+  resolvedFacts: StyledFact[];
   statusColor: string;
   evidenceHidden: number;
 }
 
+const MONO_CELL = "font-family:Consolas,'Courier New',monospace;font-size:13px;";
+
+function styled(v: IncidentView, color: string): StyledFact[] {
+  return v.facts.map((f) => ({
+    ...f,
+    style:
+      f.label === 'Status'
+        ? `color:${color};font-weight:bold;`
+        : f.label === 'Code'
+          ? MONO_CELL
+          : f.label === 'Service' || f.label === 'Environment image'
+            ? 'font-weight:bold;'
+            : '',
+  }));
+}
+
 function forEmail(view: IncidentView, ctx: ReportContext): EmailIncident {
   const max = ctx.maxEvidenceLines ?? DEFAULT_MAX_EVIDENCE_LINES;
+  const statusColor = STATUS_COLOR[view.status] ?? '#616161';
   return {
     ...view,
+    facts: styled(view, statusColor),
+    resolvedFacts: resolvedFacts(view).map((f) => ({
+      ...f,
+      style: f.label === 'What changed' ? 'color:#237b4b;font-weight:bold;' : f.label === 'Was' ? '' : '',
+    })),
     evidence: view.evidence.slice(0, max),
     evidenceHidden: Math.max(0, view.evidence.length - max),
-    statusColor: STATUS_COLOR[view.status] ?? '#616161',
+    statusColor,
   };
+}
+
+/** ` (workspace)` when the workspace is known, nothing otherwise: never a placeholder in a subject. */
+function inWorkspace(v: IncidentView): string {
+  return v.workspace ? ` (${v.workspace})` : '';
 }
 
 export function renderEmail(n: Notification, ctx: ReportContext): RenderedEmail {
@@ -72,18 +108,17 @@ export function renderEmail(n: Notification, ctx: ReportContext): RenderedEmail 
     const subject =
       views.length === 1
         ? oneLine(
-            `[${product}] Resolved: ${first.service} (${first.workspace}) - ${first.codeLabel}, ${first.statusLine.toLowerCase()}`,
+            `[${product}] Resolved: ${first.title}${inWorkspace(first)} - ${first.codeLabel}, ${first.statusLine.toLowerCase()}`,
             200,
           )
         : oneLine(
-            `[${product}] Resolved: ${views.length} deployments (${views.map((v) => v.service).join(', ')})`,
+            `[${product}] Resolved: ${views.length} deployments (${views.map((v) => v.title).join(', ')})`,
             200,
           );
     const body = views
-      .map((v) => resolvedTemplate(v) + actionHooks.html(n, v.fingerprint, ctx))
+      .map((v) => resolvedTemplate(forEmail(v, ctx)) + actionHooks.html(n, v.fingerprint, ctx))
       .join('<hr style="border:0;border-top:1px solid #e1dfdd;margin:16px 0;">');
-    const heading =
-      views.length === 1 ? `Resolved: ${first.service}` : `${views.length} deployments recovered`;
+    const heading = views.length === 1 ? `Resolved: ${first.title}` : `${views.length} deployments recovered`;
     const html = layoutTemplate({
       subject,
       accent: STATUS_COLOR.resolved,
@@ -105,7 +140,7 @@ export function renderEmail(n: Notification, ctx: ReportContext): RenderedEmail 
   if (views.length === 1) {
     const v = forEmail(first, ctx);
     const subject = oneLine(
-      `[${product}] ${v.status}: ${v.service} (${v.workspace}) - ${v.codeLabel}: ${v.rootCause}`,
+      `[${product}] ${v.status}: ${v.title}${inWorkspace(v)} - ${v.codeLabel}: ${v.rootCause}`,
       200,
     );
     const html = layoutTemplate({
@@ -113,7 +148,7 @@ export function renderEmail(n: Notification, ctx: ReportContext): RenderedEmail 
       accent: v.statusColor,
       product,
       banner: `${v.status} · ${v.severity}`,
-      heading: `${v.service}: ${oneLine(v.rootCause, 120)}`,
+      heading: `${v.title}: ${oneLine(v.rootCause, 120)}`,
       body: incidentTemplate(v) + actionHooks.html(n, v.fingerprint, ctx),
       sentAt,
       docsUrl,
@@ -127,7 +162,7 @@ export function renderEmail(n: Notification, ctx: ReportContext): RenderedEmail 
     actionsHtml: actionHooks.html(n, v.fingerprint, ctx),
   }));
   const cluster = n.cluster ?? first.cluster;
-  const names = group.map((v) => v.service);
+  const names = group.map((v) => v.title);
   const shown = names.slice(0, 3).join(', ') + (names.length > 3 ? `, +${names.length - 3}` : '');
   const subject = oneLine(`[${product}] ${group.length} deployments failing on ${cluster}: ${shown}`, 200);
   const html = layoutTemplate({
@@ -142,7 +177,7 @@ export function renderEmail(n: Notification, ctx: ReportContext): RenderedEmail 
   });
   const text = [
     `${group.length} deployments need attention on cluster ${cluster}:`,
-    ...group.map((v) => `- ${v.service} (${v.workspace}): ${v.statusLine} - ${v.codeLabel}: ${v.rootCause}`),
+    ...group.map((v) => `- ${v.title}${inWorkspace(v)}: ${v.statusLine} - ${v.codeLabel}: ${v.rootCause}`),
     '',
     ...group.map((v) => incidentText(v, ctx) + actionHooks.text(n, v.fingerprint, ctx)),
   ].join('\n');
@@ -150,15 +185,7 @@ export function renderEmail(n: Notification, ctx: ReportContext): RenderedEmail 
 }
 
 function resolvedText(v: IncidentView): string {
-  return [
-    `Service:   ${v.service}`,
-    `Workspace: ${v.workspace}`,
-    `Cluster:   ${v.cluster} (namespace ${v.namespace})`,
-    `Outcome:   ${v.statusLine}`,
-    `Opened:    ${v.openedAt}`,
-    `Resolved:  ${v.resolvedAt ?? ''}`,
-    `Was:       ${v.codeLabel}: ${v.rootCause}`,
-    ...v.links.map((l) => `${l.label}: ${l.url}`),
-    '',
-  ].join('\n');
+  const facts = resolvedFacts(v);
+  const width = Math.max(...facts.map((f) => f.label.length)) + 2;
+  return [...facts.map((f) => `${`${f.label}:`.padEnd(width)}${f.value}`), ''].join('\n');
 }

@@ -20,7 +20,8 @@ import { DEFAULT_MAX_CARD_BYTES, type ReportContext } from './context.js';
 import { oneLine } from './format.js';
 import { escapeCardMarkdown as md } from './markdown.js';
 import { fitToBudget, heading, text, truncationNote } from './cardKit.js';
-import { buildIncidentView, SEVERITY_RANK, type IncidentView } from './view.js';
+import { breakLongTokens, codeParts } from './code.js';
+import { buildIncidentView, resolvedFacts, SEVERITY_RANK, type IncidentView } from './view.js';
 
 interface Limits {
   evidence: number;
@@ -58,27 +59,66 @@ export const STATUS_STYLE: Record<string, ContainerStyle> = {
 function fullReportUrl(v: IncidentView, ctx: ReportContext): string | undefined {
   return (
     ctx.fullReportUrl ??
-    v.links.find((l) => l.label.startsWith('Archived evidence'))?.url ??
+    v.links.find((l) => l.label.startsWith('Archived evidence') || l.label.startsWith('Evidence storage'))
+      ?.url ??
     v.links.find((l) => l.label.startsWith('Endpoint'))?.url
   );
 }
 
+/** Facts as a FactSet; long values (image names, URLs) get break opportunities so they wrap in the card. */
+function factSet(facts: ReadonlyArray<{ label: string; value: string }>): CardElement {
+  return {
+    type: 'FactSet',
+    facts: facts.map((f) => ({ title: md(f.label), value: md(breakLongTokens(f.value)) })),
+  };
+}
+
+/** Rule text with its backtick spans as monospace runs (TextRuns are plain text: no markdown, no escaping). */
+function codeAware(value: string, extra: { isSubtle?: boolean; prefix?: string } = {}): CardElement {
+  return {
+    type: 'RichTextBlock',
+    spacing: 'Small',
+    inlines: [
+      ...(extra.prefix ? [{ type: 'TextRun' as const, text: extra.prefix }] : []),
+      ...codeParts(value).map((p) => ({
+        type: 'TextRun' as const,
+        text: breakLongTokens(p.text),
+        ...(p.code ? { fontType: 'Monospace' as const } : {}),
+        ...(extra.isSubtle ? { isSubtle: true } : {}),
+      })),
+    ],
+  };
+}
+
+/** Commands a person copies: one monospace run each, in an emphasis box. */
+function commandBox(commands: string[]): CardElement {
+  return {
+    type: 'Container',
+    style: 'emphasis',
+    spacing: 'Small',
+    items: commands.map((c): CardElement => ({
+      type: 'RichTextBlock',
+      spacing: 'Small',
+      inlines: [{ type: 'TextRun', text: c, fontType: 'Monospace', size: 'Small' }],
+    })),
+  };
+}
+
 function incidentSection(v: IncidentView, lim: Limits, ctx: ReportContext, notes: string[]): CardElement[] {
   const items: CardElement[] = [
-    {
-      type: 'FactSet',
-      facts: [
-        { title: 'Service', value: md(v.service) },
-        { title: 'Workspace', value: md(v.workspace) },
-        { title: 'Cluster', value: md(`${v.cluster} (namespace ${v.namespace})`) },
-        { title: 'Status', value: md(`${v.statusLine} (since ${v.openedAt})`) },
-        { title: 'Code', value: md(v.codeLabel) },
-      ],
-    },
+    factSet(v.facts),
     heading('Root cause'),
     text(v.rootCause, { size: 'Medium', spacing: 'Small' }),
   ];
-  if (lim.explanation && v.explanation) items.push(text(v.explanation, { isSubtle: true, spacing: 'Small' }));
+  if (lim.explanation && v.explanation) items.push(codeAware(v.explanation, { isSubtle: true }));
+  if (v.commands.length > 0) {
+    items.push(heading('Confirm it'));
+    items.push(commandBox(v.commands));
+  }
+  if (v.changes.length > 0) {
+    items.push(heading('Changed since the last ready revision'));
+    items.push(factSet(v.changes.map((c) => ({ label: c.field, value: `${c.before} → ${c.after}` }))));
+  }
   if (v.evidence.length > 0) {
     const shown = v.evidence.slice(0, lim.evidence);
     if (shown.length > 0) {
@@ -98,7 +138,7 @@ function incidentSection(v: IncidentView, lim: Limits, ctx: ReportContext, notes
           {
             type: 'RichTextBlock',
             spacing: 'None',
-            inlines: [{ type: 'TextRun', text: e.text, fontType: 'Monospace' }],
+            inlines: [{ type: 'TextRun', text: breakLongTokens(e.text), fontType: 'Monospace' }],
           },
         ]),
       });
@@ -110,7 +150,7 @@ function incidentSection(v: IncidentView, lim: Limits, ctx: ReportContext, notes
   if (v.remedy.length > 0) {
     items.push(heading('How to fix it'));
     // Numbered as plain text, not a markdown list: Teams clients render nested list markup inconsistently.
-    v.remedy.slice(0, lim.remedy).forEach((r, i) => items.push(text(`${i + 1}. ${r}`, { spacing: 'Small' })));
+    v.remedy.slice(0, lim.remedy).forEach((r, i) => items.push(codeAware(r, { prefix: `${i + 1}. ` })));
     if (v.remedy.length > lim.remedy)
       notes.push(`${v.service}: ${v.remedy.length - lim.remedy} more fix steps`);
   }
@@ -127,8 +167,14 @@ function incidentSection(v: IncidentView, lim: Limits, ctx: ReportContext, notes
     for (const g of v.gaps.slice(0, lim.gaps)) items.push(text(g, { spacing: 'Small', isSubtle: true }));
   }
   if (v.gaps.length > lim.gaps) notes.push(`${v.service}: ${v.gaps.length - lim.gaps} more unchecked items`);
+  if (v.replay) {
+    items.push(heading('Evidence bundle: download, then replay'));
+    items.push(commandBox([v.replay.download, v.replay.diagnose]));
+  }
   if (v.evidencePath)
-    items.push(text(`Evidence bundle: ${v.evidencePath}`, { isSubtle: true, size: 'Small' }));
+    items.push(
+      text(`Evidence bundle: ${breakLongTokens(v.evidencePath)}`, { isSubtle: true, size: 'Small' }),
+    );
   const docs = v.links.filter((l) => l.label.startsWith('Docs: '));
   if (lim.secondary > 0 && docs.length > 0) {
     items.push(heading('Docs'));
@@ -152,7 +198,7 @@ function banner(title: string, subtitle: string, style: ContainerStyle): CardEle
 /** Short titles: Teams cuts long action titles to a few characters. */
 function actionTitle(label: string): string {
   if (label.startsWith('Endpoint')) return 'Azure portal';
-  if (label.startsWith('Archived evidence')) return 'Evidence bundle';
+  if (label.startsWith('Archived evidence') || label.startsWith('Evidence storage')) return 'Evidence bundle';
   return label;
 }
 
@@ -192,21 +238,10 @@ function singleCard(n: Notification, v: IncidentView, lim: Limits, ctx: ReportCo
   const notes: string[] = [];
   const resolved = n.kind === 'resolved';
   const body: CardElement[] = resolved
-    ? [
-        banner(`Resolved: ${v.service}`, `${product} · resolved`, 'good'),
-        {
-          type: 'FactSet',
-          facts: [
-            { title: 'Workspace', value: md(v.workspace) },
-            { title: 'Cluster', value: md(`${v.cluster} (namespace ${v.namespace})`) },
-            { title: 'Outcome', value: md(v.statusLine) },
-            { title: 'Was', value: md(`${v.codeLabel}: ${v.rootCause}`) },
-          ],
-        },
-      ]
+    ? [banner(`Resolved: ${v.title}`, `${product} · resolved`, 'good'), factSet(resolvedFacts(v))]
     : [
         banner(
-          `${v.service}: ${oneLine(v.rootCause, 120)}`,
+          `${v.title}: ${oneLine(v.rootCause, 120)}`,
           `${product} · ${v.status} · ${v.severity}`,
           STATUS_STYLE[v.status] ?? 'emphasis',
         ),
@@ -218,8 +253,11 @@ function singleCard(n: Notification, v: IncidentView, lim: Limits, ctx: ReportCo
   if (notes.length > 0 && url && !actions.some((a) => a.url === url)) {
     actions.unshift({ type: 'Action.OpenUrl', title: 'Full report', url });
   }
-  const fallback = resolved ? `Resolved: ${v.service}` : `${v.status}: ${v.service} - ${v.rootCause}`;
-  return envelope(card(withNotes(body, notes, url), actions.slice(0, 5), oneLine(fallback, 200)));
+  const fallback = resolved ? `Resolved: ${v.title}` : `${v.status}: ${v.title} - ${v.rootCause}`;
+  // A resolved notice links nothing: the docs were for the failure, and the evidence is in the alert.
+  return envelope(
+    card(withNotes(body, notes, url), resolved ? [] : actions.slice(0, 5), oneLine(fallback, 200)),
+  );
 }
 
 function groupCard(n: Notification, views: IncidentView[], lim: Limits, ctx: ReportContext): TeamsMessage {
@@ -245,7 +283,7 @@ function groupCard(n: Notification, views: IncidentView[], lim: Limits, ctx: Rep
       separator: true,
       spacing: 'Large',
       items: [
-        text(`${v.service} · ${v.statusLine}`, {
+        text(`${v.title} · ${v.statusLine}`, {
           weight: 'Bolder',
           size: 'Medium',
           color: v.status === 'Failed' ? 'Attention' : 'Warning',
@@ -306,7 +344,12 @@ function resolvedGroupCard(views: IncidentView[], lim: Limits, ctx: ReportContex
     banner(`${views.length} deployments recovered`, `${product} · resolved`, 'good'),
     {
       type: 'FactSet',
-      facts: shown.map((v) => ({ title: md(v.service), value: md(`${v.statusLine}, was ${v.codeLabel}`) })),
+      facts: shown.map((v) => ({
+        title: md(v.title),
+        value: md(
+          `${v.downtime ? `down for ${v.downtime}` : v.statusLine}, was ${v.codeLabel}${v.resolution ? `; ${v.resolution}` : ''}`,
+        ),
+      })),
     },
   ];
   const notes = views.length > shown.length ? [`${views.length - shown.length} more not shown`] : [];

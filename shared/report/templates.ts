@@ -39,22 +39,33 @@ Log lines are quoted from the cluster with secrets redacted.
 
 const SECTION_TITLE = `style="margin:16px 0 6px 0;font-size:15px;font-weight:bold;color:#242424;${FONT};"`;
 
-/** Facts table + root cause + evidence + fix + secondary + gaps + links of one incident. */
+/** A block of commands a person copies: monospace, wraps anywhere rather than overflowing the mail client. */
+const COMMANDS_STYLE = `margin:0;padding:8px 10px;background:#faf9f8;border:1px solid #e1dfdd;${MONO};font-size:13px;line-height:18px;white-space:pre-wrap;overflow-wrap:anywhere;word-break:break-word;`;
+
+/** Facts table + root cause + confirm + changes + evidence + fix + secondary + gaps + bundle + links of one incident. */
 export const INCIDENT_DETAIL = `<table role="presentation" cellpadding="0" cellspacing="0" border="0" style="width:100%;font-size:14px;${FONT};">
-<tr><td style="width:130px;padding:2px 8px 2px 0;color:#616161;">Service</td><td style="padding:2px 0;font-weight:bold;">{{service}}</td></tr>
-<tr><td style="padding:2px 8px 2px 0;color:#616161;">Workspace</td><td style="padding:2px 0;">{{workspace}}</td></tr>
-<tr><td style="padding:2px 8px 2px 0;color:#616161;">Cluster</td><td style="padding:2px 0;">{{cluster}} <span style="color:#616161;">(namespace {{namespace}})</span></td></tr>
-<tr><td style="padding:2px 8px 2px 0;color:#616161;">Status</td><td style="padding:2px 0;"><span style="color:{{statusColor}};font-weight:bold;">{{statusLine}}</span> <span style="color:#616161;">since {{openedAt}}</span></td></tr>
-<tr><td style="padding:2px 8px 2px 0;color:#616161;">Code</td><td style="padding:2px 0;${MONO};font-size:13px;">{{codeLabel}}</td></tr>
-</table>
+{{#each facts}}<tr><td style="width:130px;padding:2px 8px 2px 0;color:#616161;vertical-align:top;">{{label}}</td><td style="padding:2px 0;overflow-wrap:anywhere;word-break:break-word;{{style}}">{{value}}</td></tr>
+{{/each}}</table>
 <div ${SECTION_TITLE}>Root cause</div>
-<div style="font-size:16px;line-height:22px;font-weight:bold;">{{rootCause}}</div>
-{{#if explanation}}<div style="margin-top:4px;color:#424242;">{{explanation}}</div>{{/if}}
+<div style="font-size:16px;line-height:22px;font-weight:bold;overflow-wrap:anywhere;">{{rootCause}}</div>
+{{#if explanation}}<div style="margin-top:4px;color:#424242;overflow-wrap:anywhere;">{{codeText explanation}}</div>{{/if}}
+{{#if commands.length}}
+<div ${SECTION_TITLE}>Confirm it</div>
+<pre style="${COMMANDS_STYLE}">{{#each commands}}{{this}}
+{{/each}}</pre>
+{{/if}}
+{{#if changes.length}}
+<div ${SECTION_TITLE}>Changed since the last ready revision</div>
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="width:100%;border:1px solid #e1dfdd;font-size:13px;${FONT};">
+<tr style="background:#f3f2f1;"><td style="padding:4px 8px;font-weight:bold;">What</td><td style="padding:4px 8px;font-weight:bold;">Before</td><td style="padding:4px 8px;font-weight:bold;">Now</td></tr>
+{{#each changes}}<tr><td style="padding:4px 8px;border-top:1px solid #edebe9;vertical-align:top;">{{field}}</td><td style="padding:4px 8px;border-top:1px solid #edebe9;vertical-align:top;${MONO};overflow-wrap:anywhere;word-break:break-all;">{{before}}</td><td style="padding:4px 8px;border-top:1px solid #edebe9;vertical-align:top;${MONO};overflow-wrap:anywhere;word-break:break-all;">{{after}}</td></tr>{{/each}}
+</table>
+{{/if}}
 {{#if evidence.length}}
 <div ${SECTION_TITLE}>Evidence</div>
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="width:100%;background:#faf9f8;border:1px solid #e1dfdd;">
 {{#each evidence}}<tr><td style="padding:6px 10px;border-bottom:1px solid #edebe9;">
-<div style="font-size:11px;color:#616161;${MONO};">{{source}}</div>
+<div style="font-size:11px;color:#616161;${MONO};overflow-wrap:anywhere;word-break:break-all;">{{source}}</div>
 <div style="font-size:13px;line-height:18px;${MONO};white-space:pre-wrap;word-break:break-all;color:#242424;">{{text}}</div>
 </td></tr>{{/each}}
 </table>
@@ -63,7 +74,7 @@ export const INCIDENT_DETAIL = `<table role="presentation" cellpadding="0" cells
 {{#if remedy.length}}
 <div ${SECTION_TITLE}>How to fix it</div>
 <ol style="margin:0;padding-left:22px;">
-{{#each remedy}}<li style="margin:2px 0;">{{this}}</li>{{/each}}
+{{#each remedy}}<li style="margin:2px 0;overflow-wrap:anywhere;">{{codeText this}}</li>{{/each}}
 </ol>
 {{/if}}
 {{#if secondary.length}}
@@ -78,10 +89,16 @@ export const INCIDENT_DETAIL = `<table role="presentation" cellpadding="0" cells
 {{#each gaps}}<li style="margin:2px 0;">{{this}}</li>{{/each}}
 </ul>
 {{/if}}
+{{#if replay}}
+<div ${SECTION_TITLE}>Evidence bundle</div>
+<div style="color:#424242;margin-bottom:4px;">Download the archived bundle, then replay the diagnosis on it:</div>
+<pre style="${COMMANDS_STYLE}">{{replay.download}}
+{{replay.diagnose}}</pre>
+{{/if}}
 {{#if links.length}}
 <div ${SECTION_TITLE}>Links</div>
 <ul style="margin:0;padding-left:22px;">
-{{#each links}}<li style="margin:2px 0;"><a href="{{url}}" style="color:#0f6cbd;">{{label}}</a></li>{{/each}}
+{{#each links}}<li style="margin:2px 0;overflow-wrap:anywhere;word-break:break-all;"><a href="{{url}}" style="color:#0f6cbd;">{{label}}</a></li>{{/each}}
 </ul>
 {{/if}}
 {{#if evidencePath}}<div style="margin-top:6px;font-size:12px;color:#616161;">Evidence bundle: <span style="${MONO};">{{evidencePath}}</span> (replay with <span style="${MONO};">amlmon diagnose</span>)</div>{{/if}}
@@ -105,15 +122,8 @@ export const GROUP_BODY = `<div style="margin-bottom:8px;">{{count}} deployments
 {{/each}}
 `;
 
-/** A resolved notice: short, green, what it was and how long it lasted. */
+/** A resolved notice: short, green, what it was, what changed, when, and how long it was down. */
 export const RESOLVED_BODY = `<table role="presentation" cellpadding="0" cellspacing="0" border="0" style="width:100%;font-size:14px;${FONT};">
-<tr><td style="width:130px;padding:2px 8px 2px 0;color:#616161;">Service</td><td style="padding:2px 0;font-weight:bold;">{{service}}</td></tr>
-<tr><td style="padding:2px 8px 2px 0;color:#616161;">Workspace</td><td style="padding:2px 0;">{{workspace}}</td></tr>
-<tr><td style="padding:2px 8px 2px 0;color:#616161;">Cluster</td><td style="padding:2px 0;">{{cluster}} <span style="color:#616161;">(namespace {{namespace}})</span></td></tr>
-<tr><td style="padding:2px 8px 2px 0;color:#616161;">Outcome</td><td style="padding:2px 0;color:#237b4b;font-weight:bold;">{{statusLine}}</td></tr>
-<tr><td style="padding:2px 8px 2px 0;color:#616161;">Opened</td><td style="padding:2px 0;">{{openedAt}}</td></tr>
-<tr><td style="padding:2px 8px 2px 0;color:#616161;">Resolved</td><td style="padding:2px 0;">{{resolvedAt}}</td></tr>
-<tr><td style="padding:2px 8px 2px 0;color:#616161;">Was</td><td style="padding:2px 0;"><span style="${MONO};font-size:13px;">{{codeLabel}}</span>: {{rootCause}}</td></tr>
-</table>
-{{#if links.length}}<div style="margin-top:10px;">{{#each links}}<a href="{{url}}" style="color:#0f6cbd;margin-right:14px;">{{label}}</a> {{/each}}</div>{{/if}}
+{{#each resolvedFacts}}<tr><td style="width:130px;padding:2px 8px 2px 0;color:#616161;vertical-align:top;">{{label}}</td><td style="padding:2px 0;overflow-wrap:anywhere;{{style}}">{{value}}</td></tr>
+{{/each}}</table>
 `;

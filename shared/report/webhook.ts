@@ -13,7 +13,7 @@ import { oneLine } from './format.js';
 import { checkIncident, codeLabel } from './view.js';
 
 export const WEBHOOK_SCHEMA = 'amlmon.webhook/v1';
-export const WEBHOOK_SCHEMA_VERSION = '1.0';
+export const WEBHOOK_SCHEMA_VERSION = '1.1';
 
 export interface WebhookIncident {
   fingerprint: string;
@@ -32,6 +32,13 @@ export interface WebhookIncident {
   evidenceUrl: string | null;
   portalUrl: string | null;
   diagnosis: Diagnosis;
+  /** 1.1: the root cause's first signal (RFC 3339), null when unknown. */
+  since: string | null;
+  /** 1.1: v2 endpoint and deployment names, null when not v2 or unknown. */
+  endpoint: string | null;
+  deployment: string | null;
+  /** 1.1: on resolved notices, what changed and when the deployment was seen ready. */
+  resolution: { what: string; readyAt: string | null } | null;
 }
 
 export interface WebhookPayload {
@@ -64,6 +71,8 @@ function redactFinding(f: Finding): Finding {
     evidence: f.evidence.map((e) => ({ source: r(e.source), text: r(e.text) })),
     remedy: f.remedy.map(r),
     docs: f.docs.map(r),
+    ...(f.since !== undefined ? { since: f.since } : {}),
+    ...(f.commands ? { commands: f.commands.map(r) } : {}),
   };
 }
 
@@ -92,7 +101,21 @@ function incident(i: IncidentRecord, at: string): WebhookIncident {
       status: i.diagnosis.status,
       findings: i.diagnosis.findings.map(redactFinding),
       gaps: i.diagnosis.gaps.map(r),
+      ...(i.diagnosis.changes !== undefined
+        ? {
+            changes:
+              i.diagnosis.changes?.map((c) => ({
+                field: r(c.field),
+                before: r(c.before),
+                after: r(c.after),
+              })) ?? null,
+          }
+        : {}),
     },
+    since: i.diagnosis.findings[0]?.since ?? null,
+    endpoint: i.endpoint === undefined ? null : r(i.endpoint),
+    deployment: i.deployment === undefined ? null : r(i.deployment),
+    resolution: i.resolution ? { what: r(i.resolution.what), readyAt: i.resolution.readyAt ?? null } : null,
   };
 }
 

@@ -109,6 +109,8 @@ export interface BuildLogEvidence {
   classification: BuildLogClassification;
   /** The last lines of the log (redacted, at most 64 KiB), so an archived bundle can carry `build.log` again. */
   tail?: string;
+  /** RFC 3339: when the log was written (the blob's event time), the build failure's first signal. */
+  writtenAt?: string;
 }
 
 /** Key of `Snapshot.logs`: `<pod>/<container>`. */

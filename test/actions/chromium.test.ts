@@ -19,7 +19,7 @@ import { SimulatedClock } from '../../shared/time/clock.js';
 import type { MonitorRuntime } from '../../shared/monitor/types.js';
 import { MemoryOutbox, noRecheck } from '../../shared/monitor/local.js';
 import { diagnoseSnapshot } from '../../shared/diagnosis/engine.js';
-import { cardPageHtml, chromiumAvailable, launchChromium } from '../support/renderExamples.js';
+import { cardPageHtml, chromiumAvailable, launchChromium } from '../support/browser.js';
 import { alertSingle, baseContext } from '../../sim/samples.js';
 
 const { HttpRequest, InvocationContext } = azureFunctions;

@@ -5,7 +5,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import azureFunctions from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { chatDiagnose } from '../../functions/chatDiagnose.js';
 import { runChatCommand } from '../../shared/chat/commands.js';
+import { queueChat, queueClient } from '../../shared/monitor/azureAdapters.js';
+import { drainQueue } from '../../sim/queueHost.js';
 import type { Notification } from '../../shared/incidents/types.js';
 import type { Sender } from '../../shared/notify/types.js';
 import { chat } from '../../functions/chat.js';
@@ -178,6 +181,42 @@ describe('chat commands (signed, against the scenario cluster and Azurite)', () 
     expect(reply.text).toContain('takes longer than Teams waits');
     await vi.waitFor(() => expect(posted).toHaveLength(1), { timeout: 10_000 });
     expect(posted[0]?.incidents[0]).toMatchObject({ service: 'fraud-score', code: 'ScoringInitFailure' });
+  });
+
+  it('with the chat queue (the Functions app), a late diagnosis is queued and the chatDiagnose function posts it', async () => {
+    const posted: Notification[] = [];
+    const teams: Sender = {
+      kind: 'teams',
+      name: 'teams',
+      send: (n) => {
+        posted.push(n);
+        return Promise.resolve({ ok: true, retryable: false });
+      },
+    };
+    const conn = { connectionString: azurite.connectionString };
+    const name = `chat${randomUUID().slice(0, 8)}`;
+    const rt = {
+      ...h.rt,
+      senders: new Map([['teams', teams]]),
+      chatQueue: queueChat(queueClient(conn, name)),
+    };
+    setRuntime(rt);
+    try {
+      const reply = await runChatCommand(['diagnose', 'fraud-score'], { rt, by: 'Ana', budgetMs: 0 });
+      expect(reply.text).toContain('takes longer than Teams waits');
+      const outcomes: unknown[] = [];
+      const drained = await drainQueue(
+        queueClient(conn, name),
+        async (m) => outcomes.push(await chatDiagnose(m, h.context('chatDiagnose'))),
+        { maxDequeueCount: 5, poisonQueue: queueClient(conn, `${name}-poison`) },
+      );
+      expect(drained.succeeded).toBe(1);
+      expect(outcomes).toEqual(['posted']);
+      expect(posted[0]?.incidents[0]).toMatchObject({ service: 'fraud-score', code: 'ScoringInitFailure' });
+      expect(await chatDiagnose('{"v":2}', h.context('chatDiagnose'))).toBe('malformed');
+    } finally {
+      setRuntime(h.rt);
+    }
   });
 
   it('digest answers with the digest card', async () => {

@@ -39,10 +39,11 @@ describe('amlmon diagnose <bundle-dir>', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout) as Record<string, unknown>;
-    expect(Object.keys(doc)).toEqual(['service', 'namespace', 'status', 'findings', 'gaps']);
+    // The contract's fields first, in its order; optional additions (changes, amlState, ...) may follow.
+    expect(Object.keys(doc).slice(0, 5)).toEqual(['service', 'namespace', 'status', 'findings', 'gaps']);
     expect(doc.status).toBe('Failed');
     const [root] = doc.findings as Record<string, unknown>[];
-    expect(Object.keys(root!)).toEqual([
+    expect(Object.keys(root!).slice(0, 8)).toEqual([
       'code',
       'detail',
       'severity',
@@ -52,6 +53,18 @@ describe('amlmon diagnose <bundle-dir>', () => {
       'remedy',
       'docs',
     ]);
+  });
+
+  it('the readable report carries the first signal, the confirm commands and what changed', () => {
+    const r = amlmon('diagnose', 'examples/demo/cluster/0/fraud-score');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('failing since 2026-11-26T09:54:40.000Z (first signal)');
+    expect(r.stdout).toContain(
+      "Confirm it\n  $ kubectl logs -n 'azureml-demo-ws' 'fraud-score-5f7d9c8b64-x4p9t' -c 'fraud-score' --previous",
+    );
+    expect(r.stdout).toContain('Changed since the last ready revision\n  - container fraud-score: image:');
+    // The crash loop only restates the root cause: left to --json.
+    expect(r.stdout).not.toContain('Also found');
   });
 
   it('prints a readable report without --json, with no colour when not a TTY', () => {

@@ -56,6 +56,8 @@ describe('infra/rbac.yaml', () => {
         'configmaps',
         'deployments',
         'events',
+        // Listed when a service's Deployment is missing (ComputeAttachFailure/NamespaceNotFound).
+        'namespaces',
         'nodes',
         'persistentvolumeclaims',
         'persistentvolumes',

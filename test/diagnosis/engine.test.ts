@@ -67,6 +67,7 @@ describe('diagnoseSnapshot', () => {
       status: 'Healthy',
       findings: [],
       gaps: [],
+      changes: null,
     });
   });
 

@@ -39,3 +39,42 @@ describe('week chart', () => {
     expect(await renderWeekChart(empty)).toBeUndefined();
   });
 });
+
+describe('week chart colours', () => {
+  test('every code of the taxonomy has its own fixed colour', async () => {
+    const { CODE_COLOURS } = await import('../../shared/report/digest/chart.js');
+    const { CODE_DETAILS } = await import('../../shared/diagnosis/types.js');
+    for (const code of Object.keys(CODE_DETAILS)) expect(CODE_COLOURS[code], code).toMatch(/^#[0-9a-f]{6}$/);
+    const colours = Object.values(CODE_COLOURS);
+    expect(new Set(colours).size).toBe(colours.length);
+  });
+
+  test('a code keeps its colour whatever else happened that week', async () => {
+    const { renderChartSvg, CODE_COLOURS } = await import('../../shared/report/digest/chart.js');
+    const base = {
+      version: 1,
+      weekDays: [
+        '2026-11-20',
+        '2026-11-21',
+        '2026-11-22',
+        '2026-11-23',
+        '2026-11-24',
+        '2026-11-25',
+        '2026-11-26',
+      ],
+    };
+    const one = await renderChartSvg({
+      ...base,
+      week: [{ day: '2026-11-26', code: 'ImageBuildFailure', count: 1 }],
+    } as never);
+    const two = await renderChartSvg({
+      ...base,
+      week: [
+        { day: '2026-11-26', code: 'DeploymentHung', count: 1 },
+        { day: '2026-11-26', code: 'ImageBuildFailure', count: 2 },
+      ],
+    } as never);
+    for (const svg of [one, two]) expect(svg.toLowerCase()).toContain(CODE_COLOURS.ImageBuildFailure);
+    expect(two.toLowerCase()).toContain(CODE_COLOURS.DeploymentHung);
+  });
+});

@@ -44,6 +44,7 @@ beforeAll(async () => {
   await import('../../functions/startup.js');
   await import('../../functions/act.js');
   await import('../../functions/chat.js');
+  await import('../../functions/chatDiagnose.js');
   await import('../../functions/api.js');
 });
 
@@ -90,6 +91,7 @@ describe('function registrations', () => {
       'apiSilence',
       'apiSilences',
       'chat',
+      'chatDiagnose',
       'deliver',
       'onImageLog',
       'onWorkspaceEvent',
@@ -137,6 +139,7 @@ describe('function registrations', () => {
       recheckImageLog: (await import('../../functions/recheckImageLog.js')).recheckImageLog,
       act: (await import('../../functions/act.js')).act,
       chat: (await import('../../functions/chat.js')).chat,
+      chatDiagnose: (await import('../../functions/chatDiagnose.js')).chatDiagnose,
       ...(await import('../../functions/api.js')),
     };
     for (const r of registrations) expect(r.callback).toBe(handlers[r.metadata.name]);

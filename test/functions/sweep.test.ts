@@ -126,7 +126,11 @@ describe('sweep', () => {
     expect(await queuedAlerts(h)).toEqual([['alert', 'blue-recsys:DeploymentHung']]);
     const incident = (await h.rt.state.incidents.list())[0]?.value;
     expect(incident?.diagnosis.status).toBe('Hung');
-    expect(incident?.diagnosis.findings[0]?.explanation).toContain('since 2026-11-26T09:58:00.000Z');
+    // The first signal is the last progress; the finding carries the engine's evidence, not just the clock.
+    expect(incident?.diagnosis.findings[0]?.since).toBe('2026-11-26T09:58:00.000Z');
+    expect(incident?.diagnosis.findings[0]?.explanation).toContain(
+      'No rollout progress for 10m (hang threshold 10m). ',
+    );
   });
 
   it('resolves the incidents of a deployment that was deleted', async () => {

@@ -54,8 +54,6 @@ export interface CodeSetting {
 export interface SettingsPolicy {
   /** Read by the Functions host or platform, not by the app's code. */
   host: ReadonlyMap<string, string>;
-  /** Read by code not yet in shared/config's list (named with where it is read). */
-  awaitingCode: ReadonlyMap<string, string>;
   /** Read by the code but deliberately not set in Azure, with the reason. */
   notInAzure: ReadonlyMap<string, string>;
 }
@@ -88,7 +86,7 @@ export function checkSettings(
   const byName = new Map(code.map((s) => [s.name, s]));
   for (const [name, { file, value }] of set) {
     const spec = byName.get(name);
-    if (!spec && !policy.host.has(name) && !policy.awaitingCode.has(name)) {
+    if (!spec && !policy.host.has(name)) {
       problems.push(
         `${file}: app setting ${name} is set, but no code reads it (misspelt, or not in shared/config)`,
       );
@@ -194,6 +192,8 @@ export const CLIENT_METHOD_RESOURCES: Readonly<Record<string, string>> = {
   readNamespacedPersistentVolumeClaim: 'persistentvolumeclaims',
   listNamespacedPersistentVolumeClaim: 'persistentvolumeclaims',
   readNamespacedConfigMap: 'configmaps',
+  listNamespace: 'namespaces',
+  readNamespace: 'namespaces',
 };
 
 /** What the collector's source reads, from its `session.core.*` / `session.apps.*` calls. */

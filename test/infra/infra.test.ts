@@ -15,6 +15,7 @@ import {
   parseImageLogEvent,
   parseWorkspaceEvent,
 } from '../../shared/events/parse.js';
+import { ACT_ROUTE } from '../../shared/actions/token.js';
 import { syntaxProblems } from './bicep.js';
 import {
   checkClusterDataActions,
@@ -239,7 +240,7 @@ describe('cluster access', () => {
     return docs.find((d) => d.kind === 'ClusterRole')?.rules ?? [];
   };
 
-  it('finds the collector reads (pods, logs, events, deployments, replica sets, claims, volumes, config maps, nodes, quotas)', () => {
+  it('finds the collector reads (pods, logs, events, deployments, replica sets, claims, volumes, config maps, nodes, quotas, namespaces)', () => {
     const { resources, problems } = collectorReads(collector);
     expect(problems).toEqual([]);
     expect([...resources].sort()).toEqual([
@@ -247,6 +248,7 @@ describe('cluster access', () => {
       'apps/replicasets',
       'configmaps',
       'events',
+      'namespaces',
       'nodes',
       'persistentvolumeclaims',
       'persistentvolumes',
@@ -408,6 +410,32 @@ describe('Event Grid', () => {
       "var routes = {\n  storage: {\n    functionName: 'onImageLog'\n    includedEventTypes: ['Microsoft.Storage.BlobCreated']\n    subjectBeginsWith: '/blobServices/default/containers/azureml/blobs/imagelogs/'\n  }\n}\n",
     );
     expect(eventRoutes(wrongFilter.tree)[0]?.subjectBeginsWith).not.toBe(IMAGE_LOG_SUBJECT_PREFIX);
+  });
+});
+
+describe('app URLs (outputs)', () => {
+  const routeVar = (name: string): string | undefined =>
+    new RegExp(`^var ${name} = '([^']*)'$`, 'm').exec(main.text)?.[1];
+  const httpRoutes = (): Set<string> => {
+    const routes = new Set<string>();
+    for (const f of readdirSync('functions').filter((x) => x.endsWith('.ts'))) {
+      const text = readFileSync(`functions/${f}`, 'utf8');
+      for (const m of text.matchAll(/app\.http\([^)]*?route: '([^']+)'/gs)) routes.add(m[1] ?? '');
+    }
+    return routes;
+  };
+
+  it('point at the routes the HTTP functions register, under the host route prefix', () => {
+    const host = JSON.parse(readFileSync('host.json', 'utf8')) as {
+      extensions?: { http?: { routePrefix?: string } };
+    };
+    expect(routeVar('apiRoutePrefix')).toBe(host.extensions?.http?.routePrefix ?? 'api');
+    expect(routeVar('actRoute')).toBe(ACT_ROUTE);
+    expect(httpRoutes()).toContain(routeVar('chatRoute'));
+    for (const output of ['AMLMON_ACTION_URL', 'AMLMON_CHAT_WEBHOOK_URL', 'AMLMON_API_URL'])
+      expect(main.text).toMatch(
+        new RegExp(`^output ${output} string = 'https://\\$\\{app\\.outputs\\.defaultHostName\\}/`, 'm'),
+      );
   });
 });
 

@@ -21,13 +21,6 @@ const POLICY: SettingsPolicy = {
     ['APPLICATIONINSIGHTS_CONNECTION_STRING', 'Functions host: telemetry destination'],
     ['APPLICATIONINSIGHTS_AUTHENTICATION_STRING', 'Functions host: Entra ID authentication for telemetry'],
   ]),
-  // Read by shared/config/actions.ts (issue 12, branch chat); remove from here once shared/config/names.ts lists them.
-  awaitingCode: new Map([
-    ['ACTION_SIGNING_KEY', 'action links (shared/config/actions.ts)'],
-    ['PUBLIC_BASE_URL', 'action links (shared/config/actions.ts)'],
-    ['TEAMS_OUTGOING_WEBHOOK_TOKEN', 'chat commands (shared/config/actions.ts)'],
-    ['ACTION_LINK_TTL', 'action links (shared/config/actions.ts)'],
-  ]),
   notInAzure: new Map([
     [
       'AzureWebJobsStorage',

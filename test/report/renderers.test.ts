@@ -123,7 +123,12 @@ describe('Teams size budget', () => {
   }
 
   test('a card with 200 long evidence lines is cut to whole lines with a visible note and a link', () => {
-    const card = renderTeamsCard(hugeAlert, { ...baseContext, maxCardBytes: 8_000 });
+    const card = renderTeamsCard(hugeAlert, {
+      ...baseContext,
+      maxCardBytes: 8_000,
+      evidenceStorageAccountId:
+        '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/evidence',
+    });
     expect(messageBytes(card)).toBeLessThanOrEqual(8_000);
     expect(validateCard(card), errorsOf(validateCard)).toBe(true);
     const json = JSON.stringify(card);
@@ -131,7 +136,9 @@ describe('Teams size budget', () => {
     expect(card.attachments[0]!.content.actions?.map((a) => a.title)).toContain('Evidence bundle');
     // Every shown evidence line is complete (clipped lines end with the visible marker, never mid-JSON).
     for (const m of json.matchAll(/"text":"(line \d+: [^"]*)"/g)) {
-      expect(m[1]!.endsWith('… ') || m[1]!.endsWith('…') || m[1]!.endsWith('.py ')).toBe(true);
+      // Long paths carry zero-width break opportunities so they wrap in the card.
+      const line = m[1]!.replace(/\u200b/g, '');
+      expect(line.endsWith('… ') || line.endsWith('…') || line.endsWith('.py ')).toBe(true);
     }
     expect(evidenceRuns(card)).toBeGreaterThan(0);
   });

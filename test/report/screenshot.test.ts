@@ -15,7 +15,7 @@ import {
   launchChromium,
   pixelStats,
   screenshotHtml,
-} from '../support/renderExamples.js';
+} from '../support/browser.js';
 import { alertGroup, alertSingle, baseContext, digestNotification, SAS_SECRET } from '../../sim/samples.js';
 
 const available = chromiumAvailable();

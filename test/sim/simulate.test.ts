@@ -70,15 +70,31 @@ describe('amlmon simulate examples/demo', () => {
     };
     expect(out.deliveries).toHaveLength(10);
     for (const d of out.deliveries)
-      expect(Object.keys(d).sort()).toEqual(['at', 'channel', 'code', 'detail', 'kind', 'service']);
-    expect(out.deliveries[4]).toEqual({
+      expect(Object.keys(d).sort()).toEqual([
+        'amlCode',
+        'at',
+        'channel',
+        'code',
+        'detail',
+        'kind',
+        'service',
+        'since',
+        'workspace',
+      ]);
+    expect(out.deliveries[4]).toMatchObject({
       channel: 'email',
       kind: 'alert',
       service: 'blue-recsys',
       code: 'DeploymentHung',
       detail: null,
       at: '2026-11-26T10:08:00.000Z',
+      workspace: 'demo-ws',
+      // The first signal: the last time the rollout moved, not the moment the hang was detected.
+      since: '2026-11-26T09:58:00.000Z',
     });
+    expect(out.deliveries[2]).toMatchObject({ service: 'fraud-score', since: '2026-11-26T09:54:40.000Z' });
+    // amlCode is null when the Azure ML record says nothing (the demo has no record of blue-recsys), else a string.
+    for (const d of out.deliveries) expect(d.amlCode === null || typeof d.amlCode === 'string').toBe(true);
   }, 120_000);
 });
 

@@ -8,6 +8,7 @@ import { DOCS } from '../docs.js';
 import type { AmlFlavor } from '../rule.js';
 import type { Evidence, RuleFinding } from '../types.js';
 import { STALL_WORDS } from './classifier.js';
+import type { PythonVersion } from './python.js';
 import type { IncompleteJudgement, ServiceBuildState } from './judge.js';
 import type { BuildFailureDetail, BuildLogClassification } from './types.js';
 
@@ -24,6 +25,10 @@ export interface BuildFindingInput {
   flavor?: AmlFlavor;
   /** The classification was made from the service record's message, not from a build log. */
   fromServiceRecord?: boolean;
+  /** The end of the build log (redacted), to show the lines of every package the title names. */
+  tail?: string;
+  /** The Python version the build used, read from the build log (wheel tags, conda pin), when it says. */
+  python?: PythonVersion;
   /** How sure: 90 a decisive log line, 50 inferred (timeout by clock, service message), 10 service record only. */
   specificity: number;
 }
@@ -71,9 +76,31 @@ function parseRequirement(req: string): Parsed {
 
 const TORCH_FAMILY = /^(?:torch|torchvision|torchaudio|torchtext)$/i;
 
+/** Dotted versions compared numerically; a pre-release suffix is ignored. */
+function versionKey(v: string): number[] {
+  return v.split('.').map((x) => Number.parseInt(x, 10) || 0);
+}
+
+function compareVersions(a: string, b: string): number {
+  const x = versionKey(a);
+  const y = versionKey(b);
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const d = (x[i] ?? 0) - (y[i] ?? 0);
+    if (d) return d;
+  }
+  return 0;
+}
+
+/** The lowest offered version at or above the pin, else the highest offered (closest to what the code expects). */
+function nearestOffered(offered: string[], pinned: string): string {
+  const sorted = [...offered].sort(compareVersions);
+  return sorted.find((v) => compareVersions(v, pinned) >= 0) ?? sorted[sorted.length - 1] ?? pinned;
+}
+
 function pipNotFound(
   c: BuildLogClassification | undefined,
   flavor: AmlFlavor | undefined,
+  python?: PythonVersion,
 ): { title: string; why: string; remedy: string[]; docs: string[] } {
   const subject = c?.subject ?? 'a pip requirement';
   const docs: string[] = [DOCS.pipInstallIndexes, DOCS.environments, DOCS.imageBuildFailure];
@@ -98,10 +125,28 @@ function pipNotFound(
   const req = parseRequirement(subject);
   const remedy: string[] = [];
   const versions = c?.availableVersions;
-  if (req.localLabel && TORCH_FAMILY.test(req.name)) {
+  const offered = versions && !/^none$/i.test(versions) ? versions.split(/,\s*/).filter(Boolean) : [];
+  const pinned = /^==\s*([^+\s,;]+)/.exec(req.spec)?.[1];
+  const onPython = python ? ` for Python ${python.version} (${python.token} in the build log)` : '';
+  if (
+    req.localLabel &&
+    TORCH_FAMILY.test(req.name) &&
+    pinned &&
+    offered.length &&
+    !offered.includes(pinned)
+  ) {
+    // The index has no build of this version for this Python at all: the local label is not the problem, and
+    // the same version without it would fail the same way.
+    const nearest = nearestOffered(offered, pinned);
+    remedy.push(
+      `${req.name} ${pinned} is not among the versions pip saw${onPython}: ${offered[0]} to ${offered[offered.length - 1]}. Pin one of them (${nearest} is the nearest to ${pinned}; check that the model loads and the entry script runs with it) and take the matching --extra-index-url for its CUDA build from the PyTorch previous-versions page, in the pip section of ${envFile(flavor)}.`,
+      `To keep ${req.name} ${pinned}: the PyTorch previous-versions page lists the Python versions it has wheels for; build the environment on one of them (the python= pin of the conda file) and add --extra-index-url https://download.pytorch.org/whl/${req.localLabel} to the pip section.`,
+    );
+    docs.unshift(DOCS.pytorchPreviousVersions);
+  } else if (req.localLabel && TORCH_FAMILY.test(req.name)) {
     const index = `https://download.pytorch.org/whl/${req.localLabel}`;
     remedy.push(
-      `${subject} is not on PyPI (the +${req.localLabel} builds live on the PyTorch index): add --extra-index-url ${index} as a line of the pip section of ${envFile(flavor)}, or pin a version that exists on PyPI (e.g. ${req.name}==${req.spec.replace(/^==/, '').replace(/\+.*$/, '')} without the local label).`,
+      `${subject} is not on PyPI (the +${req.localLabel} builds live on the PyTorch index): add --extra-index-url ${index} as a line of the pip section of ${envFile(flavor)}${pinned && offered.includes(pinned) ? `, or pin ${req.name}==${pinned} without the local label (the index offers ${pinned})` : ''}.`,
     );
     docs.unshift(DOCS.pytorchPreviousVersions);
   } else if (/^==0\+unknown$/.test(req.spec)) {
@@ -123,7 +168,7 @@ function pipNotFound(
   remedy.push(`Fix the pin, ${redeploy(flavor)}.`);
   return {
     title: `Image build failed: no pip distribution found for ${subject}`,
-    why: `pip could not find ${subject} on the package index${versions !== undefined ? ` (from versions: ${versions.length > 80 ? `${versions.slice(0, 77)}…` : versions})` : ''}.`,
+    why: `pip could not find ${subject} on the package index${versions !== undefined ? ` (from versions: ${versions.length > 80 ? `${versions.slice(0, 77)}…` : versions})` : ''}${pinned && offered.length && !offered.includes(pinned) ? `; ${pinned} is not among them${onPython}` : ''}.`,
     remedy,
     docs,
   };
@@ -342,7 +387,7 @@ export function buildFailureFinding(input: BuildFindingInput): RuleFinding {
   const serviceOnly = !c || c.outcome === 'unknown' || c.outcome === 'succeeded';
   const parts =
     detail === 'PipPackageNotFound' || detail === 'PipResolveFailure'
-      ? pipNotFound(c, flavor)
+      ? pipNotFound(c, flavor, input.python)
       : detail === 'CondaResolveFailure'
         ? condaResolve(c, flavor)
         : detail === 'PipBuildFailure'
@@ -357,7 +402,17 @@ export function buildFailureFinding(input: BuildFindingInput): RuleFinding {
                   ? cutShort(c, judgement, flavor)
                   : dockerStep(c, flavor, serviceOnly && !c?.evidence.length);
 
-  const ev: Evidence[] = [...(c?.evidence ?? [])].slice(0, 4);
+  // Enough lines to show every package the title names (a conda solve can name several, one per line).
+  const ev: Evidence[] = [...(c?.evidence ?? [])].slice(0, 6);
+  // Every package the title names is shown by a log line (the classifier keeps only the first few lines).
+  for (const pkg of (c?.subject ?? '').split(',').map((x) => x.trim())) {
+    if (!pkg || !input.tail || ev.some((e) => e.text.includes(pkg))) continue;
+    const line = input.tail.split(/\r?\n/).find((l) => l.includes(pkg));
+    if (line) ev.push(evidence(c?.evidence[0]?.source.replace(/:\d+$/, '') ?? 'build.log', line));
+  }
+  // A remedy that names the Python version shows the line that says it.
+  if (input.python && parts.remedy.some((r) => r.includes(input.python?.token ?? '\u0000')))
+    ev.push(input.python.evidence);
   const serviceLine =
     serviceState?.lines.find((l) => serviceState.buildFailed && l) ??
     (serviceState?.failed ? serviceState.lines[0] : undefined);
@@ -370,9 +425,7 @@ export function buildFailureFinding(input: BuildFindingInput): RuleFinding {
   else if (c && c.outcome === 'failed') signals.push(`the build log shows that ${parts.why}`);
   else signals.push(parts.why);
   if (judgement?.verdict === 'timedOut' && judgement.since) {
-    signals.push(
-      `ACR Tasks stop a build step at its budget, and this one started at ${judgement.since}, so it cannot still be running`,
-    );
+    signals.push('ACR Tasks stop a build step at its budget, so it cannot still be running');
   } else if (judgement?.verdict === 'endedWithoutReason') {
     signals.push(
       'The service record already reports the build as failed, so the log was cut short rather than still running',
@@ -390,7 +443,9 @@ export function buildFailureFinding(input: BuildFindingInput): RuleFinding {
     const s = x.replace(/\.+$/, '');
     return i === 0 ? s : s.charAt(0).toUpperCase() + s.slice(1);
   });
-  const explanation = `The environment image could not be built: ${sentences.join('. ')}. ${STAGE_NOTE}`;
+  // The stage note only helps when the cluster also shows failing pods (a target with objects has a flavor).
+  const note = flavor ? ` ${STAGE_NOTE}` : '';
+  const explanation = `The environment image could not be built: ${sentences.join('. ')}.${note}`;
 
   return {
     code: 'ImageBuildFailure',

@@ -25,6 +25,8 @@ function serverOf(message: string): string | undefined {
   );
 }
 
+const HTTP_STATUS: Partial<Record<string, number>> = { Unauthorized: 401, Forbidden: 403 };
+
 /** The identity a 403 names: `User "system:serviceaccount:ns:sa"` / `User "8f3a…"`. */
 function identityOf(message: string): string | undefined {
   return /User "([^"]+)"/.exec(message)?.[1];
@@ -108,7 +110,13 @@ export const clusterUnreachable: Rule = {
           `The monitor could not read the cluster while diagnosing ${serviceLabel(ctx.target)}: ${t.why}. ` +
           `Nothing is known about the deployment's pods, events or logs, so its state is Unknown until access works again; ` +
           `this is a problem of the monitor's access, not necessarily of the deployment.`,
-        evidence: [evidence('cluster', `${err.kind}: ${err.message ?? ''}`)],
+        // The HTTP status the kind was read from, so the title's number is in the evidence.
+        evidence: [
+          evidence(
+            'cluster',
+            `${err.kind}${HTTP_STATUS[err.kind] ? ` (HTTP ${HTTP_STATUS[err.kind]})` : ''}: ${err.message ?? ''}`,
+          ),
+        ],
         remedy: t.remedy,
         docs: t.docs,
         stage: 'monitor',

@@ -2,8 +2,8 @@
  * DeploymentHung (a consequence: it is the root cause only when no rule found a definitive one): the rollout has
  * stopped progressing. Signals, in order:
  * - the Deployment's `Progressing=False/ProgressDeadlineExceeded` (Kubernetes gave up after progressDeadlineSeconds);
- * - not complete and no progress (Progressing.lastUpdateTime) for longer than the threshold: the deadline
- *   (600 s default), capped at 20 min because Azure ML itself stops waiting then (v1 pollTimeout 00:20:00);
+ * - not complete and no progress (Progressing.lastUpdateTime) for the hang threshold (HANG_AFTER, the same one
+ *   the monitor uses, 10 min by default);
  * - the service record: `DeploymentTimedOut`, or `Transitioning` for more than 20 min after the last progress.
  * Not hung: a paused Deployment, one whose latest spec the controller has not observed yet, a complete rollout,
  * or one still inside its window (a rollout 3 minutes in is Progressing). The evidence lists what was checked, so
@@ -32,6 +32,12 @@ import { frontendOf } from './frontendUnhealthy.js';
 import { podRestarts, podStartedContainers, podStatusText } from '../signals/podProgress.js';
 import { isPodReady, serviceLabel } from '../signals/podSignals.js';
 
+/**
+ * The one hang threshold (HANG_AFTER): the monitor and the engine both call a rollout hung after this long without
+ * progress, so the monitor's hang alert is the engine's finding with all its evidence. Kubernetes' own
+ * ProgressDeadlineExceeded and Azure ML's DeploymentTimedOut are separate, earlier-or-later signals.
+ */
+export const DEFAULT_HANG_AFTER_SECONDS = 600;
 /** Kubernetes' default progressDeadlineSeconds. */
 export const DEFAULT_DEADLINE_SECONDS = 600;
 /** Azure ML stops waiting for a deployment after 20 minutes (v1 `pollTimeout : 00:20:00`). */
@@ -39,7 +45,7 @@ export const AML_POLL_TIMEOUT_SECONDS = 1200;
 /** "Recent" for the events check. */
 export const RECENT_EVENTS_SECONDS = 600;
 
-interface HungSignal {
+export interface HungSignal {
   evidence: Evidence;
   /** Since when nothing has moved. */
   since?: Date;
@@ -65,26 +71,23 @@ function deploymentSignal(ctx: RuleContext, d: V1Deployment): HungSignal | undef
     return {
       evidence: evidence(
         `deployment/${name}/status`,
-        `Progressing=False ProgressDeadlineExceeded: ${prog.message ?? ''}${ago !== undefined ? ` (${humanDuration(ago)} ago)` : ''}`,
+        `Progressing=False ProgressDeadlineExceeded: ${prog.message ?? ''}${ago !== undefined ? ` (${humanDuration(ago)} ago)` : ''}; spec.progressDeadlineSeconds ${d.spec?.progressDeadlineSeconds ?? `unset (default ${DEFAULT_DEADLINE_SECONDS})`}`,
       ),
       since: prog.lastUpdateTime ?? prog.lastTransitionTime,
       what: `Kubernetes marked the rollout as failed to progress (progressDeadlineSeconds ${d.spec?.progressDeadlineSeconds ?? DEFAULT_DEADLINE_SECONDS})`,
     };
   }
-  const threshold = Math.min(
-    d.spec?.progressDeadlineSeconds ?? DEFAULT_DEADLINE_SECONDS,
-    AML_POLL_TIMEOUT_SECONDS,
-  );
+  const threshold = ctx.hangAfterSeconds ?? DEFAULT_HANG_AFTER_SECONDS;
   const last = prog?.lastUpdateTime ?? d.metadata?.creationTimestamp;
   const idle = secondsBetween(last, ctx.now);
-  if (idle === undefined || idle <= threshold) return undefined;
+  if (idle === undefined || idle < threshold) return undefined;
   return {
     evidence: evidence(
       `deployment/${name}/status`,
       `no progress for ${humanDuration(idle)} (threshold ${humanDuration(threshold)}): ${d.status?.availableReplicas ?? 0}/${d.spec?.replicas ?? 1} available, Progressing=${prog?.status ?? '?'} ${prog?.reason ?? ''}`.trim(),
     ),
     since: last,
-    what: `the rollout has made no progress for ${humanDuration(idle)}, longer than ${humanDuration(threshold)}`,
+    what: `no rollout progress for ${humanDuration(idle)} (hang threshold ${humanDuration(threshold)})`,
   };
 }
 
@@ -269,6 +272,73 @@ function nextSteps(ctx: RuleContext, started: boolean): { look: string; remedy: 
   };
 }
 
+/**
+ * The DeploymentHung finding for a signal, with the best evidence the snapshot has: what is still running and its
+ * last log line, the pods, the newest warning events, the logs, the build log, the front end and Azure ML's record.
+ * Used by the rule and by the monitor (whose own progress record can be the signal).
+ */
+export function hungFinding(ctx: RuleContext, signal: HungSignal): RuleFinding {
+  const ev: Evidence[] = [signal.evidence];
+  const logs = logsLine(ctx);
+  ev.push(evidence(`deployment/${ctx.target.name}/pods`, podsLine(ctx.target.pods)));
+  const init = runningInit(ctx);
+  if (init) {
+    ev.push(
+      evidence(
+        `pod/${init.pod.metadata?.name ?? '?'}/container/${init.name}/status`,
+        `init container ${init.name} running for ${humanDuration(secondsBetween(init.since, ctx.now) ?? 0)}${init.last ? `; last log line: ${init.last}` : ''}`,
+      ),
+    );
+  }
+  ev.push(eventsLine(ctx));
+  ev.push(evidence('logs', logs.text));
+  const build = ctx.snapshot.buildLog;
+  ev.push(
+    evidence('build.log', build ? `build log: ${build.classification.outcome}` : 'build log: not available'),
+  );
+  const fe = frontendOf(ctx.snapshot, ctx.target.flavor);
+  if (fe)
+    ev.push(
+      evidence(
+        `deployment/${fe.name}/status`,
+        `front end ${fe.name}: ${fe.available}/${fe.desired} available`,
+      ),
+    );
+  const svc = ctx.snapshot.service;
+  if (svc?.state && signal.evidence.source !== 'service.json') {
+    // Azure ML's own verdict (e.g. DeploymentTimedOut after pollTimeout 00:20:00) is what the user saw: quote it.
+    const err = svc.error?.code
+      ? `, error ${svc.error.code}${svc.error.message ? `: ${svc.error.message}` : ''}`
+      : '';
+    ev.push(evidence('service.json', `service record: state ${svc.state}${err}`));
+  }
+
+  const next = nextSteps(ctx, logs.anyStarted);
+  const stuck =
+    signal.since && !/no (?:rollout )?progress/.test(signal.what)
+      ? ` (last progress ${humanDuration(secondsBetween(signal.since, ctx.now) ?? 0)} ago)`
+      : '';
+  return {
+    code: 'DeploymentHung',
+    detail: null,
+    severity: 'critical',
+    title: `Rollout of ${serviceLabel(ctx.target)} is stuck: ${signal.what}`,
+    explanation:
+      `${signal.what.charAt(0).toUpperCase()}${signal.what.slice(1)}${stuck}. ` +
+      `Unless an earlier finding names the cause, none is visible: the evidence lists what was checked (pods, events, logs, build log, front end). ${next.look}`,
+    evidence: ev,
+    remedy: next.remedy,
+    docs: [
+      DOCS.k8sDeploymentFailed,
+      ctx.target.flavor === 'v1' ? DOCS.troubleshootV1 : DOCS.troubleshootOnline,
+    ],
+    stage: 'any',
+    specificity: SPECIFICITY.generic,
+    role: 'consequence',
+    ...(signal.since ? { since: signal.since.toISOString() } : {}),
+  };
+}
+
 export const deploymentHung: Rule = {
   id: 'deploymentHung',
   stage: 'any',
@@ -278,69 +348,6 @@ export const deploymentHung: Rule = {
     if (d && (d.status?.observedGeneration ?? 0) < (d.metadata?.generation ?? 0)) return [];
     const signal = (d ? deploymentSignal(ctx, d) : undefined) ?? serviceSignal(ctx);
     if (!signal) return [];
-
-    const ev: Evidence[] = [signal.evidence];
-    const logs = logsLine(ctx);
-    ev.push(evidence(`deployment/${ctx.target.name}/pods`, podsLine(ctx.target.pods)));
-    const init = runningInit(ctx);
-    if (init) {
-      ev.push(
-        evidence(
-          `pod/${init.pod.metadata?.name ?? '?'}/container/${init.name}/status`,
-          `init container ${init.name} running for ${humanDuration(secondsBetween(init.since, ctx.now) ?? 0)}${init.last ? `; last log line: ${init.last}` : ''}`,
-        ),
-      );
-    }
-    ev.push(eventsLine(ctx));
-    ev.push(evidence('logs', logs.text));
-    const build = ctx.snapshot.buildLog;
-    ev.push(
-      evidence(
-        'build.log',
-        build ? `build log: ${build.classification.outcome}` : 'build log: not available',
-      ),
-    );
-    const fe = frontendOf(ctx.snapshot, ctx.target.flavor);
-    if (fe)
-      ev.push(
-        evidence(
-          `deployment/${fe.name}/status`,
-          `front end ${fe.name}: ${fe.available}/${fe.desired} available`,
-        ),
-      );
-    const svc = ctx.snapshot.service;
-    if (svc?.state && signal.evidence.source !== 'service.json') {
-      // Azure ML's own verdict (e.g. DeploymentTimedOut after pollTimeout 00:20:00) is what the user saw: quote it.
-      const err = svc.error?.code
-        ? `, error ${svc.error.code}${svc.error.message ? `: ${svc.error.message}` : ''}`
-        : '';
-      ev.push(evidence('service.json', `service record: state ${svc.state}${err}`));
-    }
-
-    const next = nextSteps(ctx, logs.anyStarted);
-    const stuck =
-      signal.since && !signal.what.includes('no progress')
-        ? ` (last progress ${humanDuration(secondsBetween(signal.since, ctx.now) ?? 0)} ago)`
-        : '';
-    return [
-      {
-        code: 'DeploymentHung',
-        detail: null,
-        severity: 'critical',
-        title: `Rollout of ${serviceLabel(ctx.target)} is stuck: ${signal.what}`,
-        explanation:
-          `${signal.what.charAt(0).toUpperCase()}${signal.what.slice(1)}${stuck}. ` +
-          `Unless an earlier finding names the cause, none is visible: the evidence lists what was checked (pods, events, logs, build log, front end). ${next.look}`,
-        evidence: ev,
-        remedy: next.remedy,
-        docs: [
-          DOCS.k8sDeploymentFailed,
-          ctx.target.flavor === 'v1' ? DOCS.troubleshootV1 : DOCS.troubleshootOnline,
-        ],
-        stage: 'any',
-        specificity: SPECIFICITY.generic,
-        role: 'consequence',
-      },
-    ];
+    return [hungFinding(ctx, signal)];
   },
 };

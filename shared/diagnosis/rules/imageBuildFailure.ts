@@ -7,6 +7,7 @@
 import { SPECIFICITY } from '../types.js';
 import { classifyBuildLogText } from '../buildlog/classify.js';
 import { buildFailureFinding, type BuildFindingInput } from '../buildlog/finding.js';
+import { pythonVersionOf } from '../buildlog/python.js';
 import { judgeIncompleteBuild, serviceBuildState } from '../buildlog/judge.js';
 import type { BuildLogClassification } from '../buildlog/types.js';
 import type { AmlDeployment, Rule, RuleContext } from '../rule.js';
@@ -33,7 +34,7 @@ function classifyServiceMessage(lines: string[], source: string): BuildLogClassi
 }
 
 /** What every finding of this rule is given about the service record and the target. */
-type CommonInput = Pick<BuildFindingInput, 'serviceState' | 'flavor'> & { serviceSource: string };
+type CommonInput = Pick<BuildFindingInput, 'serviceState' | 'flavor' | 'tail'> & { serviceSource: string };
 
 /** The finding the service record's own message supports, when it names a specific failure (inferred: 50). */
 function serviceMessageFinding(common: CommonInput, lines: string[]): RuleFinding | undefined {
@@ -56,15 +57,18 @@ function diagnose(ctx: RuleContext): RuleFinding[] {
   const serviceSource = 'service.json';
   // The pseudo target of a service with no objects says v1 by default; without objects the flavor is unknown.
   const flavor = target.deployment || target.pods.length > 0 ? target.flavor : undefined;
-  const common: CommonInput = { serviceState: service, serviceSource, flavor };
+  const tail = snapshot.buildLog?.tail;
+  const common: CommonInput = { serviceState: service, serviceSource, flavor, ...(tail ? { tail } : {}) };
   const c = snapshot.buildLog?.classification;
 
   if (c?.outcome === 'failed' && c.detail) {
+    const python = pythonVersionOf(snapshot.buildLog?.tail, snapshot.buildLog?.source ?? 'build.log');
     return [
       buildFailureFinding({
         ...common,
         detail: c.detail,
         classification: c,
+        ...(python ? { python } : {}),
         specificity: SPECIFICITY.decisive,
       }),
     ];

@@ -207,6 +207,12 @@ export const quotaExceeded: Rule = {
 
     const desired = rs?.spec?.replicas ?? target.deployment?.spec?.replicas ?? 1;
     const have = rs?.status?.replicas ?? target.pods.length;
+    ev.push(
+      evidence(
+        rs ? `replicaset/${rsName}/status` : `deployment/${target.name}/pods`,
+        rs ? `spec.replicas ${desired}, status.replicas ${have}` : `replicas wanted ${desired}, pods ${have}`,
+      ),
+    );
     const serving = (rs?.status?.readyReplicas ?? 0) > 0;
     const explanation = [
       `The ${rs || refusal.rsName ? `ReplicaSet ${rsName}` : 'Deployment'} of ${serviceLabel(target)} wants ${desired} pod(s) but has ${have}: the API server refuses to create them because of ResourceQuota ${violation.quota} in namespace ${ns}, so no pod is ever scheduled.`,

@@ -4,6 +4,7 @@
  * Read from the crashed instance's log (`--previous`) and the current one; a container that is serving now is
  * past any earlier crash and is left alone.
  */
+import { pipPackageFor } from '../logs/pipPackages.js';
 import { SPECIFICITY } from '../types.js';
 import { DOCS } from '../docs.js';
 import { redact } from '../../text/redact.js';
@@ -89,6 +90,21 @@ function redeployWord(target: AmlDeployment): string {
     : 'update the deployment (az ml online-deployment update -f <deployment>.yml)';
 }
 
+/**
+ * Imports that moved out of a package for good: pinning an old version would only trade one crash for another on
+ * the next import, so the fix is the new import. Keyed by `from` module and name.
+ */
+const MOVED_APIS: Record<string, string> = {
+  'sklearn.externals joblib':
+    "sklearn.externals.joblib was removed from scikit-learn: replace `from sklearn.externals import joblib` with `import joblib` and add joblib to the environment's pip dependencies (a model pickled with the old path loads with joblib.load once the import is fixed)",
+  'sklearn.externals six':
+    "sklearn.externals.six was removed from scikit-learn: replace `from sklearn.externals import six` with `import six` and add six to the environment's pip dependencies",
+};
+
+function movedApi(from: string, name: string): string | undefined {
+  return MOVED_APIS[`${from} ${name}`];
+}
+
 function remedy(target: AmlDeployment, f: ClassifiedFailure & { kind: InitDetail }): string[] {
   const v1 = target.flavor === 'v1';
   const where = f.frame ? ` (${fileName(f.frame.file)} line ${f.frame.lineNo})` : '';
@@ -121,10 +137,21 @@ function remedy(target: AmlDeployment, f: ClassifiedFailure & { kind: InitDetail
           'Reproduce locally with the same image: docker run it, or azmlinfsrv --entry_script score.py in the same environment.',
         ];
       }
+      if (f.importName && f.importFrom) {
+        const moved = movedApi(f.importFrom, f.importName);
+        if (moved)
+          return [
+            `${moved}${where}, and ${redeploy}.`,
+            'Reproduce locally with the same environment: azmlinfsrv --entry_script score.py.',
+          ];
+        const pkg = pipPackageFor(f.importFrom.split('.')[0] ?? f.importFrom);
+        return [
+          `The installed ${pkg} has no '${f.importName}'${f.importFrom === pkg ? '' : ` in ${f.importFrom}`}${where}. Check which ${pkg} version the code was written against (pip show ${pkg} in the training environment), then pin ${pkg} to that version in the environment's pip dependencies (or change the import to where the installed version keeps '${f.importName}') and ${redeploy}.`,
+          'Reproduce locally with the same environment: azmlinfsrv --entry_script score.py.',
+        ];
+      }
       return [
-        f.importName && f.importFrom
-          ? `The installed ${f.importFrom} has no '${f.importName}'${where}: pin ${f.importFrom.split('.')[0]} to the version your code was written against in the environment's pip dependencies and ${redeploy}.`
-          : `Fix the failing import${where}: a package is missing a native library or has an incompatible version; pin the versions in the environment and ${redeploy}.`,
+        `Fix the failing import${where}: a package is missing a native library or has an incompatible version; check the versions the environment installs against the ones the code was written for, pin them, and ${redeploy}.`,
         'Reproduce locally with the same environment: azmlinfsrv --entry_script score.py.',
       ];
     case 'ModelFileNotFound':
@@ -229,8 +256,11 @@ function explanation(ctx: RuleContext, hit: Hit, pods: number): string {
   const { sc, fatal, part } = hit;
   const f = fatal.failure;
   const restarts = sc.status?.restartCount ?? 0;
+  // The exit code is the container's own (its last termination), never a constant: servers differ (3, 1, 111...).
+  const term = sc.status?.state?.terminated ?? sc.status?.lastState?.terminated;
+  const exited = term?.exitCode !== undefined ? ` and exited (exit code ${term.exitCode})` : ' and stopped';
   const how = fatal.confirmed
-    ? 'The server logged the failure and exited (exit code 3)'
+    ? `The server logged the failure${exited}`
     : 'The traceback is the last thing the container logged before it stopped';
   const loop =
     restarts > 0

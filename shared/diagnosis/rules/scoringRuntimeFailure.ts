@@ -85,7 +85,7 @@ function workerTimeoutFinding(ctx: RuleContext, serving: ScoringContainer[]): Ru
     title: `run() exceeded the gunicorn worker timeout ${total} time${total === 1 ? '' : 's'} in the last hour: workers were killed mid-request`,
     explanation:
       `${serviceLabel(ctx.target)} is serving (stage: runtime), but gunicorn logged WORKER TIMEOUT ${total} time${total === 1 ? '' : 's'} across ${pods} pod${pods === 1 ? '' : 's'}: a request's run() did not return within the worker timeout${workerTimeout ? ` (WORKER_TIMEOUT=${workerTimeout}s)` : ` (${(part === 'log' ? sc.current : sc.previous)?.workerTimeoutSeconds ?? 300} s)`}, so gunicorn killed the worker. ` +
-      'The request in flight fails (502/504 at the front end) and the replacement worker runs init() again before it serves.',
+      'The request in flight fails at the front end (a gateway error) and the replacement worker runs init() again before it serves.',
     evidence: ev,
     remedy: [
       'Make run() faster or bound its work: smaller batches per request, no per-request model loading, time-limited external calls.',

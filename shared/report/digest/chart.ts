@@ -14,6 +14,41 @@ export interface ChartOptions {
   fontFiles?: string[];
 }
 
+/**
+ * The fixed colour of each code in the week chart, in taxonomy order (colour-blind-aware Tableau-like palette).
+ * Documented in docs/delivery.md; a new code gets the next colour at the end, never shifting the others.
+ */
+export const CODE_COLOURS: Readonly<Record<string, string>> = {
+  ImageBuildFailure: '#4e79a7',
+  PodUnschedulable: '#f28e2b',
+  QuotaExceeded: '#e15759',
+  ImagePullFailure: '#76b7b2',
+  ModelMountFailure: '#59a14f',
+  ModelDownloadFailure: '#edc948',
+  ContainerConfigError: '#b07aa1',
+  ScoringInitFailure: '#ff9da7',
+  OutOfMemory: '#9c755f',
+  SlowInitProbeFailure: '#bab0ac',
+  CrashLoopBackOff: '#d37295',
+  ScoringRuntimeFailure: '#8cd17d',
+  FrontendUnhealthy: '#b6992d',
+  NodeFailure: '#499894',
+  DeploymentHung: '#86bcb6',
+  ClusterUnreachable: '#79706e',
+  DeploymentRejected: '#f1ce63',
+  ExtensionFailure: '#a0cbe8',
+  ComputeAttachFailure: '#ffbe7d',
+  PodCreateRejected: '#d4a6c8',
+};
+
+function codeColour(code: string): string {
+  return CODE_COLOURS[code] ?? '#7f7f7f';
+}
+
+function presentCodes(digest: Digest): string[] {
+  return [...new Set(digest.week.map((w) => w.code))].sort();
+}
+
 function spec(digest: Digest, width: number, height: number, title: boolean): TopLevelSpec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -52,6 +87,9 @@ function spec(digest: Digest, width: number, height: number, title: boolean): To
         field: 'code',
         type: 'nominal',
         title: null,
+        // One colour per code, the same in every render (docs/delivery.md lists them): the domain is the codes
+        // present, each mapped to its fixed colour, so the legend lists only what happened.
+        scale: { domain: presentCodes(digest), range: presentCodes(digest).map(codeColour) },
         legend: { orient: 'bottom', columns: 3, labelLimit: 260, symbolType: 'square' },
       },
     },

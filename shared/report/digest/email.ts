@@ -24,24 +24,29 @@ function text(v: DigestView): string {
     return lines.join('\n') + '\n';
   }
   lines.push(
-    'Workspace | attempted | succeeded | failed | hung | incidents opened | time to healthy (median / p90)',
+    'Workspace | attempted | succeeded | failed | hung | incidents opened | resolved | time to healthy (median / p90)',
   );
   for (const r of [...v.workspaces, v.overall]) {
     lines.push(
-      `${r.workspace} | ${r.attempted} | ${r.succeeded} | ${r.failed} | ${r.hung} | ${r.opened} | ${r.medianTth} / ${r.p90Tth}`,
+      `${r.workspace} | ${r.attempted} | ${r.succeeded} | ${r.failed} | ${r.hung} | ${r.opened} | ${r.resolved} | ${r.medianTth} / ${r.p90Tth}`,
     );
   }
+  if (v.unassigned) lines.push(v.unassigned);
   if (v.byCode.length > 0)
     lines.push('', 'Incidents opened, by code:', ...v.byCode.map((c) => `  ${c.label}: ${c.count}`));
   if (v.longestOpen.length > 0) {
     lines.push('', 'Longest-running open incidents:');
     for (const i of v.longestOpen)
-      lines.push(`  ${i.service} (${i.workspace}) ${i.label}: open for ${i.openFor} (since ${i.since})`);
+      lines.push(
+        `  ${i.service}${i.workspace ? ` (${i.workspace})` : ''} ${i.label}: open for ${i.openFor} (since ${i.since})`,
+      );
   }
   if (v.repeated.length > 0) {
     lines.push('', 'Services failing repeatedly:');
     for (const r of v.repeated)
-      lines.push(`  ${r.service} (${r.workspace}): ${r.count} incidents (${r.codes})`);
+      lines.push(
+        `  ${r.service}${r.workspace ? ` (${r.workspace})` : ''}: ${r.count} incidents (${r.codes})`,
+      );
   }
   if (v.chart) lines.push('', v.chart.alt);
   return lines.join('\n') + '\n';

@@ -14,10 +14,11 @@ export const DIGEST_BODY = `<div style="padding:8px 10px;border-left:4px solid {
 {{else}}
 <div ${SECTION}>Deployments and incidents</div>
 <table role="presentation" cellpadding="0" cellspacing="0" border="0" style="width:100%;border:1px solid #e1dfdd;font-size:13px;${FONT};">
-<tr><td ${TH}>Workspace</td><td ${TH}>Attempted</td><td ${TH}>Succeeded</td><td ${TH}>Failed</td><td ${TH}>Hung</td><td ${TH}>Incidents opened</td><td ${TH}>Time to healthy (median / p90)</td></tr>
-{{#each workspaces}}<tr><td ${TD}>{{workspace}}</td><td ${TDN}>{{attempted}}</td><td ${TDN}>{{succeeded}}</td><td ${TDN}>{{failed}}</td><td ${TDN}>{{hung}}</td><td ${TDN}>{{opened}}</td><td ${TD}>{{medianTth}} / {{p90Tth}}</td></tr>{{/each}}
-<tr style="font-weight:bold;"><td ${TD}>{{overall.workspace}}</td><td ${TDN}>{{overall.attempted}}</td><td ${TDN}>{{overall.succeeded}}</td><td ${TDN}>{{overall.failed}}</td><td ${TDN}>{{overall.hung}}</td><td ${TDN}>{{overall.opened}}</td><td ${TD}>{{overall.medianTth}} / {{overall.p90Tth}}</td></tr>
+<tr><td ${TH}>Workspace</td><td ${TH}>Attempted</td><td ${TH}>Succeeded</td><td ${TH}>Failed</td><td ${TH}>Hung</td><td ${TH}>Incidents opened</td><td ${TH}>Resolved</td><td ${TH}>Time to healthy (median / p90)</td></tr>
+{{#each workspaces}}<tr><td ${TD}>{{workspace}}</td><td ${TDN}>{{attempted}}</td><td ${TDN}>{{succeeded}}</td><td ${TDN}>{{failed}}</td><td ${TDN}>{{hung}}</td><td ${TDN}>{{opened}}</td><td ${TDN}>{{resolved}}</td><td ${TD}>{{medianTth}} / {{p90Tth}}</td></tr>{{/each}}
+<tr style="font-weight:bold;"><td ${TD}>{{overall.workspace}}</td><td ${TDN}>{{overall.attempted}}</td><td ${TDN}>{{overall.succeeded}}</td><td ${TDN}>{{overall.failed}}</td><td ${TDN}>{{overall.hung}}</td><td ${TDN}>{{overall.opened}}</td><td ${TDN}>{{overall.resolved}}</td><td ${TD}>{{overall.medianTth}} / {{overall.p90Tth}}</td></tr>
 </table>
+{{#if unassigned}}<div style="margin-top:4px;color:#616161;font-size:12px;">{{unassigned}}</div>{{/if}}
 {{#if byCode.length}}
 <div ${SECTION}>Incidents opened, by code</div>
 <table role="presentation" cellpadding="0" cellspacing="0" border="0" style="font-size:13px;${FONT};">
@@ -34,7 +35,7 @@ export const DIGEST_BODY = `<div style="padding:8px 10px;border-left:4px solid {
 {{#if repeated.length}}
 <div ${SECTION}>Services failing repeatedly</div>
 <ul style="margin:0;padding-left:22px;">
-{{#each repeated}}<li><b>{{service}}</b> ({{workspace}}): {{count}} incidents ({{codes}})</li>{{/each}}
+{{#each repeated}}<li><b>{{service}}</b>{{#if workspace}} ({{workspace}}){{/if}}: {{count}} incidents ({{codes}})</li>{{/each}}
 </ul>
 {{/if}}
 {{/if}}

@@ -28,6 +28,8 @@ export interface DigestView {
   unreachable: string;
   overall: ScopeRowView;
   workspaces: ScopeRowView[];
+  /** A sentence about incidents no workspace claims, or empty. */
+  unassigned: string;
   byCode: { label: string; count: number }[];
   longestOpen: {
     service: string;
@@ -74,7 +76,8 @@ export function buildDigestView(d: Digest, ctx: ReportContext): DigestView {
   const subject = d.quiet
     ? `[${product}] Daily digest ${day}: all quiet${m.stale ? ' - MONITOR STALE' : ''}`
     : `[${product}] Daily digest ${day}: ${o.incidentsOpened} incidents, ${o.deployments.attempted} deployments ` +
-      `(${o.deployments.succeeded} ok, ${o.deployments.failed} failed, ${o.deployments.hung} hung)${m.stale ? ' - MONITOR STALE' : ''}`;
+      `(${o.deployments.succeeded} ok, ${o.deployments.failed} failed, ${o.deployments.hung} hung), ` +
+      `${o.incidentsResolved} resolved${m.stale ? ' - MONITOR STALE' : ''}`;
   const overall = row(o, 'All workspaces');
   return {
     subject,
@@ -85,13 +88,17 @@ export function buildDigestView(d: Digest, ctx: ReportContext): DigestView {
     stale: m.stale,
     unreachable: m.clustersUnreachable.map((c) => clean(c, 100)).join(', '),
     overall,
-    workspaces: d.workspaces.map((w) => row(w, w.workspace ?? '(unknown workspace)')),
+    workspaces: d.workspaces.filter((w) => w.workspace).map((w) => row(w, w.workspace ?? '')),
+    unassigned:
+      d.unassignedIncidents && d.unassignedIncidents > 0
+        ? `${d.unassignedIncidents} incident${d.unassignedIncidents === 1 ? '' : 's'} opened without a known workspace (an image build seen only in storage) ${d.unassignedIncidents === 1 ? 'is' : 'are'} counted in All workspaces only.`
+        : '',
     byCode: o.incidentsByCode.map((c) => ({ label: codeLabel(c.code, c.detail), count: c.count })),
     longestOpen: o.longestOpen.map((i) => {
       const url = safeUrl(i.portalUrl);
       return {
         service: clean(i.service, 200),
-        workspace: clean(i.workspace ?? '(unknown workspace)', 200),
+        workspace: clean(i.workspace ?? '', 200),
         cluster: clean(i.cluster, 200),
         label: codeLabel(i.code, i.detail) + (i.note ? ` (${clean(i.note, 300)})` : ''),
         openFor: formatDuration(i.openForMs),
@@ -101,7 +108,7 @@ export function buildDigestView(d: Digest, ctx: ReportContext): DigestView {
     }),
     repeated: o.repeatedFailures.map((r) => ({
       service: clean(r.service, 200),
-      workspace: clean(r.workspace ?? '(unknown workspace)', 200),
+      workspace: clean(r.workspace ?? '', 200),
       count: r.count,
       codes: r.codes.join(', '),
     })),

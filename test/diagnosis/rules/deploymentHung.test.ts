@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { AML_POLL_TIMEOUT_SECONDS, deploymentHung } from '../../../shared/diagnosis/rules/deploymentHung.js';
+import {
+  DEFAULT_HANG_AFTER_SECONDS,
+  deploymentHung,
+} from '../../../shared/diagnosis/rules/deploymentHung.js';
 import { contextOf, evidenceText, fixturesOf, run } from './podRuleHarness.js';
 
 interface Case {
@@ -25,7 +28,7 @@ const CASES: Record<string, Case> = {
   },
   'DeploymentHung.none.v2-model-download-stalled': {
     title:
-      /^Rollout of llm-endpoint\/large is stuck: the rollout has made no progress for 28m \d+s, longer than 20m$/,
+      /^Rollout of llm-endpoint\/large is stuck: no rollout progress for 28m \d+s \(hang threshold 10m\)$/,
     evidence: [
       'no progress for 28m',
       'pods: 1/1 Init:0/1, not Ready, 0 restarts',
@@ -84,25 +87,27 @@ describe('deploymentHung time awareness', () => {
     expect(deploymentHung.diagnose(ctx)).toEqual([]);
   });
 
-  it('waits no longer than Azure ML itself does (20 min) even with a longer deadline', async () => {
+  it('one threshold with the monitor: HANG_AFTER (default 10 min), whatever progressDeadlineSeconds says', async () => {
     const ctx = await contextOf('DeploymentHung.none.v2-model-download-stalled');
     expect(ctx.target.deployment!.spec!.progressDeadlineSeconds).toBe(3600);
     const last = ctx.target.deployment!.status!.conditions!.find(
       (c) => c.type === 'Progressing',
     )!.lastUpdateTime!;
-    ctx.now = new Date(last.getTime() + (AML_POLL_TIMEOUT_SECONDS - 10) * 1000);
+    ctx.now = new Date(last.getTime() + (DEFAULT_HANG_AFTER_SECONDS - 10) * 1000);
     expect(deploymentHung.diagnose(ctx)).toEqual([]);
-    ctx.now = new Date(last.getTime() + (AML_POLL_TIMEOUT_SECONDS + 10) * 1000);
+    ctx.now = new Date(last.getTime() + DEFAULT_HANG_AFTER_SECONDS * 1000);
     expect(deploymentHung.diagnose(ctx)).toHaveLength(1);
   });
 
-  it('a shorter progressDeadlineSeconds is the threshold', async () => {
+  it("the monitor's HANG_AFTER is the threshold when it passes one", async () => {
     const ctx = await contextOf('DeploymentHung.none.v2-model-download-stalled');
     const last = ctx.target.deployment!.status!.conditions!.find(
       (c) => c.type === 'Progressing',
     )!.lastUpdateTime!;
-    ctx.target.deployment!.spec!.progressDeadlineSeconds = 300;
-    ctx.now = new Date(last.getTime() + 400_000);
+    ctx.hangAfterSeconds = 1200;
+    ctx.now = new Date(last.getTime() + 1190_000);
+    expect(deploymentHung.diagnose(ctx)).toEqual([]);
+    ctx.now = new Date(last.getTime() + 1200_000);
     expect(deploymentHung.diagnose(ctx)).toHaveLength(1);
   });
 

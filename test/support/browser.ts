@@ -1,29 +1,14 @@
 /**
- * Renders the delivery examples a reviewer looks at without running anything (docs/examples/): an alert email
- * (HTML, text, PNG screenshot in headless Chromium), its Teams card (JSON, and a PNG of it rendered by the
- * `adaptivecards` JS renderer in Chromium, with markdown-it as Teams processes markdown), a digest (email HTML +
- * PNG, card JSON + PNG) and a webhook payload. Also exports the browser helpers the screenshot tests use.
- *
- * Run: `npm run build:dev && node dist-dev/test/support/renderExamples.js [outDir]` (default docs/examples).
- * Needs Debian's chromium at /usr/bin/chromium (or CHROMIUM_PATH); nothing is downloaded.
+ * Headless Chromium helpers (Debian's chromium through playwright-core; nothing is downloaded): screenshots of an
+ * email's HTML and of a Teams card rendered by the official `adaptivecards` JS renderer with markdown-it, as Teams
+ * processes TextBlock markdown. Used by the screenshot tests and by `npm run examples`.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { renderWeekChart } from '../../shared/report/digest/chart.js';
-import type { Notification } from '../../shared/incidents/types.js';
-import {
-  CHART_CONTENT_ID,
-  renderEmail,
-  renderTeamsCard,
-  renderWebhook,
-  type ReportContext,
-  type TeamsMessage,
-} from '../../shared/report/index.js';
-import { alertSingle, baseContext, digestNotification } from '../../sim/samples.js';
+import { CHART_CONTENT_ID, type TeamsMessage } from '../../shared/report/index.js';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -155,84 +140,4 @@ export async function pixelStats(browser: Browser, png: Buffer): Promise<PixelSt
   } finally {
     await page.close();
   }
-}
-
-export interface ExampleFiles {
-  written: string[];
-}
-
-async function writeEmail(
-  browser: Browser,
-  dir: string,
-  name: string,
-  n: Notification,
-  ctx: ReportContext,
-  written: string[],
-): Promise<void> {
-  const email = renderEmail(n, ctx);
-  const html = inlineCid(email.html, ctx.chart?.emailPng);
-  await writeFile(join(dir, `${name}-email.html`), html);
-  await writeFile(join(dir, `${name}-email.txt`), `Subject: ${email.subject}\n\n${email.text}`);
-  await writeFile(join(dir, `${name}-email.png`), (await screenshotHtml(browser, html)).png);
-  const card = renderTeamsCard(n, ctx);
-  await writeFile(join(dir, `${name}-teams-card.json`), `${JSON.stringify(card, null, 2)}\n`);
-  await writeFile(
-    join(dir, `${name}-teams-card.png`),
-    (await screenshotHtml(browser, await cardPageHtml(card), 600)).png,
-  );
-  written.push(
-    `${name}-email.html`,
-    `${name}-email.txt`,
-    `${name}-email.png`,
-    `${name}-teams-card.json`,
-    `${name}-teams-card.png`,
-  );
-}
-
-export async function renderExamples(outDir: string): Promise<ExampleFiles> {
-  await mkdir(outDir, { recursive: true });
-  const written: string[] = [];
-  const browser = await launchChromium();
-  try {
-    await writeEmail(browser, outDir, 'alert', alertSingle, baseContext, written);
-    const chart = await renderWeekChart(digestNotification.digest as Parameters<typeof renderWeekChart>[0]);
-    await writeEmail(
-      browser,
-      outDir,
-      'digest',
-      digestNotification,
-      { ...baseContext, ...(chart ? { chart } : {}) },
-      written,
-    );
-    if (chart) {
-      await writeFile(join(outDir, 'digest-week-chart.png'), chart.emailPng);
-      written.push('digest-week-chart.png');
-    }
-    await writeFile(
-      join(outDir, 'alert-webhook.json'),
-      `${JSON.stringify(renderWebhook(alertSingle, baseContext), null, 2)}\n`,
-    );
-    written.push('alert-webhook.json');
-  } finally {
-    await browser.close();
-  }
-  return { written };
-}
-
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const out = resolve(process.argv[2] ?? 'docs/examples');
-  if (!chromiumAvailable()) {
-    process.stderr.write(`renderExamples: no Chromium at ${CHROMIUM_PATH} (apt-get install chromium)\n`);
-    process.exit(2);
-  }
-  renderExamples(out).then(
-    (r) =>
-      process.stdout.write(
-        `wrote ${r.written.length} files to ${out}:\n${r.written.map((f) => `  ${f}`).join('\n')}\n`,
-      ),
-    (err: unknown) => {
-      process.stderr.write(`renderExamples failed: ${(err as Error).stack ?? String(err)}\n`);
-      process.exit(1);
-    },
-  );
 }
