@@ -27,14 +27,3 @@ export function plainCode(text: string): string {
     .map((p) => p.text)
     .join('');
 }
-
-/**
- * Long unbroken tokens (URLs, image names, paths) overflow a card or a narrow mail client. A zero-width space after
- * each `/`, `-`, `_`, `.`, `=`, `&`, `?` or `,` inside a token longer than `max` lets them wrap; short tokens and
- * spaces are left as they are.
- */
-export function breakLongTokens(text: string, max = 40): string {
-  return text.replace(new RegExp(`\\S{${max + 1},}`, 'g'), (token) =>
-    token.replace(/([/\-_.=&?,:])(?=\S)/g, '$1\u200b'),
-  );
-}

@@ -3,9 +3,11 @@
  * must not become emphasis, code, links, headings, lists or quotes: each character that can start such syntax
  * gets a backslash, which CommonMark (and Teams) render as the literal character. Characters that are only
  * special next to an escaped one (`(` after `]`, `!` before `[`) are left alone so the text stays readable.
+ * An underscore between two letters or digits (`azureml_a41c`, `bert_svc`) cannot open or close emphasis, so it
+ * stays bare: image names, pod names and paths are copied from the card and must not gain a backslash.
  */
 
-const INLINE = /[\\`*_[\]~<>]/g;
+const INLINE = /[\\`*[\]~<>]|(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu;
 
 export function escapeCardMarkdown(text: string): string {
   return (

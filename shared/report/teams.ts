@@ -20,7 +20,7 @@ import { DEFAULT_MAX_CARD_BYTES, type ReportContext } from './context.js';
 import { oneLine } from './format.js';
 import { escapeCardMarkdown as md } from './markdown.js';
 import { fitToBudget, heading, text, truncationNote } from './cardKit.js';
-import { breakLongTokens, codeParts } from './code.js';
+import { codeParts } from './code.js';
 import { buildIncidentView, resolvedFacts, SEVERITY_RANK, type IncidentView } from './view.js';
 
 interface Limits {
@@ -65,15 +65,21 @@ function fullReportUrl(v: IncidentView, ctx: ReportContext): string | undefined 
   );
 }
 
-/** Facts as a FactSet; long values (image names, URLs) get break opportunities so they wrap in the card. */
+/**
+ * Facts as a FactSet. Values (image names, pod names, URLs) are copied from the card, so they carry no invisible
+ * break characters: Teams wraps a long fact value by itself.
+ */
 function factSet(facts: ReadonlyArray<{ label: string; value: string }>): CardElement {
   return {
     type: 'FactSet',
-    facts: facts.map((f) => ({ title: md(f.label), value: md(breakLongTokens(f.value)) })),
+    facts: facts.map((f) => ({ title: md(f.label), value: md(f.value) })),
   };
 }
 
-/** Rule text with its backtick spans as monospace runs (TextRuns are plain text: no markdown, no escaping). */
+/**
+ * Rule text with its backtick spans as monospace runs (TextRuns are plain text: no markdown, no escaping). A
+ * RichTextBlock always wraps, so code is kept exactly as written: no zero-width spaces in text a person copies.
+ */
 function codeAware(value: string, extra: { isSubtle?: boolean; prefix?: string } = {}): CardElement {
   return {
     type: 'RichTextBlock',
@@ -82,7 +88,7 @@ function codeAware(value: string, extra: { isSubtle?: boolean; prefix?: string }
       ...(extra.prefix ? [{ type: 'TextRun' as const, text: extra.prefix }] : []),
       ...codeParts(value).map((p) => ({
         type: 'TextRun' as const,
-        text: breakLongTokens(p.text),
+        text: p.text,
         ...(p.code ? { fontType: 'Monospace' as const } : {}),
         ...(extra.isSubtle ? { isSubtle: true } : {}),
       })),
@@ -138,7 +144,7 @@ function incidentSection(v: IncidentView, lim: Limits, ctx: ReportContext, notes
           {
             type: 'RichTextBlock',
             spacing: 'None',
-            inlines: [{ type: 'TextRun', text: breakLongTokens(e.text), fontType: 'Monospace' }],
+            inlines: [{ type: 'TextRun', text: e.text, fontType: 'Monospace' }],
           },
         ]),
       });
@@ -172,9 +178,7 @@ function incidentSection(v: IncidentView, lim: Limits, ctx: ReportContext, notes
     items.push(commandBox([v.replay.download, v.replay.diagnose]));
   }
   if (v.evidencePath)
-    items.push(
-      text(`Evidence bundle: ${breakLongTokens(v.evidencePath)}`, { isSubtle: true, size: 'Small' }),
-    );
+    items.push(text(`Evidence bundle: ${v.evidencePath}`, { isSubtle: true, size: 'Small' }));
   const docs = v.links.filter((l) => l.label.startsWith('Docs: '));
   if (lim.secondary > 0 && docs.length > 0) {
     items.push(heading('Docs'));

@@ -136,8 +136,7 @@ describe('Teams size budget', () => {
     expect(card.attachments[0]!.content.actions?.map((a) => a.title)).toContain('Evidence bundle');
     // Every shown evidence line is complete (clipped lines end with the visible marker, never mid-JSON).
     for (const m of json.matchAll(/"text":"(line \d+: [^"]*)"/g)) {
-      // Long paths carry zero-width break opportunities so they wrap in the card.
-      const line = m[1]!.replace(/\u200b/g, '');
+      const line = m[1]!;
       expect(line.endsWith('… ') || line.endsWith('…') || line.endsWith('.py ')).toBe(true);
     }
     expect(evidenceRuns(card)).toBeGreaterThan(0);
