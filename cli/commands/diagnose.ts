@@ -126,7 +126,8 @@ export async function runDiagnose(
   }
   if (diagnoses.length === 0)
     return 'No Azure ML deployments found in this snapshot (v1: label isazuremlapp=true; v2: ml.azure.com/* labels).\n';
-  return diagnoses.map((d) => renderTerminalReport(d, color)).join('\n');
+  const { workspace, capturedAt } = snapshot.meta;
+  return diagnoses.map((d) => renderTerminalReport(d, color, { workspace, capturedAt })).join('\n');
 }
 
 export function register(program: Command): void {

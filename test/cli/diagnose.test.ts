@@ -58,7 +58,8 @@ describe('amlmon diagnose <bundle-dir>', () => {
   it('the readable report carries the first signal, the confirm commands and what changed', () => {
     const r = amlmon('diagnose', 'examples/demo/cluster/0/fraud-score');
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('failing since 2026-11-26T09:54:40.000Z (first signal)');
+    expect(r.stdout.split('\n')[0]).toContain('fraud-score (azureml-demo-ws, workspace demo-ws)');
+    expect(r.stdout).toContain('failing since 2026-11-26 09:54 UTC, for 5 min (first signal)');
     expect(r.stdout).toContain(
       "Confirm it\n  $ kubectl logs -n 'azureml-demo-ws' 'fraud-score-5f7d9c8b64-x4p9t' -c 'fraud-score' --previous",
     );
