@@ -8,6 +8,7 @@ import { register as registerDiagnose } from './commands/diagnose.js';
 import { register as registerSilence } from './commands/silence.js';
 import { register as registerSimulate } from './commands/simulate.js';
 import { register as registerWatch } from './commands/watch.js';
+import { terminalText } from '../shared/text/redact.js';
 
 export function buildProgram(): Command {
   const program = new Command('amlmon')
@@ -46,10 +47,10 @@ export async function main(argv: string[]): Promise<number> {
       return err.exitCode === 0 ? 0 : EXIT_USAGE;
     }
     if (err instanceof CliError) {
-      process.stderr.write(`amlmon: ${err.message}\n`);
+      process.stderr.write(terminalText(`amlmon: ${err.message}\n`));
       return err.exitCode;
     }
-    process.stderr.write(`amlmon: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(terminalText(`amlmon: ${err instanceof Error ? err.message : String(err)}\n`));
     return 1;
   }
 }

@@ -1,6 +1,7 @@
 /** The short, readable report `amlmon diagnose` prints for a person at a terminal. Colour only on a TTY. */
 import { styleText } from 'node:util';
 import type { Diagnosis, Status } from '../shared/diagnosis/types.js';
+import { redactForTerminal } from '../shared/text/redact.js';
 
 type Style = Parameters<typeof styleText>[0];
 
@@ -27,7 +28,9 @@ function wrap(text: string, width: number, indent: string): string {
   return lines.map((l) => indent + l).join('\n');
 }
 
-export function renderTerminalReport(d: Diagnosis, color: boolean, width = 100): string {
+export function renderTerminalReport(input: Diagnosis, color: boolean, width = 100): string {
+  // Text from a cluster must neither leak a secret nor drive the reader's terminal (OSC, CSI).
+  const d = redactForTerminal(input);
   const paint = (style: Style, text: string) =>
     color ? styleText(style, text, { validateStream: false }) : text;
   const out: string[] = [];

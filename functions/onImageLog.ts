@@ -5,19 +5,19 @@
 import { app, type EventGridEvent, type InvocationContext } from '@azure/functions';
 import { parseImageLogEvent } from '../shared/events/parse.js';
 import { handleImageLogEvent, type ImageLogOutcome } from '../shared/monitor/imageLogs.js';
-import { runtimeFor } from './runtime.js';
+import { contextLog, eventClockNow, runtimeFor } from './runtime.js';
 
 export async function onImageLog(
   event: EventGridEvent,
   context: InvocationContext,
 ): Promise<ImageLogOutcome | { kind: 'malformed' | 'ignored' }> {
-  const parsed = parseImageLogEvent(event);
+  const parsed = parseImageLogEvent(event, { now: eventClockNow() });
   if (!parsed.ok) {
-    context.error(`onImageLog: malformed event dropped: ${parsed.error}`);
+    contextLog(context).error(`onImageLog: malformed event dropped: ${parsed.error}`);
     return { kind: 'malformed' };
   }
   if (parsed.value.kind === 'ignored') {
-    context.debug(`onImageLog: ${parsed.value.reason}`);
+    contextLog(context).debug(`onImageLog: ${parsed.value.reason}`);
     return { kind: 'ignored' };
   }
   return handleImageLogEvent(await runtimeFor(context), parsed.value);

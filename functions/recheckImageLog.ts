@@ -4,7 +4,7 @@ import { triggerSettings } from '../shared/config/settings.js';
 import type { ImageLogBlobEvent } from '../shared/events/types.js';
 import { handleImageLogEvent, type ImageLogOutcome } from '../shared/monitor/imageLogs.js';
 import type { ImageLogRecheck } from '../shared/monitor/types.js';
-import { runtimeFor } from './runtime.js';
+import { contextLog, runtimeFor } from './runtime.js';
 
 function parseRecheck(body: unknown): ImageLogRecheck | undefined {
   const v = typeof body === 'string' ? (JSON.parse(body) as unknown) : body;
@@ -27,7 +27,7 @@ export async function recheckImageLog(
     recheck = undefined;
   }
   if (!recheck) {
-    context.error('recheckImageLog: message is not an image-log re-read request; dropped');
+    contextLog(context).error('recheckImageLog: message is not an image-log re-read request; dropped');
     return { kind: 'malformed' };
   }
   return handleImageLogEvent(await runtimeFor(context), recheck.event, recheck.attempt);

@@ -5,15 +5,24 @@
  */
 import type { InvocationContext } from '@azure/functions';
 import type { MonitorLog, MonitorRuntime } from '../shared/monitor/types.js';
+import { redact } from '../shared/text/redact.js';
+import { systemClock, type Clock } from '../shared/time/clock.js';
 
 type RuntimeFactory = () => Promise<MonitorRuntime>;
 
 let factory: RuntimeFactory | undefined;
 let current: Promise<MonitorRuntime> | undefined;
+let currentClock: Clock = systemClock;
 
 /** Uses this runtime for every following invocation (simulate, tests). */
 export function setRuntime(rt: MonitorRuntime | undefined): void {
   current = rt ? Promise.resolve(rt) : undefined;
+  currentClock = rt?.clock ?? systemClock;
+}
+
+/** "Now" for checking event times before the runtime is built: the set runtime's clock (simulate) or the system's. */
+export function eventClockNow(): Date {
+  return currentClock.now();
 }
 
 /** How to build the runtime when none was set (the Functions app: from process.env). */
@@ -26,12 +35,16 @@ async function defaultFactory(): Promise<MonitorRuntime> {
   return runtimeFromEnv(process.env);
 }
 
+/**
+ * The invocation's log, redacted: every line an Azure Functions handler writes goes through here, so a secret in an
+ * event, an error message or a cluster response never reaches Application Insights.
+ */
 export function contextLog(context: InvocationContext): MonitorLog {
   return {
-    debug: (m) => context.debug(m),
-    info: (m) => context.log(m),
-    warn: (m) => context.warn(m),
-    error: (m) => context.error(m),
+    debug: (m) => context.debug(redact(m)),
+    info: (m) => context.log(redact(m)),
+    warn: (m) => context.warn(redact(m)),
+    error: (m) => context.error(redact(m)),
   };
 }
 
@@ -45,7 +58,7 @@ export async function runtimeFor(context: InvocationContext): Promise<MonitorRun
     const rt = await current;
     return { ...rt, log: contextLog(context) };
   } catch (err) {
-    context.error(`amlmon is not configured: ${(err as Error).message}`);
+    contextLog(context).error(`amlmon is not configured: ${(err as Error).message}`);
     throw err;
   }
 }

@@ -16,6 +16,7 @@ import type { Diagnosis, Finding, Status } from '../../shared/diagnosis/types.js
 import { emptySnapshot } from '../../shared/snapshot/types.js';
 import { inputError } from '../errors.js';
 import { renderTerminalReport } from '../terminalReport.js';
+import { terminalText } from '../../shared/text/redact.js';
 
 export interface BuildlogOptions {
   json?: boolean;
@@ -124,6 +125,7 @@ export function register(program: Command): void {
     .argument('<file>', 'the build log')
     .option('--json', 'print the classification as JSON')
     .action(async (file: string, opts: BuildlogOptions) => {
-      process.stdout.write(await runBuildlog(file, opts, !!process.stdout.isTTY && !process.env.NO_COLOR));
+      const color = !!process.stdout.isTTY && !process.env.NO_COLOR;
+      process.stdout.write(terminalText(await runBuildlog(file, opts, color), color));
     });
 }

@@ -8,6 +8,7 @@ import type { Snapshot } from '../../shared/snapshot/types.js';
 import { inputError, usageError } from '../errors.js';
 import { renderTerminalReport } from '../terminalReport.js';
 import { collectLive } from '../live.js';
+import { redactDeep, terminalText } from '../../shared/text/redact.js';
 
 export interface DiagnoseOptions {
   service?: string;
@@ -66,7 +67,8 @@ export async function runDiagnose(
   if (dir && opts.service) checkServiceInBundle(snapshot, opts.service);
   const diagnoses: Diagnosis[] = diagnoseSnapshot(snapshot, { service: opts.service });
   if (opts.json) {
-    const doc = diagnoses.length === 1 ? diagnoses[0] : diagnoses;
+    // Redacted as a document (not as text): JSON stays valid and every string is clean.
+    const doc = redactDeep(diagnoses.length === 1 ? diagnoses[0] : diagnoses);
     return JSON.stringify(doc, null, 2) + '\n';
   }
   if (diagnoses.length === 0)
@@ -85,6 +87,7 @@ export function register(program: Command): void {
     .option('--context <name>', 'kubeconfig context')
     .option('--namespace <ns>', 'namespace of the service (live)')
     .action(async (dir: string | undefined, opts: DiagnoseOptions) => {
-      process.stdout.write(await runDiagnose(dir, opts, !!process.stdout.isTTY && !process.env.NO_COLOR));
+      const color = !!process.stdout.isTTY && !process.env.NO_COLOR;
+      process.stdout.write(terminalText(await runDiagnose(dir, opts, color), color));
     });
 }

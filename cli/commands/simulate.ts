@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import type { SimDelivery, SimulationResult } from '../../sim/runner.js';
 import { inputError } from '../errors.js';
+import { terminalText } from '../../shared/text/redact.js';
 
 export interface SimulateOptions {
   json?: boolean;
@@ -150,8 +151,8 @@ export function register(program: Command): void {
     )
     .action(async (dir: string, opts: SimulateOptions) => {
       const progress = opts.verbose
-        ? (line: string): void => void process.stderr.write(`${line}\n`)
+        ? (line: string): void => void process.stderr.write(terminalText(`${line}\n`))
         : undefined;
-      process.stdout.write(await runSimulate(dir, opts, progress));
+      process.stdout.write(terminalText(await runSimulate(dir, opts, progress)));
     });
 }

@@ -12,6 +12,7 @@ import type { MonitorRuntime } from '../../shared/monitor/types.js';
 import type { MonitorState } from '../../shared/state/store.js';
 import { usageError } from '../errors.js';
 import { kubeconfigTarget } from '../live.js';
+import { terminalText } from '../../shared/text/redact.js';
 
 export interface WatchOptions {
   kubeconfig?: string;
@@ -156,6 +157,6 @@ export function register(program: Command): void {
     .action(async (opts: WatchOptions) => {
       const abort = new AbortController();
       process.once('SIGINT', () => abort.abort());
-      await runWatch(opts, (t) => void process.stdout.write(t), abort.signal);
+      await runWatch(opts, (t) => void process.stdout.write(terminalText(t)), abort.signal);
     });
 }

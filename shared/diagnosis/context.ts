@@ -30,16 +30,38 @@ export function eventTime(e: CoreV1Event): Date | undefined {
   return e.series?.lastObservedTime ?? e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? undefined;
 }
 
-/** Events about one object, oldest first. Matches by uid when both sides have one (k8sgpt's name-only match collides). */
-export function eventsFor(snapshot: Snapshot, ref: ObjectRef): CoreV1Event[] {
-  const matches = snapshot.events.filter((e) => {
+/** Events by involved object (`kind/name`), each list oldest first: built once per events array, then O(1) per object. */
+const eventIndexes = new WeakMap<readonly CoreV1Event[], Map<string, CoreV1Event[]>>();
+
+function eventIndex(events: readonly CoreV1Event[]): Map<string, CoreV1Event[]> {
+  let index = eventIndexes.get(events);
+  if (index) return index;
+  index = new Map();
+  for (const e of events) {
     const io = e.involvedObject;
-    if (io.kind !== ref.kind || io.name !== ref.name) return false;
+    const key = `${io?.kind ?? ''}\u0000${io?.name ?? ''}`;
+    const list = index.get(key);
+    if (list) list.push(e);
+    else index.set(key, [e]);
+  }
+  for (const list of index.values())
+    list.sort((a, b) => (eventTime(a)?.getTime() ?? 0) - (eventTime(b)?.getTime() ?? 0));
+  eventIndexes.set(events, index);
+  return index;
+}
+
+/**
+ * Events about one object, oldest first. Matches by uid when both sides have one (k8sgpt's name-only match
+ * collides). Looked up in an index, so asking for every pod of a 5,000-pod namespace stays linear.
+ */
+export function eventsFor(snapshot: Snapshot, ref: ObjectRef): CoreV1Event[] {
+  const bucket = eventIndex(snapshot.events).get(`${ref.kind}\u0000${ref.name}`) ?? [];
+  return bucket.filter((e) => {
+    const io = e.involvedObject;
     if (ref.namespace && io.namespace && io.namespace !== ref.namespace) return false;
     if (ref.uid && io.uid && io.uid !== ref.uid) return false;
     return true;
   });
-  return matches.sort((a, b) => (eventTime(a)?.getTime() ?? 0) - (eventTime(b)?.getTime() ?? 0));
 }
 
 export function podRef(pod: V1Pod): ObjectRef {

@@ -4,6 +4,7 @@
  * Pure: no I/O, no clock. "Now" is the snapshot's capture time.
  */
 import { normaliseEventTimes } from '../snapshot/objects.js';
+import { redactSnapshot } from '../snapshot/redactSnapshot.js';
 import type { Snapshot } from '../snapshot/types.js';
 import { redact } from '../text/redact.js';
 import { deploymentCondition, evidence, humanDuration, podCondition } from './context.js';
@@ -243,7 +244,7 @@ function diagnoseTarget(
     namespace: target.namespace,
     status: statusOf(target, ranked, hasObjects || !!record, recordInProgress(record, now)),
     findings: ranked.map((f, i) => toFinding(f, codes[i] ?? null, snapshot, target, now)),
-    gaps,
+    gaps: gaps.map(redact),
     ...(record ? { amlState: record.state ?? null, deadline: operationDeadline(record) } : {}),
     changes: revisionChanges(target),
   };
@@ -271,8 +272,14 @@ function effectiveRecord(record: ServiceRecord | undefined): ServiceRecord | und
 }
 
 function normalised(input: Snapshot): Snapshot {
+  // Every free text is redacted whole before a rule cuts anything out of it (a cut can keep a secret's tail).
+  const redacted = redactSnapshot(input);
   // Snapshots built from API objects (the collector) carry MicroTimes as strings; rules compare Dates.
-  return { ...input, events: input.events.map(normaliseEventTimes), service: effectiveRecord(input.service) };
+  return {
+    ...redacted,
+    events: redacted.events.map(normaliseEventTimes),
+    service: effectiveRecord(redacted.service),
+  };
 }
 
 /** One diagnosis per Azure ML deployment in the snapshot (or just the selected service). */

@@ -3,6 +3,7 @@
  * Never throws: a malformed event yields `{ ok: false, error }`, because an exception would make Event Grid retry
  * a poison event for 24 hours.
  */
+import { checkBlobUrl } from './blobUrl.js';
 import type {
   ArmDeploymentWriteEvent,
   ArmOutcome,
@@ -23,6 +24,16 @@ const WORKSPACE_TOPIC = /\/workspaces\/([^/]+)\/?$/i;
 
 type Obj = Record<string, unknown>;
 
+/** How far in the future an event time may be (clock skew between Event Grid and us) before it is malformed. */
+export const MAX_EVENT_CLOCK_SKEW_MS = 10 * 60_000;
+
+export interface ParseOptions {
+  /** "Now", to reject event times from the future; without it times are not checked against a clock. */
+  now?: Date;
+  /** Blob endpoints (e.g. `https://acct.blob.core.windows.net/azureml/`) a data.url may point under besides the topic's. */
+  allowedBlobEndpoints?: readonly string[];
+}
+
 function isObject(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -36,7 +47,7 @@ function str(o: Obj, ...names: string[]): string | undefined {
 }
 
 /** Reads the envelope; `eventTime` may be a string or a Date (the host or `@azure/eventgrid` may have parsed it). */
-function parseEnvelope(raw: unknown): ParseResult<EventEnvelope & { data: Obj }> {
+function parseEnvelope(raw: unknown, opts: ParseOptions = {}): ParseResult<EventEnvelope & { data: Obj }> {
   if (!isObject(raw)) return { ok: false, error: `event is not a JSON object (got ${describe(raw)})` };
   const missing = ['id', 'eventType', 'subject', 'eventTime'].filter(
     (k) => raw[k] === undefined || raw[k] === '',
@@ -60,6 +71,12 @@ function parseEnvelope(raw: unknown): ParseResult<EventEnvelope & { data: Obj }>
   if (time === undefined || Number.isNaN(time.getTime())) {
     return { ok: false, error: `event ${id}: eventTime ${JSON.stringify(rawTime)} is not an RFC 3339 time` };
   }
+  if (opts.now && time.getTime() > opts.now.getTime() + MAX_EVENT_CLOCK_SKEW_MS) {
+    return {
+      ok: false,
+      error: `event ${id}: eventTime ${time.toISOString()} is in the future (now ${opts.now.toISOString()}, allowed clock skew ${MAX_EVENT_CLOCK_SKEW_MS / 60_000} min)`,
+    };
+  }
   const data = raw.data === undefined || raw.data === null ? {} : raw.data;
   if (!isObject(data)) return { ok: false, error: `event ${id}: data is not a JSON object` };
   const topic = typeof raw.topic === 'string' ? raw.topic : undefined;
@@ -77,8 +94,8 @@ function envelopeOf(e: EventEnvelope): EventEnvelope {
 }
 
 /** Parses an event of the workspace (or resource group) system topic. */
-export function parseWorkspaceEvent(raw: unknown): ParseResult<WorkspaceEvent> {
-  const env = parseEnvelope(raw);
+export function parseWorkspaceEvent(raw: unknown, opts: ParseOptions = {}): ParseResult<WorkspaceEvent> {
+  const env = parseEnvelope(raw, opts);
   if (!env.ok) return env;
   const e = env.value;
   if (e.eventType === MODEL_DEPLOYED) return parseModelDeployed(e);
@@ -145,8 +162,8 @@ function parseArmWrite(e: EventEnvelope & { data: Obj }, outcome: ArmOutcome): P
 }
 
 /** Parses an event of the workspace storage account's system topic. */
-export function parseImageLogEvent(raw: unknown): ParseResult<ImageLogEvent> {
-  const env = parseEnvelope(raw);
+export function parseImageLogEvent(raw: unknown, opts: ParseOptions = {}): ParseResult<ImageLogEvent> {
+  const env = parseEnvelope(raw, opts);
   if (!env.ok) return env;
   const e = env.value;
   if (e.eventType !== BLOB_CREATED) {
@@ -163,12 +180,15 @@ export function parseImageLogEvent(raw: unknown): ParseResult<ImageLogEvent> {
   }
   const url = str(e.data, 'url');
   if (url === undefined) return { ok: false, error: `event ${e.id}: BlobCreated without data.url` };
-  try {
-    new URL(url);
-  } catch {
-    return { ok: false, error: `event ${e.id}: data.url ${JSON.stringify(url)} is not a URL` };
-  }
+  // The reader attaches the managed identity's token to this URL: only the topic's own account (or a configured one).
+  const checked = checkBlobUrl(url, e.topic, opts.allowedBlobEndpoints);
+  if (!checked.ok) return { ok: false, error: `event ${e.id}: ${checked.error}` };
   const blobName = e.subject.slice('/blobServices/default/containers/azureml/blobs/'.length);
+  if (!decodeURIComponent(checked.url.pathname).endsWith(`/azureml/${blobName}`))
+    return {
+      ok: false,
+      error: `event ${e.id}: data.url does not name the blob of the subject (${blobName})`,
+    };
   const imageId = blobName.split('/')[1] ?? '';
   if (imageId === '') return { ok: false, error: `event ${e.id}: subject ${e.subject} names no image id` };
   const length = e.data.contentLength;

@@ -7,7 +7,9 @@ import type { QueueClient } from '@azure/storage-queue';
 import { QueueServiceClient } from '@azure/storage-queue';
 import type { TokenCredential } from '@azure/identity';
 import { writeBundle } from '../snapshot/bundle.js';
+import { redact } from '../text/redact.js';
 import type { Snapshot } from '../snapshot/types.js';
+import { checkBlobUrl, UntrustedUrlError } from '../events/blobUrl.js';
 import type { ImageLogBlobEvent } from '../events/types.js';
 import { encodeQueueMessage, fitMessage } from './fit.js';
 import type {
@@ -56,8 +58,13 @@ export function queueOutbox(queue: QueueClient, poisonQueue: QueueClient): Outbo
   const q = lazyQueue(queue);
   const p = lazyQueue(poisonQueue);
   return {
-    async enqueue(message: OutboxMessage): Promise<void> {
-      await (await q()).sendMessage(encodeQueueMessage(fitMessage(message)));
+    async enqueue(message: OutboxMessage, delayMs?: number): Promise<void> {
+      // Azure Queue Storage allows a visibility timeout of up to 7 days.
+      const visibilityTimeout =
+        delayMs && delayMs > 0 ? Math.min(Math.ceil(delayMs / 1000), 7 * 24 * 3600) : undefined;
+      await (
+        await q()
+      ).sendMessage(encodeQueueMessage(fitMessage(message)), visibilityTimeout ? { visibilityTimeout } : {});
     },
     async poison(message: OutboxMessage, reason: string): Promise<void> {
       await (await p()).sendMessage(encodeQueueMessage({ ...message, poisonReason: reason }));
@@ -113,15 +120,24 @@ export function blobImageLogReader(clientFor: (e: ImageLogBlobEvent) => BlobClie
   };
 }
 
-/** In Azure the event's URL plus the managed identity; with Azurite a connection string to that account. */
-export function imageLogBlobClient(access: { connectionString: string } | { credential: TokenCredential }) {
+/**
+ * In Azure the event's URL plus the managed identity; with Azurite a connection string to that account. The URL is
+ * checked again here, where the credential is attached: never to a host other than the event topic's own account
+ * (or a configured endpoint), whatever the caller validated.
+ */
+export function imageLogBlobClient(
+  access: { connectionString: string } | { credential: TokenCredential },
+  allowedEndpoints: readonly string[] = [],
+) {
   return (e: ImageLogBlobEvent): BlobClient => {
     if ('connectionString' in access) {
       return BlobServiceClient.fromConnectionString(access.connectionString)
         .getContainerClient(e.container)
         .getBlobClient(e.blobName);
     }
-    return new BlobClient(e.url, access.credential);
+    const checked = checkBlobUrl(e.url, e.topic, allowedEndpoints);
+    if (!checked.ok) throw new UntrustedUrlError(checked.error);
+    return new BlobClient(checked.url.toString(), access.credential);
   };
 }
 
@@ -146,7 +162,7 @@ export function blobEvidenceArchive(container: ContainerClient): EvidenceArchive
       const prefix = key.replace(/[^A-Za-z0-9._/-]/g, '_');
       try {
         await writeBundle(dir, snapshot);
-        for (const [name, text] of Object.entries(extraFiles)) await writeFile(join(dir, name), text);
+        for (const [name, text] of Object.entries(extraFiles)) await writeFile(join(dir, name), redact(text));
         for (const file of await filesUnder(dir)) {
           const name = `${prefix}/${relative(dir, file).split('\\').join('/')}`;
           const body = await readFile(file);

@@ -16,7 +16,12 @@ export class RetryableDeliveryError extends Error {
   }
 }
 
-export type DeliverOutcome = 'sent' | 'duplicate' | 'poisoned';
+export type DeliverOutcome = 'sent' | 'duplicate' | 'poisoned' | 'deferred';
+
+/** host.json: the queue trigger's visibilityTimeout, i.e. when the host retries a message whose handler threw. */
+export const HOST_RETRY_DELAY_MS = 30_000;
+/** host.json: maxDequeueCount, the tries before the host moves a message to `<queue>-poison`. */
+export const MAX_DELIVERY_TRIES = 5;
 
 /** Validates a queue message body (the host hands over parsed JSON, or a string when it was not JSON). */
 export function parseOutboxMessage(
@@ -81,8 +86,25 @@ export async function deliverMessage(
   }
   const why = result.error ?? `HTTP ${result.status ?? '?'}`;
   if (result.retryable) {
+    const tries = (parsed.value.tries ?? 0) + dequeueCount;
+    // The host retries after its fixed visibility timeout; a channel that asked for a longer wait (Retry-After)
+    // gets it: the message is re-queued, invisible until then, and this copy completes. Tries are counted across.
+    if (result.retryAfterMs !== undefined && result.retryAfterMs > HOST_RETRY_DELAY_MS) {
+      if (tries >= MAX_DELIVERY_TRIES) {
+        await rt.outbox.poison(parsed.value, `${why} (after ${tries} tries)`);
+        rt.log.error(
+          `${notification.kind} ${notification.id} on ${sender.name} failed ${tries} times: ${why}; moved to the poison queue`,
+        );
+        return 'poisoned';
+      }
+      await rt.outbox.enqueue({ ...parsed.value, tries }, result.retryAfterMs);
+      rt.log.warn(
+        `${notification.kind} ${notification.id} on ${sender.name} failed (try ${tries}): ${why}; retried in ${Math.ceil(result.retryAfterMs / 1000)} s as the channel asked`,
+      );
+      return 'deferred';
+    }
     rt.log.warn(
-      `${notification.kind} ${notification.id} on ${sender.name} failed (try ${dequeueCount}): ${why}; will be retried`,
+      `${notification.kind} ${notification.id} on ${sender.name} failed (try ${tries}): ${why}; will be retried`,
     );
     throw new RetryableDeliveryError(`${sender.name}: ${why}`, result.retryAfterMs);
   }

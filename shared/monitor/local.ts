@@ -19,6 +19,7 @@ export class MemoryOutbox implements Outbox {
 
   constructor(private readonly maxTries = 5) {}
 
+  /** The delay is not waited for here: the next drain (the next sweep) is later anyway. */
   enqueue(message: OutboxMessage): Promise<void> {
     this.pending.push({ message, tries: 0 });
     return Promise.resolve();

@@ -37,10 +37,13 @@ export interface OutboxMessage {
   v: 1;
   channel: string;
   notification: Notification;
+  /** Tries made before this message was re-queued to honour a channel's Retry-After (absent on the first). */
+  tries?: number;
 }
 
 export interface Outbox {
-  enqueue(message: OutboxMessage): Promise<void>;
+  /** Queues a message; with `delayMs`, it becomes visible only then (a channel's Retry-After). */
+  enqueue(message: OutboxMessage, delayMs?: number): Promise<void>;
   /** Moves a message that can never be delivered straight to the poison queue, full payload kept. */
   poison(message: OutboxMessage, reason: string): Promise<void>;
 }

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { EmailClient, type EmailClientOptions, type EmailMessage } from '@azure/communication-email';
 import type { Notification } from '../incidents/types.js';
 import { renderEmail } from '../report/email.js';
-import { redact } from '../text/redact.js';
+import { redact, redactDeep } from '../text/redact.js';
 import type { EmailChannelConfig } from './config.js';
 import { reportContextFor } from './context.js';
 import { parseRetryAfter } from './http.js';
@@ -74,11 +74,13 @@ export class EmailSender implements Sender {
       };
     let message: EmailMessage;
     try {
-      const email = renderEmail(n, await reportContextFor(n, this.config.report, this.now()));
+      // The send boundary: everything that leaves is redacted, whatever the renderer did (defence in depth).
+      const safe = redactDeep(n);
+      const email = renderEmail(safe, await reportContextFor(safe, this.config.report, this.now()));
       message = {
         senderAddress: this.config.senderAddress,
         recipients: { to: to.map((address) => ({ address })) },
-        content: { subject: email.subject, plainText: email.text, html: email.html },
+        content: { subject: redact(email.subject), plainText: redact(email.text), html: redact(email.html) },
         ...(email.inlineAttachments ? { attachments: email.inlineAttachments } : {}),
         // Lets mail rules and the simulator tie an email to its notification.
         headers: { 'x-amlmon-notification-id': encodeURIComponent(n.id) },

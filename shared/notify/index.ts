@@ -31,5 +31,11 @@ export type { Sender, SendResult, ChannelKind } from './types.js';
 export type { RecipientRule } from './recipients.js';
 export { resolveRecipients, parseRecipientSetting } from './recipients.js';
 export { operationIdFor } from './email.js';
-export { signBody, SIGNATURE_HEADER } from './webhook.js';
+export {
+  signBody,
+  signTimestamped,
+  SIGNATURE_HEADER,
+  TIMESTAMP_HEADER,
+  TIMESTAMPED_SIGNATURE_HEADER,
+} from './webhook.js';
 export { ACS_DEFAULT_LIMITS, TEAMS_DEFAULT_LIMITS, type RateWindow } from './throttle.js';

@@ -1,5 +1,6 @@
 /** Teams sender: one POST of the Adaptive Card envelope to the Workflows URL. 200/202 = delivered to the flow. */
 import type { Notification } from '../incidents/types.js';
+import { redactDeep } from '../text/redact.js';
 import { renderTeamsCard } from '../report/teams.js';
 import type { TeamsChannelConfig } from './config.js';
 import { reportContextFor } from './context.js';
@@ -27,7 +28,11 @@ export class TeamsSender implements Sender {
     const timeoutMs = this.config.timeoutMs ?? 30_000;
     let body: string;
     try {
-      body = JSON.stringify(renderTeamsCard(n, await reportContextFor(n, this.config.report, this.now())));
+      // The send boundary: everything that leaves is redacted, whatever the renderer did (defence in depth).
+      const safe = redactDeep(n);
+      body = JSON.stringify(
+        redactDeep(renderTeamsCard(safe, await reportContextFor(safe, this.config.report, this.now()))),
+      );
     } catch (err) {
       return renderFailed(this.name, n.id, err);
     }

@@ -4,11 +4,12 @@
  * read from their tail, binary bytes are dropped, and each such gap is named in `meta.gaps`. A file that makes
  * the bundle unusable (missing or broken snapshot.yaml, malformed JSON) is a `BundleError` naming the file.
  */
-import { createReadStream } from 'node:fs';
-import { mkdir, open, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { lstat, mkdir, open, readdir, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
-import { redact } from '../text/redact.js';
+import { redactSnapshot } from './redactSnapshot.js';
+import { redact, redactDeep } from '../text/redact.js';
 import { ObjectShapeError, addObjects, snapshotToObjects } from './objects.js';
 import type {
   AmlError,
@@ -51,11 +52,71 @@ export class BundleError extends Error {
   }
 }
 
+/** A file of a bundle that is not a plain file: a symlink (could point at /etc/passwd), a FIFO (would hang), a dir. */
+export class UnsafeFileError extends Error {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
+    super(`${file}: ${reason}; not read`);
+    this.name = 'UnsafeFileError';
+  }
+}
+
+/** The most a single JSON/YAML file of a bundle may hold: kubectl output of a large namespace stays well below. */
+export const MAX_DOCUMENT_BYTES = 64 * 1024 * 1024;
+
+function kindOf(s: {
+  isSymbolicLink(): boolean;
+  isDirectory(): boolean;
+  isFIFO(): boolean;
+  isSocket(): boolean;
+}): string {
+  if (s.isSymbolicLink()) return 'is a symbolic link (bundles are read without following links)';
+  if (s.isDirectory()) return 'is a directory, not a file';
+  if (s.isFIFO()) return 'is a named pipe (FIFO), not a file';
+  if (s.isSocket()) return 'is a socket, not a file';
+  return 'is not a regular file';
+}
+
+/**
+ * Opens a bundle file only if it is a regular file: never follows a symlink (O_NOFOLLOW, and lstat first for a
+ * clear message), never blocks on a FIFO (O_NONBLOCK), and checks the opened descriptor again (no swap in between).
+ */
+async function openRegular(path: string, rel: string): Promise<FileHandle> {
+  const l = await lstat(path);
+  if (!l.isFile()) throw new UnsafeFileError(rel, kindOf(l));
+  const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  const s = await handle.stat();
+  if (!s.isFile()) {
+    await handle.close();
+    throw new UnsafeFileError(rel, kindOf(s));
+  }
+  return handle;
+}
+
+/** A whole small file as UTF-8, through `openRegular`, refusing anything above `MAX_DOCUMENT_BYTES`. */
+async function readRegularText(path: string, rel: string): Promise<string> {
+  const handle = await openRegular(path, rel);
+  try {
+    const { size } = await handle.stat();
+    if (size > MAX_DOCUMENT_BYTES)
+      throw new BundleError(
+        rel,
+        `is ${mib(size)}, more than the ${mib(MAX_DOCUMENT_BYTES)} a bundle file may hold`,
+      );
+    return await handle.readFile('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
 async function readTail(
   path: string,
   maxBytes: number,
+  rel = path,
 ): Promise<{ text: string; size: number; truncated: boolean }> {
-  const handle = await open(path, 'r');
+  const handle = await openRegular(path, rel);
   try {
     const { size } = await handle.stat();
     const length = Math.min(size, maxBytes);
@@ -81,12 +142,17 @@ function mib(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
 }
 
-async function readJson(dir: string, name: string): Promise<unknown | undefined> {
+async function readJson(dir: string, name: string, gaps: string[]): Promise<unknown | undefined> {
   let text: string;
   try {
-    text = await readFile(join(dir, name), 'utf8');
+    text = await readRegularText(join(dir, name), name);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (err instanceof UnsafeFileError) {
+      gaps.push(err.message);
+      return undefined;
+    }
+    if (err instanceof BundleError) throw err;
     throw new BundleError(name, `cannot be read (${(err as Error).message})`);
   }
   try {
@@ -255,20 +321,34 @@ function normaliseMeta(raw: unknown): SnapshotMeta {
 }
 
 /** Parses snapshot.yaml text: one `kind: List` or several documents, each an object or a List. */
-export function parseSnapshotYaml(text: string, snapshot: Snapshot, file = 'snapshot.yaml'): void {
-  const docs = parseAllDocuments(text, { prettyErrors: true, uniqueKeys: false });
+export function parseSnapshotYaml(
+  text: string,
+  snapshot: Snapshot,
+  file = 'snapshot.yaml',
+  gaps?: string[],
+): void {
+  const docs = parseAllDocuments(text, { prettyErrors: true, uniqueKeys: true });
   const objects: unknown[] = [];
   for (const doc of Array.isArray(docs) ? docs : [docs]) {
-    const error = doc.errors[0];
-    if (error) {
+    for (const error of doc.errors) {
       const line = error.linePos?.[0];
       const where = line ? `line ${line.line}, column ${line.col}: ` : '';
+      // A repeated key is readable (the last one wins, as kubectl would apply it) but may hide an object: a gap.
+      if (error.code === 'DUPLICATE_KEY' && gaps) {
+        gaps.push(`${file}: ${where}a key appears twice in one object; the last value was read`);
+        continue;
+      }
       throw new BundleError(file, `is not valid YAML (${where}${error.message.split('\n')[0]})`);
     }
-    objects.push(doc.toJS({ maxAliasCount: 1000 }));
+    try {
+      // kubectl never writes aliases: a handful is plenty, and the cap stops an expansion bomb.
+      objects.push(doc.toJS({ maxAliasCount: 50 }));
+    } catch (err) {
+      throw new BundleError(file, `cannot be expanded (${(err as Error).message})`);
+    }
   }
   try {
-    const added = addObjects(snapshot, objects);
+    const added = addObjects(snapshot, objects, gaps);
     const hasKinds = objects.some((o) => asRecord(o)?.kind !== undefined);
     if (!hasKinds)
       throw new BundleError(
@@ -282,28 +362,67 @@ export function parseSnapshotYaml(text: string, snapshot: Snapshot, file = 'snap
   }
 }
 
+/** Directory entries as names, naming (and skipping) those that are not UTF-8: they cannot be pod or container names. */
+async function entries(dir: string, rel: string, gaps: string[]): Promise<string[]> {
+  const raw = await readdir(dir, { encoding: 'buffer' });
+  const names: string[] = [];
+  for (const b of raw) {
+    const name = b.toString('utf8');
+    if (!Buffer.from(name, 'utf8').equals(b)) {
+      gaps.push(`${rel}/${JSON.stringify(name)}: the file name is not UTF-8; skipped`);
+      continue;
+    }
+    names.push(name);
+  }
+  return names.sort();
+}
+
 async function loadLogs(dir: string, snapshot: Snapshot, gaps: string[]): Promise<void> {
   const logsDir = join(dir, 'logs');
   let pods: string[];
   try {
-    pods = await readdir(logsDir);
+    const l = await lstat(logsDir);
+    if (!l.isDirectory()) {
+      gaps.push(`logs ${kindOf(l).replace('is not a regular file', 'is not a directory')}; no logs read`);
+      return;
+    }
+    pods = await entries(logsDir, 'logs', gaps);
   } catch {
     return; // logs are optional
   }
-  for (const pod of pods.sort()) {
+  for (const pod of pods) {
     let files: string[];
     try {
-      files = await readdir(join(logsDir, pod));
-    } catch {
+      const l = await lstat(join(logsDir, pod));
+      if (!l.isDirectory()) {
+        gaps.push(
+          `logs/${pod} ${l.isSymbolicLink() ? 'is a symbolic link' : 'is not a directory'}; not read`,
+        );
+        continue;
+      }
+      files = await entries(join(logsDir, pod), `logs/${pod}`, gaps);
+    } catch (err) {
+      gaps.push(`logs/${pod}: cannot be listed (${(err as Error).message})`);
       continue;
     }
-    for (const file of files.sort()) {
+    for (const file of files) {
       const m = /^(.+?)(\.previous)?\.log$/.exec(file);
       if (!m?.[1]) continue;
       const rel = `logs/${pod}/${file}`;
-      const { text, size, truncated } = await readTail(join(logsDir, pod, file), MAX_LOG_BYTES);
+      let read: { text: string; size: number; truncated: boolean };
+      try {
+        read = await readTail(join(logsDir, pod, file), MAX_LOG_BYTES, rel);
+      } catch (err) {
+        // One unreadable log costs that log, never the bundle.
+        gaps.push(
+          err instanceof UnsafeFileError ? err.message : `${rel}: cannot be read (${(err as Error).message})`,
+        );
+        continue;
+      }
+      const { text, size, truncated } = read;
       if (truncated) gaps.push(`${rel}: ${mib(size)}, only the last ${mib(MAX_LOG_BYTES)} read`);
-      const scrub = scrubBinary(text);
+      // Redact the whole log before anything splits it into lines (a PEM key is redacted as a block).
+      const scrub = scrubBinary(redact(text));
       if (scrub.scrubbed) gaps.push(`${rel}: contains binary data; non-text bytes were removed`);
       const key = logKey(pod, m[1]);
       const entry = snapshot.logs.get(key) ?? {};
@@ -314,16 +433,29 @@ async function loadLogs(dir: string, snapshot: Snapshot, gaps: string[]): Promis
   }
 }
 
-async function loadBuildLog(dir: string, snapshot: Snapshot, read: BuildLogEvidenceReader): Promise<void> {
+async function loadBuildLog(
+  dir: string,
+  snapshot: Snapshot,
+  read: BuildLogEvidenceReader,
+  gaps: string[],
+): Promise<void> {
   const path = join(dir, 'build.log');
+  let handle: FileHandle;
   try {
-    const s = await stat(path);
-    if (!s.isFile()) return;
-  } catch {
+    handle = await openRegular(path, 'build.log');
+  } catch (err) {
+    if (err instanceof UnsafeFileError) gaps.push(err.message);
+    else if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+      gaps.push(`build.log: cannot be read (${(err as Error).message})`);
     return;
   }
   // One pass over the file: classification and the redacted tail together (a build log can be 100 MB).
-  snapshot.buildLog = await read(createReadStream(path), 'build.log', BUILD_LOG_TAIL_BYTES);
+  const stream = handle.createReadStream();
+  try {
+    snapshot.buildLog = await read(stream, 'build.log', BUILD_LOG_TAIL_BYTES);
+  } finally {
+    await handle.close();
+  }
 }
 
 /**
@@ -344,6 +476,41 @@ function fileWaitingContainerLogsAsPrevious(snapshot: Snapshot): void {
   }
 }
 
+/** How far past the capture an event time may lie (clock skew between nodes) before it is ignored. */
+const EVENT_TIME_SKEW_MS = 60 * 60_000;
+
+/**
+ * An event time after the capture (9999-12-31, a node with a broken clock) would make every other event look stale
+ * and pin "now": such times are ignored, each named as a gap.
+ */
+function dropFutureEventTimes(snapshot: Snapshot, gaps: string[]): void {
+  const captured = snapshot.meta.capturedAt ? Date.parse(snapshot.meta.capturedAt) : Date.now();
+  const limit = captured + EVENT_TIME_SKEW_MS;
+  snapshot.events = snapshot.events.map((e) => {
+    const fields = ['eventTime', 'lastTimestamp', 'firstTimestamp'] as const;
+    const late = fields.filter((f) => {
+      const v = e[f] as unknown;
+      const t = v instanceof Date ? v.getTime() : typeof v === 'string' ? Date.parse(v) : NaN;
+      return t > limit;
+    });
+    const seriesLast = e.series?.lastObservedTime as unknown;
+    const seriesT =
+      seriesLast instanceof Date
+        ? seriesLast.getTime()
+        : typeof seriesLast === 'string'
+          ? Date.parse(seriesLast)
+          : NaN;
+    if (late.length === 0 && !(seriesT > limit)) return e;
+    gaps.push(
+      `event ${e.metadata?.name ?? '?'}: ${[...late, ...(seriesT > limit ? ['series.lastObservedTime'] : [])].join(', ')} after the capture; ignored`,
+    );
+    const copy = { ...e } as typeof e;
+    for (const f of late) delete (copy as unknown as Record<string, unknown>)[f];
+    if (seriesT > limit && copy.series) copy.series = { ...copy.series, lastObservedTime: undefined };
+    return copy;
+  });
+}
+
 export async function loadBundle(dir: string, opts: LoadBundleOptions = {}): Promise<Snapshot> {
   let info;
   try {
@@ -354,25 +521,29 @@ export async function loadBundle(dir: string, opts: LoadBundleOptions = {}): Pro
   if (!info.isDirectory())
     throw new BundleError(dir, 'is not a directory (a snapshot bundle is a directory with snapshot.yaml)');
   let yamlText: string;
+  const yamlPath = join(dir, 'snapshot.yaml');
   try {
-    yamlText = await readFile(join(dir, 'snapshot.yaml'), 'utf8');
-  } catch {
-    throw new BundleError(
-      join(dir, 'snapshot.yaml'),
-      'missing: a bundle needs snapshot.yaml (kubectl get ... -o yaml)',
-    );
+    yamlText = await readRegularText(yamlPath, yamlPath);
+  } catch (err) {
+    if (err instanceof BundleError) throw err;
+    if (err instanceof UnsafeFileError) throw new BundleError(yamlPath, err.reason);
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new BundleError(yamlPath, `cannot be read (${(err as Error).message})`);
+    throw new BundleError(yamlPath, 'missing: a bundle needs snapshot.yaml (kubectl get ... -o yaml)');
   }
-  const meta = normaliseMeta(await readJson(dir, 'meta.json'));
+  const fileGaps: string[] = [];
+  const meta = normaliseMeta(await readJson(dir, 'meta.json', fileGaps));
   const snapshot = emptySnapshot(meta);
-  parseSnapshotYaml(yamlText, snapshot, join(dir, 'snapshot.yaml'));
-  const service = await readJson(dir, 'service.json');
+  const gaps = [...(meta.gaps ?? []), ...fileGaps];
+  parseSnapshotYaml(yamlText, snapshot, yamlPath, gaps);
+  const service = await readJson(dir, 'service.json', gaps);
   if (service !== undefined) snapshot.service = normaliseServiceRecord(service);
-  const blobs = await readJson(dir, 'blobs.json');
+  const blobs = await readJson(dir, 'blobs.json', gaps);
   if (blobs !== undefined) snapshot.blobs = normaliseBlobChecks(blobs);
-  const gaps = [...(meta.gaps ?? [])];
+  dropFutureEventTimes(snapshot, gaps);
   await loadLogs(dir, snapshot, gaps);
   fileWaitingContainerLogsAsPrevious(snapshot);
-  if (opts.readBuildLog) await loadBuildLog(dir, snapshot, opts.readBuildLog);
+  if (opts.readBuildLog) await loadBuildLog(dir, snapshot, opts.readBuildLog, gaps);
   if (gaps.length) snapshot.meta.gaps = gaps;
   return snapshot;
 }
@@ -397,31 +568,15 @@ export function snapshotYaml(snapshot: Snapshot): string {
   return kubectlListYaml(snapshotToObjects(snapshot));
 }
 
-function redactError(e: AmlError | undefined): AmlError | undefined {
-  if (!e) return e;
-  return {
-    ...e,
-    message: e.message === undefined ? undefined : redact(e.message),
-    details: e.details?.map((d) => ({
-      ...d,
-      message: d.message === undefined ? undefined : redact(d.message),
-    })),
-  };
-}
-
-/** Azure ML error messages can quote connection strings and SAS URLs: they are redacted like logs. */
-function redactRecord(r: ServiceRecord): ServiceRecord {
-  return {
-    ...r,
-    error: redactError(r.error),
-    operation: r.operation ? { ...r.operation, error: redactError(r.operation.error) } : undefined,
-  };
-}
-
-/** Writes a bundle that `loadBundle` reads back to an equivalent snapshot. Log text is redacted on the way out. */
-export async function writeBundle(dir: string, snapshot: Snapshot): Promise<void> {
+/**
+ * Writes a bundle that `loadBundle` reads back to an equivalent snapshot. Everything is redacted on the way out:
+ * logs, event messages and container messages whole, secret-named fields and env values in the objects, the service
+ * record and the gaps.
+ */
+export async function writeBundle(dir: string, input: Snapshot): Promise<void> {
+  const snapshot = redactSnapshot(input);
   await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'snapshot.yaml'), snapshotYaml(snapshot));
+  await writeFile(join(dir, 'snapshot.yaml'), kubectlListYaml(redactDeep(snapshotToObjects(snapshot))));
   for (const [key, logs] of snapshot.logs) {
     const slash = key.indexOf('/');
     const pod = key.slice(0, slash);
@@ -432,21 +587,14 @@ export async function writeBundle(dir: string, snapshot: Snapshot): Promise<void
     if (logs.previous !== undefined)
       await writeFile(join(dir, 'logs', pod, `${container}.previous.log`), redact(logs.previous));
   }
-  if (snapshot.buildLog?.tail !== undefined) await writeFile(join(dir, 'build.log'), snapshot.buildLog.tail);
+  if (snapshot.buildLog?.tail !== undefined)
+    await writeFile(join(dir, 'build.log'), redact(snapshot.buildLog.tail));
   if (snapshot.service)
-    await writeFile(
-      join(dir, 'service.json'),
-      JSON.stringify(redactRecord(snapshot.service), null, 2) + '\n',
-    );
+    await writeFile(join(dir, 'service.json'), JSON.stringify(redactDeep(snapshot.service), null, 2) + '\n');
   if (snapshot.blobs)
-    await writeFile(
-      join(dir, 'blobs.json'),
-      JSON.stringify(
-        snapshot.blobs.map((b) => (b.error === undefined ? b : { ...b, error: redact(b.error) })),
-        null,
-        2,
-      ) + '\n',
-    );
-  const meta = Object.fromEntries(Object.entries(snapshot.meta).filter(([, v]) => v !== undefined));
+    await writeFile(join(dir, 'blobs.json'), JSON.stringify(redactDeep(snapshot.blobs), null, 2) + '\n');
+  const meta = redactDeep(
+    Object.fromEntries(Object.entries(snapshot.meta).filter(([, v]) => v !== undefined)),
+  );
   await writeFile(join(dir, 'meta.json'), JSON.stringify(meta, null, 2) + '\n');
 }

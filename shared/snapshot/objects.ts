@@ -120,9 +120,100 @@ export function eventFromEventsV1(e: EventsV1Event): CoreV1Event {
  * an object with a `kind` is an error naming its position.
  * @returns how many objects of known kinds were added.
  */
-export function addObjects(snapshot: Snapshot, objects: unknown[]): number {
+/** Fields that must be lists; a map or a scalar there (hostile or hand-edited input) is dropped with a gap. */
+const LIST_FIELDS: readonly (readonly string[])[] = [
+  ['metadata', 'ownerReferences'],
+  ['spec', 'containers'],
+  ['spec', 'initContainers'],
+  ['spec', 'volumes'],
+  ['spec', 'tolerations'],
+  ['status', 'conditions'],
+  ['status', 'containerStatuses'],
+  ['status', 'initContainerStatuses'],
+];
+
+function nameOf(raw: Record<string, unknown>): string {
+  const md = raw.metadata;
+  const name = isRecord(md) && typeof md.name === 'string' ? md.name : '?';
+  return `${String(raw.kind)} ${name}`;
+}
+
+/**
+ * A Kubernetes object name (DNS-1123 subdomain, or the looser path-segment names some kinds allow, without
+ * whitespace, quotes or shell syntax). The API server enforces this; only a hand-made or hostile bundle breaks it,
+ * and such a name would otherwise be pasted into the suggested `kubectl` commands.
+ */
+export const KUBERNETES_NAME = /^[A-Za-z0-9]([A-Za-z0-9._:-]{0,251}[A-Za-z0-9])?$/;
+
+/**
+ * Drops fields of the wrong type (naming each as a gap), so one odd object never costs the whole bundle; an object
+ * whose name could not exist in a cluster is skipped (undefined), also named.
+ */
+function sanitiseShape(raw: Record<string, unknown>, gaps: string[]): Record<string, unknown> | undefined {
+  const md = raw.metadata;
+  if (isRecord(md)) {
+    for (const field of ['name', 'namespace'] as const) {
+      const v = md[field];
+      if (v !== undefined && (typeof v !== 'string' || !KUBERNETES_NAME.test(v))) {
+        gaps.push(
+          `${String(raw.kind)} ${JSON.stringify(v).slice(0, 80)}: metadata.${field} is not a valid Kubernetes name; object skipped`,
+        );
+        return undefined;
+      }
+    }
+  }
+  const io = raw.involvedObject;
+  if (
+    isRecord(io) &&
+    io.name !== undefined &&
+    (typeof io.name !== 'string' || !KUBERNETES_NAME.test(io.name))
+  ) {
+    gaps.push(`${nameOf(raw)}: involvedObject.name is not a valid Kubernetes name; event skipped`);
+    return undefined;
+  }
+  const out: Record<string, unknown> = { ...raw };
+  for (const [outer, inner] of LIST_FIELDS as [string, string][]) {
+    const o = out[outer];
+    if (!isRecord(o) || o[inner] === undefined) continue;
+    if (!Array.isArray(o[inner])) {
+      gaps.push(`${nameOf(raw)}: ${outer}.${inner} is not a list; ignored`);
+      const copy = { ...o };
+      delete copy[inner];
+      out[outer] = copy;
+    }
+  }
+  const status = out.status;
+  if (isRecord(status)) {
+    for (const list of ['containerStatuses', 'initContainerStatuses']) {
+      const statuses = status[list];
+      if (!Array.isArray(statuses)) continue;
+      status[list] = statuses.map((cs: unknown) => {
+        if (!isRecord(cs)) return cs;
+        const n = cs.restartCount;
+        if (n === undefined || (typeof n === 'number' && Number.isFinite(n) && n >= 0)) return cs;
+        gaps.push(
+          `${nameOf(raw)}: container ${String(cs.name)} restartCount ${JSON.stringify(n)} is not a count; read as 0`,
+        );
+        return { ...cs, restartCount: 0 };
+      });
+    }
+  }
+  if (out.count !== undefined && (typeof out.count !== 'number' || !Number.isFinite(out.count))) {
+    gaps.push(`${nameOf(raw)}: count ${JSON.stringify(out.count)} is not a number; ignored`);
+    delete out.count;
+  }
+  return out;
+}
+
+/**
+ * Adds objects to the snapshot. With `gaps`, an object of the wrong shape is repaired or skipped and named there
+ * (bundles, hostile input); without it, the first bad object throws.
+ */
+export function addObjects(snapshot: Snapshot, objects: unknown[], gaps?: string[]): number {
   let added = 0;
-  objects.forEach((raw, index) => {
+  objects.forEach((input, index) => {
+    const raw =
+      gaps && isRecord(input) && typeof input.kind === 'string' ? sanitiseShape(input, gaps) : input;
     if (raw === null || raw === undefined) return; // an empty YAML document
     if (!isRecord(raw) || typeof raw.kind !== 'string') {
       throw new ObjectShapeError(`item ${index + 1} is not a Kubernetes object (it has no "kind")`, index);
@@ -139,7 +230,18 @@ export function addObjects(snapshot: Snapshot, objects: unknown[]): number {
             ? { ...it, kind: kindFromList, apiVersion: raw.apiVersion }
             : it,
         ),
+        gaps,
       );
+      return;
+    }
+    if (gaps) {
+      try {
+        added += addObjects(snapshot, [raw]);
+      } catch (err) {
+        gaps.push(
+          `${nameOf(raw)}: cannot be read (${err instanceof Error ? err.message : String(err)}); skipped`,
+        );
+      }
       return;
     }
     const apiVersion = typeof raw.apiVersion === 'string' ? raw.apiVersion : 'v1';

@@ -6,6 +6,9 @@ import { redact } from '../../text/redact.js';
 
 export const BUILD_LOG_TAIL_MAX_BYTES = 64 * 1024;
 
+const PEM_BEGIN = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----/;
+const PEM_END = /-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----/;
+
 export interface TailKeeper {
   line(text: string): void;
   /** The kept lines, newline-terminated, redacted; never more than `maxBytes` UTF-8 bytes. */
@@ -16,10 +19,16 @@ export function createTailKeeper(maxBytes = BUILD_LOG_TAIL_MAX_BYTES): TailKeepe
   const lines: { text: string; bytes: number }[] = [];
   let head = 0;
   let bytes = 0;
+  let inPrivateKey = false;
   return {
     line(raw: string): void {
-      // Redact per line as it arrives: a secret never sits in the ring unredacted. (A PEM key spans lines; its
-      // BEGIN line is still replaced, and the body lines are base64 noise without the header.)
+      // Redact per line as it arrives: a secret never sits in the ring unredacted. A PEM key spans lines, so it is
+      // kept as a block: from its BEGIN line to its END line nothing but the redacted marker is kept.
+      if (inPrivateKey) {
+        if (PEM_END.test(raw)) inPrivateKey = false;
+        return;
+      }
+      if (PEM_BEGIN.test(raw) && !PEM_END.test(raw)) inPrivateKey = true;
       let text = redact(raw);
       let size = Buffer.byteLength(text) + 1;
       if (size > maxBytes) {
@@ -45,7 +54,8 @@ export function createTailKeeper(maxBytes = BUILD_LOG_TAIL_MAX_BYTES): TailKeepe
     text(): string {
       let out = '';
       for (let i = head; i < lines.length; i++) out += `${lines[i]?.text ?? ''}\n`;
-      return out;
+      // Once more over the whole kept text: a secret split over lines is only recognisable as a whole.
+      return redact(out);
     },
   };
 }

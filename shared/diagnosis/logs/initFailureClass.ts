@@ -60,6 +60,33 @@ function quoted(message: string, re: RegExp): string | undefined {
   return re.exec(message)?.[1];
 }
 
+interface ChainFacts {
+  /** Some frame unpickles or loads a model (pickle, joblib, load_model, torch serialization). */
+  unpickling: boolean;
+  /** Some frame is Azure ML's model-path lookup. */
+  modelPathLookup: boolean;
+}
+
+const factsOfChain = new WeakMap<TracebackChain, ChainFacts>();
+
+/** Facts about all frames of a chain, computed once per chain: per part it made chained tracebacks quadratic. */
+function chainFacts(chain: TracebackChain): ChainFacts {
+  let facts = factsOfChain.get(chain);
+  if (!facts) {
+    const frames: PyFrame[] = chain.parts.flatMap((p) => p.frames);
+    facts = {
+      unpickling: frames.some((f) =>
+        /pickle|joblib|load_model|torch\/serialization/.test(`${f.file} ${f.func ?? ''}`),
+      ),
+      modelPathLookup: frames.some(
+        (f) => f.func === 'get_model_path' || f.func === '_get_model_path_local_from_root',
+      ),
+    };
+    factsOfChain.set(chain, facts);
+  }
+  return facts;
+}
+
 function classifyOne(
   ex: PyException,
   part: PyTraceback,
@@ -67,7 +94,6 @@ function classifyOne(
 ): Omit<ClassifiedFailure, 'exception' | 'frame'> {
   const type = ex.type.split('.').pop() ?? ex.type;
   const msg = ex.message;
-  const frames = chain.parts.flatMap((p) => p.frames);
   if (/MemoryError$/.test(type)) return { kind: 'MemoryError' };
   if (type === 'SyntaxError' || type === 'IndentationError' || type === 'TabError')
     return { kind: 'SyntaxError' };
@@ -79,9 +105,7 @@ function classifyOne(
     const missing = quoted(msg, /No module named '([^']+)'/) ?? quoted(msg, /No module named ([\w.]+)/);
     if (missing) {
       if (missing === 'main' || missing === 'score') return { kind: 'EntryScriptNotFound', module: missing };
-      const unpickling =
-        missing.includes('.') &&
-        frames.some((f) => /pickle|joblib|load_model|torch\/serialization/.test(`${f.file} ${f.func ?? ''}`));
+      const unpickling = missing.includes('.') && chainFacts(chain).unpickling;
       return {
         kind: 'MissingPythonModule',
         module: missing,
@@ -123,7 +147,7 @@ function classifyOne(
   const modelish =
     /ModelNotFound/.test(type) ||
     /Model not found in cache or in root/.test(msg) ||
-    frames.some((f) => f.func === 'get_model_path' || f.func === '_get_model_path_local_from_root');
+    chainFacts(chain).modelPathLookup;
   const fileMissing =
     type === 'FileNotFoundError' ||
     type === 'NotADirectoryError' ||

@@ -35,6 +35,7 @@ import {
 import { podStartedContainers } from '../signals/podProgress.js';
 import { newestEvent, serviceLabel } from '../signals/podSignals.js';
 import { parseSchedulerMessage } from '../signals/schedulerMessage.js';
+import { redact } from '../../text/redact.js';
 
 /** A claim may be Pending for a moment while Azure ML creates the PV and PVC next to the Deployment. */
 export const CLAIM_GRACE_SECONDS = 30;
@@ -75,7 +76,8 @@ const TIMEOUT =
  */
 function focusedEvidence(e: CoreV1Event, problem: DriverProblem | undefined): Evidence {
   const full = eventEvidence(e);
-  const message = e.message ?? '';
+  // Redact the whole message before taking a window of it: the window could start inside a secret.
+  const message = redact(e.message ?? '');
   const re = DRIVER_SIGNALS.find((s) => s.problem === problem)?.re;
   const idx = re ? message.search(re) : -1;
   if (message.length <= 380 || idx < 300) return full;

@@ -6,6 +6,7 @@ import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
 import { evidence, eventSource, eventTime, podCondition } from '../context.js';
 import type { AmlDeployment } from '../rule.js';
 import type { Evidence } from '../types.js';
+import { redact } from '../../text/redact.js';
 
 /** The newest event whose reason is one of `reasons` (events come oldest first from the context helpers). */
 export function newestEvent(events: CoreV1Event[], ...reasons: string[]): CoreV1Event | undefined {
@@ -89,7 +90,8 @@ export function replicaTerminating(target: AmlDeployment, now: Date, except?: V1
  * reference three times before the actual reason ("… : 401 Unauthorized"), which plain clipping would cut off.
  */
 export function headAndTail(text: string, max = 400): string {
-  const t = text.trim();
+  // Redact the whole text before cutting: the cut could drop a secret's prefix and keep its tail.
+  const t = redact(text).trim();
   if (t.length <= max) return t;
   const head = 140;
   return `${t.slice(0, head)} … ${t.slice(-(max - head - 3))}`;

@@ -69,7 +69,8 @@ describe('amlmon buildlog <file>', () => {
     const r = amlmon('buildlog', join(RAW, 'pip-conflict.log'));
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^pip-conflict\.log {2}Failed\n/);
-    expect(r.stdout).toContain('ImageBuildFailure/PipPackageNotFound');
+    // pip's resolver found no set of versions (ResolutionImpossible): a resolve failure, not a missing package.
+    expect(r.stdout).toContain('ImageBuildFailure/PipResolveFailure');
     expect(r.stdout).toContain('pandas 2.0.3 depends on numpy>=1.20.3');
     expect(r.stdout).toMatch(/Fix\n {2}1\. /);
     expect(r.stdout).toMatch(/Read \d+ lines/);
