@@ -4,7 +4,10 @@ import { diagnoseSnapshot } from '../../shared/diagnosis/engine.js';
 import { findAmlDeployments, selectsTarget } from '../../shared/diagnosis/target.js';
 import type { Diagnosis } from '../../shared/diagnosis/types.js';
 import { BundleError, loadBundle } from '../../shared/diagnosis/bundle.js';
-import type { Snapshot } from '../../shared/snapshot/types.js';
+import { DefaultAzureCredential } from '@azure/identity';
+import { AzureMlReader } from '../../shared/azureml/reader.js';
+import { parseWorkspaceId } from '../../shared/azureml/workspace.js';
+import { emptySnapshot, type Snapshot } from '../../shared/snapshot/types.js';
 import { inputError, usageError } from '../errors.js';
 import { renderTerminalReport } from '../terminalReport.js';
 import { collectLive } from '../live.js';
@@ -16,12 +19,58 @@ export interface DiagnoseOptions {
   kubeconfig?: string;
   context?: string;
   namespace?: string;
+  /** ARM resource id of the Azure ML workspace: read Azure ML's record of the service live. */
+  workspace?: string;
+}
+
+/** What the command reads Azure ML with; tests pass a reader pointed at the stand-in. */
+export interface DiagnoseDeps {
+  azureMl?: () => AzureMlReader;
+}
+
+/** Azure ML's record of `service` in the workspace, attached to the snapshot; what could not be read is a gap. */
+async function withAzureMlRecord(
+  snapshot: Snapshot,
+  opts: DiagnoseOptions,
+  deps: DiagnoseDeps,
+): Promise<Snapshot> {
+  let ref;
+  try {
+    ref = parseWorkspaceId(opts.workspace ?? '');
+  } catch (err) {
+    throw usageError(`--workspace ${(err as Error).message}`);
+  }
+  const reader = deps.azureMl?.() ?? new AzureMlReader({ credential: new DefaultAzureCredential() });
+  const now = new Date();
+  const { value, gaps } = await reader.deployments(ref, now);
+  const wanted = (opts.service ?? '').replace('/', '-');
+  const found = value.records.find((r) => r.service === wanted);
+  const meta = snapshot.meta;
+  meta.workspace = ref.workspace;
+  meta.service ??= wanted;
+  meta.capturedAt ??= now.toISOString();
+  if (!meta.namespace) {
+    const compute =
+      value.facts.computes.find((c) => c.name === found?.record.computeName) ?? value.facts.computes[0];
+    meta.namespace = compute?.namespace ?? (found?.flavor === 'v1' ? `azureml-${ref.workspace}` : undefined);
+  }
+  const allGaps = [...(meta.gaps ?? []), ...gaps];
+  if (found) snapshot.service = found.record;
+  else if (!gaps.length)
+    allGaps.push(`azureml: no Kubernetes deployment ${wanted} in workspace ${ref.workspace}`);
+  if (allGaps.length) meta.gaps = allGaps;
+  return snapshot;
 }
 
 async function snapshotFrom(dir: string | undefined, opts: DiagnoseOptions): Promise<Snapshot> {
-  if (dir && opts.kubeconfig) throw usageError('give either a bundle directory or --kubeconfig, not both');
-  if (!dir && !opts.kubeconfig)
-    throw usageError('give a bundle directory, or --kubeconfig with --namespace and --service');
+  if (dir && (opts.kubeconfig || opts.workspace))
+    throw usageError('give either a bundle directory or --kubeconfig/--workspace, not both');
+  if (!dir && !opts.kubeconfig && !opts.workspace)
+    throw usageError(
+      'give a bundle directory, or --kubeconfig with --namespace and --service, or --workspace with --service',
+    );
+  if (opts.workspace && !opts.service) throw usageError('--workspace needs --service');
+  if (!opts.kubeconfig && opts.workspace) return emptySnapshot({});
   if (opts.kubeconfig) {
     if (!opts.namespace || !opts.service) throw usageError('--kubeconfig needs --namespace and --service');
     return collectLive({
@@ -62,10 +111,14 @@ export async function runDiagnose(
   dir: string | undefined,
   opts: DiagnoseOptions,
   color: boolean,
+  deps: DiagnoseDeps = {},
 ): Promise<string> {
-  const snapshot = await snapshotFrom(dir, opts);
+  const collected = await snapshotFrom(dir, opts);
+  const snapshot = opts.workspace ? await withAzureMlRecord(collected, opts, deps) : collected;
   if (dir && opts.service) checkServiceInBundle(snapshot, opts.service);
-  const diagnoses: Diagnosis[] = diagnoseSnapshot(snapshot, { service: opts.service });
+  // Read from Azure ML alone, the service is named as the cluster would name it (`<endpoint>-<deployment>`).
+  const service = opts.workspace && !opts.kubeconfig ? snapshot.meta.service : opts.service;
+  const diagnoses: Diagnosis[] = diagnoseSnapshot(snapshot, { service });
   if (opts.json) {
     // Redacted as a document (not as text): JSON stays valid and every string is clean.
     const doc = redactDeep(diagnoses.length === 1 ? diagnoses[0] : diagnoses);
@@ -86,6 +139,10 @@ export function register(program: Command): void {
     .option('--kubeconfig <file>', 'diagnose live from the cluster of this kubeconfig')
     .option('--context <name>', 'kubeconfig context')
     .option('--namespace <ns>', 'namespace of the service (live)')
+    .option(
+      '--workspace <resource-id>',
+      "read Azure ML's record of the service live from this workspace (ARM id)",
+    )
     .action(async (dir: string | undefined, opts: DiagnoseOptions) => {
       const color = !!process.stdout.isTTY && !process.env.NO_COLOR;
       process.stdout.write(terminalText(await runDiagnose(dir, opts, color), color));

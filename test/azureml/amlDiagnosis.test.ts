@@ -158,3 +158,15 @@ describe('ClaimPending quotes the claim’s own event', () => {
     expect(d.findings[0]?.evidence.map((e) => e.text).join('\n')).toMatch(/unbound/);
   });
 });
+
+describe('since on record-only findings', () => {
+  it('is when Azure ML started the failing operation', async () => {
+    const d = await diagnose('DeploymentRejected.ServiceError.v2-update-refused-old-revision-serves');
+    expect(d.findings[0]?.since).toBe('2024-05-14T10:10:00Z');
+  });
+
+  it('is the first FailedCreate for a pod-creation refusal', async () => {
+    const d = await diagnose('PodCreateRejected.LimitRange.v1-max-cpu-per-container');
+    expect(d.findings[0]?.since).toBe('2024-05-14T10:05:05.000Z');
+  });
+});

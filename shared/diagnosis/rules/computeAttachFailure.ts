@@ -95,6 +95,8 @@ export const computeAttachFailure: Rule = {
         remedy: t?.remedy ?? ['Detach and reattach the compute with the same name and namespace'],
         docs: [DOCS.troubleshootKubernetesCompute],
         amlCode: failure?.amlCode ?? (gone ? 'NamespaceNotFound' : null),
+        // The first signal is Azure ML's: when the failing operation started.
+        since: record?.operation?.startTime ?? record?.updatedTime ?? null,
         stage: 'platform',
         specificity: SPECIFICITY.decisive,
       },

@@ -120,6 +120,8 @@ export const deploymentRejected: Rule = {
         ],
         docs: t?.docs ?? [DOCS.troubleshootOnline],
         amlCode: amlCode ?? null,
+        // The first signal is Azure ML's: when the failing (or cancelled) operation started.
+        since: op?.startTime ?? record.updatedTime ?? null,
         stage: detail ? 'request' : 'any',
         specificity: detail ? SPECIFICITY.decisive : SPECIFICITY.generic,
       },

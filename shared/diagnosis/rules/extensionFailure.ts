@@ -70,6 +70,8 @@ export const extensionFailure: Rule = {
         remedy: t?.remedy ?? ['Check the Azure ML extension: `kubectl get pods -n azureml`'],
         docs: [DOCS.troubleshootOnline, DOCS.kubernetesExtension],
         amlCode: failure.amlCode ?? null,
+        // The first signal is Azure ML's: when the failing operation started.
+        since: failure.record.operation?.startTime ?? failure.record.updatedTime ?? null,
         stage: 'platform',
         specificity: SPECIFICITY.decisive,
       },

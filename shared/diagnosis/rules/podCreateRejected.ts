@@ -134,6 +134,7 @@ export const podCreateRejected: Rule = {
               : 'https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/',
           DOCS.troubleshootOnline,
         ],
+        since: refusal.event?.firstTimestamp?.toISOString() ?? null,
         stage: 'schedule',
         specificity: SPECIFICITY.decisive,
       },
