@@ -197,9 +197,21 @@ export function eventSource(e: CoreV1Event): string {
   return `event/${(io.kind ?? 'Object').toLowerCase()}/${io.name ?? '?'}/${e.reason ?? 'Unknown'}`;
 }
 
+/**
+ * The kubelet names a pod `name_namespace(uid)` in its messages ("back-off 5m0s restarting failed container=x
+ * pod=x-5d9c-abcde_azureml-ws(5a20…)"). The namespace is in the report already and the UID helps nobody: keep the
+ * pod name alone, so it can be pasted into kubectl.
+ */
+const KUBELET_POD =
+  /\b([a-z0-9](?:[a-z0-9.-]*[a-z0-9])?)_[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\)/g;
+
+export function withoutPodUids(text: string): string {
+  return text.replace(KUBELET_POD, '$1');
+}
+
 /** An evidence line, redacted and clipped. Every rule builds evidence through this. */
 export function evidence(source: string, text: string, max = 400): Evidence {
-  return { source, text: clip(redact(text.trim()), max) };
+  return { source, text: clip(withoutPodUids(redact(text.trim())), max) };
 }
 
 /** Evidence from an event: its message, with the repeat count when it repeated. */
