@@ -1,4 +1,5 @@
 /** Formatting of times and durations for people; pure and locale-independent so goldens are stable. */
+import { clip } from '../text/redact.js';
 
 /** "2 d 3 h", "2 h 14 min", "14 min", "40 s"; negative or invalid spans read "0 s". */
 export function formatDuration(ms: number): string {
@@ -54,5 +55,5 @@ export function oneLine(text: string, max = 160): string {
     .replace(/[\r\n\t]+/g, ' ')
     .replace(/\s{2,}/g, ' ')
     .trim();
-  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
+  return clip(flat, max);
 }

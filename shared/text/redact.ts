@@ -272,9 +272,21 @@ export function stripControls(text: string): string {
   );
 }
 
-/** Cuts a line to `max` characters with a visible marker, for evidence that must stay short. */
+/**
+ * Cuts a line to `max` characters with a visible marker, for evidence that must stay short. The cut falls on a
+ * space, comma or semicolon when there is one in the last half of the room, so a version, a name or a path is
+ * either shown whole or not at all ("2.1.1, 2.1.2, …", never "2.1.2, 2.…"); one token longer than half the room is
+ * cut where it must be.
+ */
 export function clip(text: string, max = 400): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  if (text.length <= max) return text;
+  // Room for the text and " …" (two characters).
+  const room = text.slice(0, max - 2);
+  const at = Math.max(room.lastIndexOf(' '), room.lastIndexOf(','), room.lastIndexOf(';'));
+  if (at < max / 2) return `${text.slice(0, max - 1)}…`;
+  // Keep a comma or semicolon that ends the last whole item; the marker then stands for the items left out.
+  const head = text.slice(0, at + (text[at] === ' ' ? 0 : 1)).trimEnd();
+  return `${head} …`;
 }
 
 /** Quotes a word for a POSIX shell when it is not plainly safe, so a name from the cluster cannot inject commands. */

@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { evidence } from '../../shared/diagnosis/context.js';
+import { clip } from '../../shared/text/redact.js';
 import { loadBundle } from '../../shared/diagnosis/bundle.js';
 import { diagnoseSnapshot } from '../../shared/diagnosis/engine.js';
 
@@ -35,5 +36,36 @@ describe('kubelet pod references in evidence', () => {
     };
     const diagnoses = diagnoseSnapshot(await loadBundle(join(FIXTURES, name)), { service });
     expect(JSON.stringify(diagnoses)).not.toMatch(POD_UID_SUFFIX);
+  });
+});
+
+describe('cut text ends on a separator, never inside a value', () => {
+  test('a version list keeps whole versions', () => {
+    const versions =
+      '1.11.0, 1.12.0, 1.12.1, 1.13.0, 1.13.1, 2.0.0, 2.0.1, 2.1.0, 2.1.1, 2.1.2, 2.2.0, 2.2.1';
+    const cut = clip(versions, 80);
+    expect(cut.length).toBeLessThanOrEqual(80);
+    expect(cut).toBe('1.11.0, 1.12.0, 1.12.1, 1.13.0, 1.13.1, 2.0.0, 2.0.1, 2.1.0, 2.1.1, 2.1.2, …');
+  });
+
+  test('a storage account name is shown whole or not at all', () => {
+    const line =
+      "Image build failed; the log is in the workspace blob store 'contosoml1a2b3c4d' under azureml/ImageLogs";
+    const cut = clip(line, 70);
+    expect(cut.length).toBeLessThanOrEqual(70);
+    expect(cut).toBe('Image build failed; the log is in the workspace blob store …');
+  });
+
+  test('one token longer than the room is still cut to fit', () => {
+    expect(clip('x'.repeat(50), 20)).toBe(`${'x'.repeat(19)}…`);
+  });
+
+  test.each(fixtureDirs)('%s: no text ends in a cut word', async (name) => {
+    const { service } = JSON.parse(readFileSync(join(FIXTURES, name, 'expected.json'), 'utf8')) as {
+      service: string;
+    };
+    for (const d of diagnoseSnapshot(await loadBundle(join(FIXTURES, name)), { service }))
+      for (const f of d.findings)
+        for (const t of [f.title, f.explanation, ...f.remedy]) expect(t).not.toMatch(/[\w.]…/);
   });
 });

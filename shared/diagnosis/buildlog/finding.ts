@@ -3,6 +3,7 @@
  * a title naming the package / image / registry, an explanation of why we believe it, and remedies specific to
  * the evidence. Shared by the rule (imageBuildFailure) and `amlmon buildlog`, so both say the same thing.
  */
+import { clip } from '../../text/redact.js';
 import { evidence, humanDuration } from '../context.js';
 import { DOCS } from '../docs.js';
 import type { AmlFlavor } from '../rule.js';
@@ -158,9 +159,7 @@ function pipNotFound(
       `pip saw no release of ${req.name} at all (from versions: none): check the spelling; a private package needs its feed as --extra-index-url in the pip section of ${envFile(flavor)}; otherwise ${req.name} has no build for the image's Python version / platform (pin a Python the package supports).`,
     );
   } else {
-    const seen = versions
-      ? ` (the index offers: ${versions.length > 120 ? `${versions.slice(0, 117)}…` : versions})`
-      : '';
+    const seen = versions ? ` (the index offers: ${clip(versions, 120)})` : '';
     remedy.push(
       `No release of ${req.name} matches ${req.spec || 'the requirement'} on the index pip used${seen}: pin a version that exists (pip index versions ${req.name} lists them), or add the index that hosts it (--extra-index-url) to the pip section of ${envFile(flavor)}.`,
     );
@@ -168,7 +167,7 @@ function pipNotFound(
   remedy.push(`Fix the pin, ${redeploy(flavor)}.`);
   return {
     title: `Image build failed: no pip distribution found for ${subject}`,
-    why: `pip could not find ${subject} on the package index${versions !== undefined ? ` (from versions: ${versions.length > 80 ? `${versions.slice(0, 77)}…` : versions})` : ''}${pinned && offered.length && !offered.includes(pinned) ? `; ${pinned} is not among them${onPython}` : ''}.`,
+    why: `pip could not find ${subject} on the package index${versions !== undefined ? ` (from versions: ${clip(versions, 80)})` : ''}${pinned && offered.length && !offered.includes(pinned) ? `; ${pinned} is not among them${onPython}` : ''}.`,
     remedy,
     docs,
   };
@@ -360,7 +359,7 @@ function dockerStep(
         ),
     );
     remedy.push(
-      `Fix the command that failed${step ? ` (${step})` : ''}${err ? `: the log's last error is "${err.text.length > 160 ? `${err.text.slice(0, 157)}…` : err.text}"` : ''}; ${redeploy(flavor)}.`,
+      `Fix the command that failed${step ? ` (${step})` : ''}${err ? `: the log's last error is "${clip(err.text, 160)}"` : ''}; ${redeploy(flavor)}.`,
     );
     const apt = err && /Unable to locate package (\S+)/.exec(err.text);
     if (apt) {
@@ -436,9 +435,7 @@ export function buildFailureFinding(input: BuildFindingInput): RuleFinding {
     );
   }
   if (serviceLine && c && c.outcome !== 'unknown' && !input.fromServiceRecord)
-    signals.push(
-      `the Azure ML service record agrees (${serviceLine.length > 120 ? `${serviceLine.slice(0, 117)}…` : serviceLine})`,
-    );
+    signals.push(`the Azure ML service record agrees (${clip(serviceLine, 120)})`);
   const sentences = signals.map((x, i) => {
     const s = x.replace(/\.+$/, '');
     return i === 0 ? s : s.charAt(0).toUpperCase() + s.slice(1);

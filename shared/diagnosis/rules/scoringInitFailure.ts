@@ -7,7 +7,7 @@
 import { pipPackageFor } from '../logs/pipPackages.js';
 import { SPECIFICITY } from '../types.js';
 import { DOCS } from '../docs.js';
-import { redact } from '../../text/redact.js';
+import { clip, redact } from '../../text/redact.js';
 import { evidence, podSource } from '../context.js';
 import type { ClassifiedFailure } from '../logs/initFailureClass.js';
 import { comparePaths, registeredModelFiles } from '../signals/modelPaths.js';
@@ -48,7 +48,7 @@ function hitOf(sc: ScoringContainer): Hit | undefined {
 /** Redacts before cutting, so a clipped secret can never survive as a fragment the redactor no longer recognises. */
 function shorten(text: string, max = 140): string {
   const clean = redact(text);
-  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+  return clip(clean, max);
 }
 
 /** `cannot import name 'X' from 'Y' (/long/site-packages/path.py)` → without the path, for titles. */

@@ -93,8 +93,14 @@ export function headAndTail(text: string, max = 400): string {
   // Redact the whole text before cutting: the cut could drop a secret's prefix and keep its tail.
   const t = redact(text).trim();
   if (t.length <= max) return t;
-  const head = 140;
-  return `${t.slice(0, head)} … ${t.slice(-(max - head - 3))}`;
+  const headRoom = t.slice(0, 140);
+  const tailRoom = t.slice(-(max - 140 - 3));
+  // Cut at spaces when there is one near the edge, so no word or name is shown half.
+  const headEnd = headRoom.lastIndexOf(' ');
+  const tailStart = tailRoom.indexOf(' ');
+  const head = headEnd > 100 ? headRoom.slice(0, headEnd) : headRoom;
+  const tail = tailStart >= 0 && tailStart < 60 ? tailRoom.slice(tailStart + 1) : tailRoom;
+  return `${head.trimEnd()} … ${tail.trimStart()}`;
 }
 
 /** Like context.eventEvidence, but long messages keep their decisive end. */
