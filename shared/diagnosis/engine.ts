@@ -340,7 +340,7 @@ export function diagnoseHang(input: Snapshot, diagnosis: Diagnosis, hang: HangIn
       `no rollout progress since ${hang.lastProgress} (ready, updated and available replicas unchanged); hang threshold ${humanDuration(threshold)}`,
     ),
     since,
-    what: `no rollout progress for ${humanDuration(idle)} (hang threshold ${humanDuration(threshold)})`,
+    what: `no rollout progress for ${humanDuration(idle)}`,
   };
   const fallback: AmlDeployment = {
     flavor: 'v1',

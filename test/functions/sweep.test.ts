@@ -128,9 +128,9 @@ describe('sweep', () => {
     expect(incident?.diagnosis.status).toBe('Hung');
     // The first signal is the last progress; the finding carries the engine's evidence, not just the clock.
     expect(incident?.diagnosis.findings[0]?.since).toBe('2026-11-26T09:58:00.000Z');
-    expect(incident?.diagnosis.findings[0]?.explanation).toContain(
-      'No rollout progress for 10m (hang threshold 10m). ',
-    );
+    // The stall is said once, in the title; the threshold once, in the evidence.
+    expect(incident?.diagnosis.findings[0]?.title).toMatch(/is stuck: no rollout progress for 10m$/);
+    expect(incident?.diagnosis.findings[0]?.explanation).not.toContain('threshold');
   });
 
   it('resolves the incidents of a deployment that was deleted', async () => {

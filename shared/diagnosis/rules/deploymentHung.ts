@@ -87,7 +87,8 @@ function deploymentSignal(ctx: RuleContext, d: V1Deployment): HungSignal | undef
       `no progress for ${humanDuration(idle)} (threshold ${humanDuration(threshold)}): ${d.status?.availableReplicas ?? 0}/${d.spec?.replicas ?? 1} available, Progressing=${prog?.status ?? '?'} ${prog?.reason ?? ''}`.trim(),
     ),
     since: last,
-    what: `no rollout progress for ${humanDuration(idle)} (hang threshold ${humanDuration(threshold)})`,
+    // The threshold is in the evidence line above; the title and explanation say the fact once, without it.
+    what: `no rollout progress for ${humanDuration(idle)}`,
   };
 }
 
@@ -226,7 +227,7 @@ function nextSteps(ctx: RuleContext, started: boolean): { look: string; remedy: 
   if (init) {
     const mins = humanDuration(secondsBetween(init.since, ctx.now) ?? 0);
     return {
-      look: `The model download (${init.name}) has been running for ${mins} without failing: the model may be very large or the transfer stalled.`,
+      look: `What holds the rollout is the model download: init container ${init.name} has been running for ${mins} without failing, so the model is very large or the transfer stalled (its last log line is in the evidence).`,
       remedy: [
         `Follow the download: \`kubectl logs ${init.pod.metadata?.name ?? first} -c ${init.name} -n ${ns} -f\`; check the model size and the network path from the nodes to the workspace storage account (throttling, proxy, private endpoint)`,
         `If the model is large, package it as fewer, compressed files or use a node pool with more network bandwidth, then update the deployment`,
@@ -314,18 +315,21 @@ export function hungFinding(ctx: RuleContext, signal: HungSignal): RuleFinding {
   }
 
   const next = nextSteps(ctx, logs.anyStarted);
+  // The title states the signal; the explanation adds only what the title does not say.
   const stuck =
     signal.since && !/no (?:rollout )?progress/.test(signal.what)
-      ? ` (last progress ${humanDuration(secondsBetween(signal.since, ctx.now) ?? 0)} ago)`
+      ? `The last rollout progress was ${humanDuration(secondsBetween(signal.since, ctx.now) ?? 0)} ago. `
       : '';
+  // Something specific still running is the answer; only without one is "nothing visible" the honest summary.
+  const visible = init
+    ? next.look
+    : `No failure is visible in what was checked (pods, events, logs, build log, front end; see the evidence). ${next.look}`;
   return {
     code: 'DeploymentHung',
     detail: null,
     severity: 'critical',
     title: `Rollout of ${serviceLabel(ctx.target)} is stuck: ${signal.what}`,
-    explanation:
-      `${signal.what.charAt(0).toUpperCase()}${signal.what.slice(1)}${stuck}. ` +
-      `Unless an earlier finding names the cause, none is visible: the evidence lists what was checked (pods, events, logs, build log, front end). ${next.look}`,
+    explanation: `${stuck}${visible}`,
     evidence: ev,
     remedy: next.remedy,
     docs: [

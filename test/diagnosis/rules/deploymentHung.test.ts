@@ -27,8 +27,7 @@ const CASES: Record<string, Case> = {
     remedy: /kubectl describe pod legal-ner-\w+-\w+ -n azureml-contoso-ml/,
   },
   'DeploymentHung.none.v2-model-download-stalled': {
-    title:
-      /^Rollout of llm-endpoint\/large is stuck: no rollout progress for 28m \d+s \(hang threshold 10m\)$/,
+    title: /^Rollout of llm-endpoint\/large is stuck: no rollout progress for 28m \d+s$/,
     evidence: [
       'no progress for 28m',
       'pods: 1/1 Init:0/1, not Ready, 0 restarts',
@@ -37,7 +36,8 @@ const CASES: Record<string, Case> = {
       'Downloaded 10/38 files (15.9 GB)',
       'events: none for this deployment',
     ],
-    explanation: /model download \(storageinitializer-modeldata\) has been running for 28m/,
+    explanation:
+      /^What holds the rollout is the model download: init container storageinitializer-modeldata has been running for 28m/,
     remedy: /kubectl logs llm-endpoint-large-\w+-\w+ -c storageinitializer-modeldata -n azureml-workloads -f/,
   },
   'DeploymentHung.none.v1-service-timed-out-pods-ready': {
@@ -72,6 +72,21 @@ describe('deploymentHung over its fixtures', () => {
     for (const e of c.evidence) expect(evidenceText(f)).toContain(e);
     expect(f.explanation).toMatch(c.explanation);
     expect(f.remedy.join('\n')).toMatch(c.remedy);
+  });
+
+  it('says the stall once and the threshold once, and does not call a running download "no cause"', async () => {
+    const [f] = await run(deploymentHung, 'DeploymentHung.none.v2-model-download-stalled');
+    const all = [f!.title, f!.explanation, evidenceText(f!)].join('\n');
+    expect(all.match(/no (?:rollout )?progress for 28m/gi)).toHaveLength(2); // title, and the evidence line
+    expect(all.match(/threshold/g)).toHaveLength(1); // the evidence line only
+    expect(f!.explanation).not.toMatch(/none is visible|no failure is visible|unless an earlier finding/i);
+  });
+
+  it('without anything specific running, says plainly that no failure is visible', async () => {
+    const [f] = await run(deploymentHung, 'DeploymentHung.none.v1-containercreating-events-expired');
+    expect(f!.explanation).toMatch(
+      /^The last rollout progress was [\w ]+ ago\. No failure is visible in what was checked/,
+    );
   });
 
   it.each(nearMisses)('%s: no finding', async (name) => {
