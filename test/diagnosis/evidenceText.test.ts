@@ -69,3 +69,23 @@ describe('cut text ends on a separator, never inside a value', () => {
         for (const t of [f.title, f.explanation, ...f.remedy]) expect(t).not.toMatch(/[\w.]…/);
   });
 });
+
+describe('a head … tail window of a long event keeps whole words', () => {
+  test('ModelMountFailure flexvolume event', async () => {
+    const name = 'ModelMountFailure.VolumeDriverError.v1-flexvolume-fuse-allow-other';
+    const raw = readFileSync(join(FIXTURES, name, 'snapshot.yaml'), 'utf8');
+    const { service } = JSON.parse(readFileSync(join(FIXTURES, name, 'expected.json'), 'utf8')) as {
+      service: string;
+    };
+    const [d] = diagnoseSnapshot(await loadBundle(join(FIXTURES, name)), { service });
+    const windowed = d!.findings.flatMap((f) => f.evidence).filter((e) => e.text.includes(' … '));
+    expect(windowed.length).toBeGreaterThan(0);
+    const whole = (w: string) =>
+      new RegExp(`(?:^|\\s)${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:\\s|$)`).test(raw);
+    for (const e of windowed) {
+      const [head, tail] = e.text.split(' … ');
+      expect(whole(head!.split(' ').at(-1)!), `"${head!.slice(-30)}" ends on a whole word`).toBe(true);
+      expect(whole(tail!.split(' ')[0]!), `"${tail!.slice(0, 30)}" starts on a whole word`).toBe(true);
+    }
+  });
+});

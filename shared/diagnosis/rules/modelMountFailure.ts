@@ -85,8 +85,22 @@ function focusedEvidence(e: CoreV1Event, problem: DriverProblem | undefined): Ev
   const suffix = count && count > 1 ? ` (x${count})` : '';
   return evidence(
     full.source,
-    `${e.reason ?? ''}: ${message.slice(0, 110)} … ${message.slice(idx - 60, idx + 190)}${suffix}`,
+    `${e.reason ?? ''}: ${wordsBefore(message, 110)} … ${wordsFrom(message, idx - 60, idx + 190)}${suffix}`,
   );
+}
+
+/** The text before `end`, cut back to a space when one is near, so no word is shown half. */
+function wordsBefore(text: string, end: number): string {
+  const at = text.lastIndexOf(' ', end);
+  return text.slice(0, at > end - 40 ? at : end).trimEnd();
+}
+
+/** The window [start, end), both edges moved to spaces when one is near. */
+function wordsFrom(text: string, start: number, end: number): string {
+  const from = text.indexOf(' ', start);
+  const begin = from >= 0 && from < start + 30 ? from + 1 : start;
+  if (end >= text.length) return text.slice(begin);
+  return wordsBefore(text.slice(0, end), end).slice(begin);
 }
 
 function driverProblem(message: string): DriverProblem | undefined {
