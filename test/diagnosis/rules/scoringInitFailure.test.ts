@@ -51,6 +51,15 @@ const CASES: Record<string, Case> = {
     evidence: ['ModelNotFoundException: Model not found in cache or in root at ./sklearn_mnist'],
     remedy: /Model\.get_model_path[\s\S]*\/var\/azureml-app\/azureml-models\/<name>\/<version>/,
   },
+  'ScoringInitFailure.ModelFileNotFound.v1-model-blob-404-in-blobs-json': {
+    detail: 'ModelFileNotFound',
+    title: /^init\(\) could not find the model file: \.\/sklearn_mnist$/,
+    evidence: [
+      'Model not found in cache or in root',
+      'blobs.json: azureml/ExperimentRun/dcid.6962pbpwkjt4/outputs/model.pkl 404',
+    ],
+    remedy: /Model\.get_model_path/,
+  },
   'ScoringInitFailure.ModelFileNotFound.v1-onnx-no-such-file-other-name': {
     detail: 'ModelFileNotFound',
     title:
