@@ -100,6 +100,37 @@ async function folderOrMissing(service: BlobServiceClient, b: BlobRef): Promise<
   }
 }
 
+/** Log lines that say a model or code file could not be downloaded, mounted or opened. */
+const FILE_TROUBLE =
+  /BlobNotFound|The specified blob does not exist|AuthorizationPermissionMismatch|AuthorizationFailure|FileNotFoundError|NotADirectoryError|NO_SUCHFILE|No such file or directory|does not exist|Model not found/i;
+
+/**
+ * Whether the snapshot suggests a download, mount or model-file failure, so the blobs are worth checking (one HEAD
+ * each): an init container that exited non-zero, a volume that failed to mount or a claim not bound, a log naming a missing file or a
+ * storage refusal, or Azure ML's record blaming the model or storage.
+ */
+export function blobCheckSuspected(snapshot: Snapshot): boolean {
+  const failedInit = snapshot.pods.some((p) =>
+    (p.status?.initContainerStatuses ?? []).some(
+      (s) => (s.state?.terminated?.exitCode ?? 0) !== 0 || (s.lastState?.terminated?.exitCode ?? 0) !== 0,
+    ),
+  );
+  if (failedInit) return true;
+  const mountTrouble = snapshot.events.some(
+    (e) =>
+      e.reason === 'FailedMount' ||
+      e.reason === 'FailedAttachVolume' ||
+      /PersistentVolumeClaim/i.test(e.message ?? ''),
+  );
+  if (mountTrouble) return true;
+  if (snapshot.persistentVolumeClaims.some((c) => c.status?.phase !== 'Bound')) return true;
+  for (const logs of snapshot.logs.values())
+    if (FILE_TROUBLE.test(logs.current ?? '') || FILE_TROUBLE.test(logs.previous ?? '')) return true;
+  const record = snapshot.service;
+  const said = [record?.error?.message, record?.operation?.error?.message].filter(Boolean).join('\n');
+  return /model|blob|storage|download/i.test(said);
+}
+
 /** The `Path`s of an `InitContainerConfig` document (models and dependencies); `[]` when it is not JSON. */
 export function initContainerConfigPaths(raw: string): string[] {
   let cfg: unknown;

@@ -14,6 +14,7 @@ import {
 } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  blobCheckSuspected,
   blobServiceClient,
   checkBlobs,
   initContainerConfigPaths,
@@ -21,6 +22,7 @@ import {
   v2ModelBlob,
 } from '../../shared/azureml/blobs.js';
 import { loadBundle } from '../../shared/snapshot/bundle.js';
+import { readdirSync } from 'node:fs';
 import { AZURITE_ACCOUNT, AZURITE_KEY, startAzurite, type AzuriteInstance } from '../../sim/azurite.js';
 
 let azurite: AzuriteInstance;
@@ -155,5 +157,26 @@ describe('which blobs a deployment reads', () => {
     expect(v2ModelBlob('azureml://datastores/other/paths/x', containers)).toEqual({
       error: 'datastore other has no known container',
     });
+  });
+});
+
+describe('when a blob check is worth doing', () => {
+  const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
+  const all = readdirSync(FIXTURES);
+  const suspected = all.filter((n) =>
+    /^(eval\.)?(ModelDownloadFailure\.|ModelMountFailure\.|ScoringInitFailure\.ModelFileNotFound\.)/.test(n),
+  );
+  const healthy = [
+    'nearmiss.NodeFailure.NetworkUnavailable.flap-20s',
+    'eval.nearmiss.CrashLoopBackOff.none.v2-one-restart-after-node-reboot',
+    'nearmiss.ComputeAttachFailure.ComputeNotAccessible.failed-operation-older-than-last-success',
+  ];
+
+  it.each(suspected)('suspects a download, mount or model-file failure in %s', async (name) => {
+    expect(blobCheckSuspected(await loadBundle(join(FIXTURES, name)))).toBe(true);
+  });
+
+  it.each(healthy)('does not in %s', async (name) => {
+    expect(blobCheckSuspected(await loadBundle(join(FIXTURES, name)))).toBe(false);
   });
 });
