@@ -75,7 +75,14 @@ export async function withAzureMl(
   if (found) {
     let wantedBlobs: BlobRef[] | undefined;
     if (found.flavor === 'v1') {
-      if (clusterRead) wantedBlobs = v1BlobsToCheck(snapshot, found.service);
+      if (clusterRead) {
+        const paths = v1BlobsToCheck(snapshot, found.service);
+        if (paths.missing)
+          allGaps.push(
+            `blobs: ConfigMap ${paths.missing.join(', ')} (InitContainerConfig) was not read, so the model blobs were not checked`,
+          );
+        else wantedBlobs = [...paths];
+      }
     } else if (found.record.model) {
       const blob = await reader.modelBlob(ref, found.record.model);
       allGaps.push(...blob.gaps);

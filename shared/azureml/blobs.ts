@@ -151,12 +151,15 @@ export function initContainerConfigPaths(raw: string): string[] {
   });
 }
 
-/** v1: the blobs the service's `InitContainerConfig` ConfigMap lists (deployment `service`, or every deployment). */
-export function v1BlobsToCheck(snapshot: Snapshot, service?: string): BlobRef[] {
+/**
+ * v1: the blobs the service's `InitContainerConfig` ConfigMap lists (deployment `service`, or every deployment).
+ * `missing` names a referenced ConfigMap the snapshot does not hold: then the list is incomplete, not empty.
+ */
+export function v1BlobsToCheck(snapshot: Snapshot, service?: string): BlobRef[] & { missing?: string[] } {
   const deployments = snapshot.deployments.filter(
     (d: V1Deployment) => !service || d.metadata?.name === service,
   );
-  const out: BlobRef[] = [];
+  const out: BlobRef[] & { missing?: string[] } = [];
   for (const d of deployments) {
     const ns = d.metadata?.namespace ?? '';
     for (const c of d.spec?.template.spec?.containers ?? []) {
@@ -167,6 +170,7 @@ export function v1BlobsToCheck(snapshot: Snapshot, service?: string): BlobRef[] 
       );
       const raw = cm?.data?.[ref.key ?? 'InitContainerConfig'];
       if (raw) for (const path of initContainerConfigPaths(raw)) out.push({ container: V1_CONTAINER, path });
+      else (out.missing ??= []).push(ref.name);
     }
   }
   return out;

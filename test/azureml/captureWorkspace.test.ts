@@ -16,6 +16,7 @@ import type { Diagnosis } from '../../shared/diagnosis/types.js';
 import type { BlobCheck } from '../../shared/snapshot/types.js';
 import { startAzurite, type AzuriteInstance } from '../../sim/azurite.js';
 import { startAzureMlStandIn, type AzureMlStandIn } from '../../sim/standins/azureml/index.js';
+import { startScenarioCluster, type ScenarioCluster } from '../../sim/standins/kubernetes/index.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 const SUB = '6b1c2d3e-4f50-4a1b-9c2d-3e4f5a6b7c8d';
@@ -26,9 +27,16 @@ const CONTAINER = 'azureml-blobstore-contoso-ml';
 let standIn: AzureMlStandIn;
 let azurite: AzuriteInstance;
 let out: string;
+let cluster: ScenarioCluster;
+const V1_BUNDLE = 'ScoringInitFailure.ModelFileNotFound.v1-get-model-path';
+const V1_MODEL = 'ExperimentRun/dcid.6962pbpwkjt4/outputs/model.pkl';
 
 beforeAll(async () => {
-  [standIn, azurite] = await Promise.all([startAzureMlStandIn(), startAzurite()]);
+  [standIn, azurite, cluster] = await Promise.all([
+    startAzureMlStandIn(),
+    startAzurite(),
+    startScenarioCluster({ bundles: [join(FIXTURES, V1_BUNDLE)] }),
+  ]);
   out = await mkdtemp(join(tmpdir(), 'amlmon-capture-ws-'));
   const record = JSON.parse(await readFile(join(FIXTURES, BUNDLE, 'service.json'), 'utf8')) as {
     properties: Record<string, unknown>;
@@ -48,7 +56,16 @@ beforeAll(async () => {
       resourceGroup: 'rg-ml-prod',
       cluster: 'aks-prod',
       namespace: 'azureml-workloads',
-      services: [],
+      services: [
+        {
+          name: 'mnist-svc',
+          state: 'Failed',
+          computeType: 'AKS',
+          computeName: 'aks-prod',
+          createdTime: '2024-05-14T10:00:00Z',
+          updatedTime: '2024-05-14T10:05:00Z',
+        },
+      ],
       deployments: [
         { endpoint: 'fraud', deployment: record },
         { endpoint: 'fraud', deployment: present },
@@ -65,10 +82,13 @@ beforeAll(async () => {
   );
   await container.create();
   await container.getBlockBlobClient('LocalUpload/1a0b/fraud-model/model.pkl').upload('x'.repeat(64), 64);
+  const v1 = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient('azureml');
+  await v1.create();
+  await v1.getBlockBlobClient(V1_MODEL).upload('m'.repeat(32), 32);
 }, 60_000);
 
 afterAll(async () => {
-  await Promise.all([standIn?.close(), azurite?.stop()]);
+  await Promise.all([standIn?.close(), azurite?.stop(), cluster?.close()]);
   if (out) await rm(out, { recursive: true, force: true });
 });
 
@@ -131,6 +151,31 @@ describe('amlmon capture --workspace', () => {
     expect(blobs).toEqual([
       { path: 'LocalUpload/1a0b/fraud-model', container: CONTAINER, status: 200, size: 64 },
     ]);
+  });
+
+  it('v1 with --kubeconfig: checks every InitContainerConfig path the cluster half names', async () => {
+    const dir = join(out, 'mnist-svc');
+    const opts = {
+      kubeconfig: cluster.kubeconfigPath,
+      namespace: 'azureml-contoso-ml',
+      service: 'mnist-svc',
+      workspace: WS,
+    };
+    const { snapshot } = await runCapture({ ...opts, out: dir }, undefined, deps());
+    expect(snapshot.service?.state).toBe('Failed');
+    const blobs = JSON.parse(await readFile(join(dir, 'blobs.json'), 'utf8')) as BlobCheck[];
+    expect(blobs).toEqual([
+      { path: V1_MODEL, container: 'azureml', status: 200, size: 32 },
+      { path: 'LocalUpload/w6tpcbpgwjwz/tmpmxz672.py', container: 'azureml', status: 404, size: null },
+    ]);
+    const live = JSON.parse(
+      await runDiagnose(undefined, { ...opts, json: true }, false, deps()),
+    ) as Diagnosis;
+    const offline = JSON.parse(await runDiagnose(dir, { json: true }, false)) as Diagnosis;
+    expect(offline.findings.map((f) => [f.code, f.detail])).toEqual(
+      live.findings.map((f) => [f.code, f.detail]),
+    );
+    expect(offline.status).toBe(live.status);
   });
 
   it('needs --kubeconfig or --workspace', async () => {
