@@ -474,7 +474,7 @@ var appSettingsBase = {
   DIGEST_SCHEDULE: digestSchedule
   REPORT_TIME_ZONE: reportTimeZone
   EVIDENCE_CONTAINER: evidenceContainer
-  // Portal links to archived evidence bundles in alerts.
+  // Evidence bundles are archived in the app's own storage account; alerts link to it in the portal.
   EVIDENCE_STORAGE_ACCOUNT_ID: storage.outputs.id
   ACTION_SIGNING_KEY: keyVaultReference(vault.outputs.name, secretNames.actionSigningKey)
   ACTION_LINK_TTL: actionLinkTtl

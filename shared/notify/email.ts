@@ -8,7 +8,8 @@ import { createHash } from 'node:crypto';
 import { EmailClient, type EmailClientOptions, type EmailMessage } from '@azure/communication-email';
 import type { Notification } from '../incidents/types.js';
 import { renderEmail } from '../report/email.js';
-import { redact, redactDeep } from '../text/redact.js';
+import { notificationActionUrls } from '../report/actions.js';
+import { redact, redactDeep, redactKeeping } from '../text/redact.js';
 import type { EmailChannelConfig } from './config.js';
 import { reportContextFor } from './context.js';
 import { parseRetryAfter } from './http.js';
@@ -76,11 +77,20 @@ export class EmailSender implements Sender {
     try {
       // The send boundary: everything that leaves is redacted, whatever the renderer did (defence in depth).
       const safe = redactDeep(n);
-      const email = renderEmail(safe, await reportContextFor(safe, this.config.report, this.now()));
+      const ctx = await reportContextFor(safe, this.config.report, this.now());
+      const email = renderEmail(safe, ctx);
+      // Our own signed action links pass whole; everything else is redacted again.
+      const links = notificationActionUrls(safe, ctx);
+      // In HTML the links stand with `&` escaped.
+      const htmlLinks = [...links, ...links.map((l) => l.replace(/&/g, '&amp;'))];
       message = {
         senderAddress: this.config.senderAddress,
         recipients: { to: to.map((address) => ({ address })) },
-        content: { subject: redact(email.subject), plainText: redact(email.text), html: redact(email.html) },
+        content: {
+          subject: redact(email.subject),
+          plainText: redactKeeping(email.text, links),
+          html: redactKeeping(email.html, htmlLinks),
+        },
         ...(email.inlineAttachments ? { attachments: email.inlineAttachments } : {}),
         // Lets mail rules and the simulator tie an email to its notification.
         headers: { 'x-amlmon-notification-id': encodeURIComponent(n.id) },

@@ -1,6 +1,7 @@
 /** Teams sender: one POST of the Adaptive Card envelope to the Workflows URL. 200/202 = delivered to the flow. */
 import type { Notification } from '../incidents/types.js';
-import { redactDeep } from '../text/redact.js';
+import { notificationActionUrls } from '../report/actions.js';
+import { redactDeep, redactDeepKeeping } from '../text/redact.js';
 import { renderTeamsCard } from '../report/teams.js';
 import type { TeamsChannelConfig } from './config.js';
 import { reportContextFor } from './context.js';
@@ -30,9 +31,9 @@ export class TeamsSender implements Sender {
     try {
       // The send boundary: everything that leaves is redacted, whatever the renderer did (defence in depth).
       const safe = redactDeep(n);
-      body = JSON.stringify(
-        redactDeep(renderTeamsCard(safe, await reportContextFor(safe, this.config.report, this.now()))),
-      );
+      const ctx = await reportContextFor(safe, this.config.report, this.now());
+      // Our own signed action links pass whole; everything else in the card is redacted again.
+      body = JSON.stringify(redactDeepKeeping(renderTeamsCard(safe, ctx), notificationActionUrls(safe, ctx)));
     } catch (err) {
       return renderFailed(this.name, n.id, err);
     }

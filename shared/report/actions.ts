@@ -111,6 +111,11 @@ export const actionHooks = {
     withIncident(n, fingerprint, (i) => actionText(n, i, ctx), ''),
 };
 
+/** Every signed link a message about `n` carries: the send boundary keeps exactly these whole while it redacts. */
+export function notificationActionUrls(n: Notification, ctx: ReportContext): string[] {
+  return n.incidents.flatMap((i) => incidentActions(n, i, ctx).map((a) => a.url));
+}
+
 function withIncident<T>(n: Notification, fingerprint: string, f: (i: IncidentRecord) => T, none: T): T {
   const i = n.incidents.find((x) => x.fingerprint === fingerprint);
   return i ? f(i) : none;

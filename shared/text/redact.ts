@@ -178,6 +178,29 @@ export function isSecretName(name: string): boolean {
 }
 
 /**
+ * `redact`, except for exact strings the product issued itself for this message: the signed action links. Their
+ * token is base64url JSON, so it starts like a JWT and `redact` would remove it, leaving a button that cannot act.
+ * Only exact, whole strings are kept — an attacker cannot forge one (it carries our HMAC), and any other text around
+ * or inside a message is redacted as usual.
+ */
+export function redactKeeping(text: string, keep: readonly string[]): string {
+  const kept = keep.filter((k) => k.length > 0 && text.includes(k));
+  if (kept.length === 0) return redact(text);
+  // Placeholders that no pattern matches (NUL-delimited, no separators), restored after redaction.
+  const slot = (i: number): string => `\u0000amlmonkeep${i}\u0000`;
+  let out = text;
+  kept.forEach((k, i) => (out = out.split(k).join(slot(i))));
+  out = redact(out);
+  kept.forEach((k, i) => (out = out.split(slot(i)).join(k)));
+  return out;
+}
+
+/** `redactDeep` with `redactKeeping`'s exception for the product's own signed links. */
+export function redactDeepKeeping<T>(value: T, keep: readonly string[]): T {
+  return walk(value, 0, (s) => redactKeeping(s, keep)) as T;
+}
+
+/**
  * Redacts every string in a JSON-like value (what a renderer or the diagnosis JSON serialises): values under
  * secret names become `[REDACTED]` whole, `{name: "DB_PASSWORD", value}` pairs lose the value, and every other
  * string goes through `redact`. Dates, numbers and booleans are kept; Maps and Sets are walked. Returns a copy.

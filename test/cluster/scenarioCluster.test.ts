@@ -4,6 +4,7 @@ import { request, type RequestOptions } from 'node:https';
 import { join } from 'node:path';
 import { ApiException, AppsV1Api, CoreV1Api, EventsV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toRequestFailure } from '../../shared/cluster/errors.js';
 import { startScenarioCluster, type ScenarioCluster } from '../../sim/standins/kubernetes/index.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
@@ -223,7 +224,13 @@ describe('scenario cluster: auth, discovery, faults, counters', () => {
   it('resets, hangs and delays a path on request', async () => {
     const path = `/api/v1/namespaces/${NS}/pods`;
     cluster.setFaults([{ path, reset: true, times: 1 }]);
-    await expect(core.listNamespacedPod({ namespace: NS })).rejects.toThrow();
+    // A real TCP reset, not an HTTP answer (a TLS socket cannot reset itself; this once came back as a 500).
+    const reset = await core.listNamespacedPod({ namespace: NS }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(reset).not.toBeInstanceOf(ApiException);
+    expect(toRequestFailure(reset, 1_000).kind).toBe('ConnectionReset');
     cluster.setFaults([{ path, hang: true, times: 1 }]);
     const hung = await Promise.race([
       core.listNamespacedPod({ namespace: NS }).then(() => 'answered'),

@@ -324,10 +324,10 @@ describe('Event Grid', () => {
       const subject = `${subjectPrefix}img-1/build.log`;
       return {
         ...base,
-        topic: '/subscriptions/s/resourceGroups/g/providers/Microsoft.Storage/storageAccounts/st',
+        topic: '/subscriptions/s/resourceGroups/g/providers/Microsoft.Storage/storageAccounts/stamlws',
         subject,
         data: {
-          url: 'https://st.blob.core.windows.net/azureml/ImageLogs/img-1/build.log',
+          url: 'https://stamlws.blob.core.windows.net/azureml/ImageLogs/img-1/build.log',
           contentLength: 10,
         },
       };

@@ -90,7 +90,19 @@ function requirement(raw: string): string {
   return raw.replace(/[),;]+$/, '');
 }
 
-export function createBuildLogClassifier(source = 'build.log'): BuildLogClassifier {
+export interface ClassifierOptions {
+  /**
+   * Screen each raw line with `P.SCREEN` first and give lines that cannot match a trigger only the bookkeeping
+   * (line number, clock, ring, stall reset). On by default; off only to check that both paths agree.
+   */
+  prefilter?: boolean;
+}
+
+export function createBuildLogClassifier(
+  source = 'build.log',
+  opts: ClassifierOptions = {},
+): BuildLogClassifier {
+  const prefilter = opts.prefilter ?? true;
   let lineNo = 0;
   let nonEmpty = 0;
   let sawBuildMarker = false;
@@ -314,6 +326,12 @@ export function createBuildLogClassifier(source = 'build.log'): BuildLogClassifi
 
   const push = (rawLine: string): void => {
     lineNo++;
+    const boring =
+      prefilter &&
+      listFor === undefined &&
+      conflictBudget === 0 &&
+      !P.mayTrigger(rawLine) &&
+      !(rawLine.includes('[') && P.MAY_HAVE_COLOUR.test(rawLine));
     const { text: t, at } = normaliseLine(rawLine);
     if (at !== undefined) {
       timing.firstAt ??= at;
@@ -325,6 +343,12 @@ export function createBuildLogClassifier(source = 'build.log'): BuildLogClassifi
     ring.push(hit);
     if (ring.length > RING_SIZE) ring.shift();
 
+    // Pre-filtered: no open window wants every line, and the raw line cannot match a trigger (see P.SCREEN), so
+    // the full path below would reach the `!P.INTERESTING` branch and only reset the stall.
+    if (boring) {
+      openStall = undefined;
+      return;
+    }
     if (collectListItem(t, hit)) return;
     const building = P.PIP_BUILDING.exec(t);
     if (building) lastBuilding = building[1];

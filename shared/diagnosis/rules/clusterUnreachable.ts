@@ -70,7 +70,7 @@ function text(
         why: `the API server knows the monitor${who ? ` (as ${who})` : ''} but its RBAC roles do not allow the reads a diagnosis needs`,
         remedy: [
           `Bind the read-only ClusterRole from infra/rbac.yaml to the monitor's identity: \`kubectl apply -f infra/rbac.yaml\`${who ? ` and a ClusterRoleBinding whose subject is ${who}` : ''} (pods, pods/log, events, deployments, replicasets, PVCs, PVs, configmaps, nodes, namespaces, resourcequotas: get/list)`,
-          'With Azure RBAC for Kubernetes, assign the identity "Azure Kubernetes Service RBAC Reader" on the cluster (infra/roles/aksReader.bicep does this, or `az role assignment create --role "Azure Kubernetes Service RBAC Reader" --assignee <principal-id> --scope <aks-resource-id>`); node reads still need the ClusterRole',
+          'With Azure RBAC for Kubernetes, assign the identity the custom role "amlmon cluster reader" that `azd up` creates on the cluster (infra/main.bicep; exactly the reads above); the built-in "Azure Kubernetes Service RBAC Reader" is not enough (no nodes, persistentvolumes or pods/log)',
         ],
         docs: [DOCS.k8sRbac, DOCS.aksEntra],
       };

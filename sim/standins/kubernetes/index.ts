@@ -5,7 +5,7 @@
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -96,6 +96,15 @@ export async function startScenarioCluster(options: ScenarioClusterOptions): Pro
 
   const certificates = await createServerCertificates();
   const server: Server = createServer({ cert: certificates.cert, key: certificates.key });
+  // The TCP sockets under the TLS ones, by client port: a TLS socket cannot send an RST itself (its handle is the TLS
+  // wrap, so `resetAndDestroy()` throws ERR_INVALID_HANDLE_TYPE, which used to turn a `reset` fault into a 500).
+  const tcpSockets = new Map<string, Socket>();
+  const socketKey = (s: Socket) => `${s.remoteAddress ?? ''}:${s.remotePort ?? ''}`;
+  server.on('connection', (socket: Socket) => {
+    const key = socketKey(socket);
+    tcpSockets.set(key, socket);
+    socket.once('close', () => tcpSockets.delete(key));
+  });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', `https://${serverAddress}`);
@@ -115,7 +124,7 @@ export async function startScenarioCluster(options: ScenarioClusterOptions): Pro
     }
     if (fault?.reset) {
       record.outcome = 'reset';
-      req.socket.resetAndDestroy();
+      (tcpSockets.get(socketKey(req.socket)) ?? req.socket).resetAndDestroy();
       return;
     }
     let response: ApiResponse;

@@ -49,7 +49,7 @@ const CASES: Record<string, Case> = {
     detail: 'Forbidden',
     title: /"5f1c0b7e-3a52-4c1e-9a87-2d6a1f0e4b21" may not read the cluster/,
     evidence: 'User does not have access to the resource in Azure',
-    remedy: /Azure Kubernetes Service RBAC Reader/,
+    remedy: /custom role "amlmon cluster reader"/,
   },
   'ClusterUnreachable.Timeout.authorized-ip-ranges': {
     detail: 'Timeout',
