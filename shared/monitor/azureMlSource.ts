@@ -17,6 +17,7 @@ export function azureMlSourceFromReader(reader: AzureMlReader, workspaces: Works
               name: c.name,
               ...(c.namespace ? { namespace: c.namespace } : {}),
             })),
+            ...(value.facts.storageAccount ? { storageAccount: value.facts.storageAccount } : {}),
             gaps,
           };
         }),

@@ -355,7 +355,11 @@ async function sweepDeployment(
       d,
     );
     const root: Finding | undefined = diagnosis.findings[0];
-    if (PROBLEM_STATUSES.has(diagnosis.status) && root) {
+    if (root && (await buildLogOwnsIt(rt, root, snapshot, id))) {
+      // The build log's own incident (with the log's exact cause) already names this service: one alert, not two.
+      obs = { kind: 'pending', observedAt: nowIso };
+      status = diagnosis.status;
+    } else if (PROBLEM_STATUSES.has(diagnosis.status) && root) {
       obs = { kind: 'problem', diagnosis, finding: root, observedAt: nowIso };
       status = diagnosis.status;
     } else if (diagnosis.status === 'Healthy' || d.ready) {
@@ -399,6 +403,27 @@ async function sweepDeployment(
     ? () => rt.evidence.archive(`${cluster.name}/${d.namespace}/${d.service}/${nowIso}`, snap)
     : undefined;
   return commitObservation(rt, id, obs, archive, incidents);
+}
+
+/**
+ * A record-only image-build failure (Azure ML's record says the image build failed, no build log in this snapshot)
+ * that the build log's incident already covers: same service and workspace, still open.
+ */
+async function buildLogOwnsIt(
+  rt: MonitorRuntime,
+  root: Finding,
+  snapshot: Snapshot,
+  id: DeploymentIdentity,
+): Promise<boolean> {
+  if (root.code !== 'ImageBuildFailure' || snapshot.buildLog) return false;
+  const builds = await rt.state.incidents.list(IMAGE_BUILD_CLUSTER);
+  return builds.some(
+    (b) =>
+      b.value.service === id.service &&
+      b.value.workspace === id.workspace &&
+      b.value.code === 'ImageBuildFailure' &&
+      !b.value.resolvedAt,
+  );
 }
 
 /** What the resolved notice says changed: the rollout the cluster finished, from the progress it reports. */

@@ -150,6 +150,8 @@ export interface AzureMlWorkspaceView {
   records: AmlDeploymentRecord[];
   /** Attached Kubernetes computes: name → namespace (pairs records with a cluster and namespace). */
   computes: { name: string; namespace?: string }[];
+  /** ARM id of the workspace storage account (where `ImageLogs/<id>/build.log` is written). */
+  storageAccount?: string;
   /** What could not be read (a call that failed); the sweep goes on with the cluster's half. */
   gaps: string[];
 }

@@ -36,7 +36,7 @@ async function scenario(): Promise<string> {
     start: '2026-11-26T10:00:00Z',
     sweeps: 4,
     sweepInterval: '2m',
-    workspaces: [{ name: 'demo-ws', storageAccount: 'demowsstorage', cluster: 'aks-demo' }],
+    workspaces: [{ name: 'demo-ws', storageAccount: 'demowsstorage7f3a', cluster: 'aks-demo' }],
   });
   // The cluster: churn-model's old revision serving, all replicas ready.
   await mkdir(join(dir, 'cluster', '0'), { recursive: true });
@@ -81,6 +81,30 @@ async function scenario(): Promise<string> {
       },
     }),
   );
+  // credit-limit: its image build fails (the demo's build log, in demo-ws's storage account).
+  await cp('examples/demo/events/image-build-failed.json', join(dir, 'events', 'image-build-failed.json'));
+  await cp('examples/demo/blobs', join(dir, 'blobs'), { recursive: true });
+  const buildFailed = {
+    code: 'ImageBuildFailure',
+    message:
+      'Image build failed. For more details, check log file azureml-logs/ImageLogs/2f7c9e1a-4b3d-4c8e-9a6f-1d2e3f4a5b6c/build.log.',
+  };
+  await put(
+    dir,
+    'azureml/0/demo-ws/services/credit-limit.json',
+    v1('credit-limit', {
+      imageId: '2f7c9e1a-4b3d-4c8e-9a6f-1d2e3f4a5b6c',
+      state: 'Failed',
+      updatedTime: '2026-11-26T09:59:00Z',
+      error: buildFailed,
+      operation: {
+        status: 'Failed',
+        startTime: '2026-11-26T09:52:00Z',
+        endTime: '2026-11-26T09:59:00Z',
+        error: buildFailed,
+      },
+    }),
+  );
   // pricing: an update cancelled at 09:58, a later one starts at 10:01 and succeeds by 10:04 (no alert).
   const canceled = { code: 'OperationCanceled', message: 'The operation was canceled by a newer request.' };
   await put(
@@ -98,6 +122,10 @@ async function scenario(): Promise<string> {
     }),
   );
   for (const k of ['1', '2']) {
+    await cp(
+      join(dir, 'azureml/0/demo-ws/services/credit-limit.json'),
+      join(dir, `azureml/${k}/demo-ws/services/credit-limit.json`),
+    );
     await cp(
       join(dir, 'azureml/0/demo-ws/services/churn-model.json'),
       join(dir, `azureml/${k}/demo-ws/services/churn-model.json`),
@@ -134,11 +162,14 @@ describe('amlmon simulate with azureml/ scenario files', () => {
     result = await runSimulation(await scenario());
   }, 120_000);
 
-  it('alerts the capacity refusal while the old revision serves, and a deployment with no Kubernetes objects', () => {
+  it('alerts the build failure by its service, the capacity refusal while the old revision serves, and a deployment with no Kubernetes objects', () => {
     const seen = result.deliveries
       .filter((d) => d.channel === 'email')
       .map((d) => `${d.at.slice(11, 16)} ${d.kind} ${d.workspace ?? '-'} ${d.service} ${d.code}/${d.detail}`);
     expect(seen).toEqual([
+      // The build log names its service (the record running that image) and workspace (its storage account);
+      // the record's own "image build failed" is that same incident, not a second alert.
+      '10:00 alert demo-ws credit-limit ImageBuildFailure/PipPackageNotFound',
       '10:00 alert demo-ws churn-model PodUnschedulable/InsufficientCpu',
       '10:00 alert demo-ws risk-score DeploymentRejected/InvalidSpec',
     ]);
