@@ -125,7 +125,7 @@ export async function runWatch(
   for (;;) {
     const summary = await runSweep(rt);
     await drain();
-    for (const e of summary.errors) process.stderr.write(`error: ${e}\n`);
+    // The sweep has already logged each of summary.errors through the runtime's log (one line each, above).
     if (process.stderr.isTTY) {
       process.stderr.write(
         `${new Date().toISOString()} swept ${summary.deployments} deployments, ${summary.diagnosed} diagnosed\n`,

@@ -75,16 +75,27 @@ function text(
         docs: [DOCS.k8sRbac, DOCS.aksEntra],
       };
     }
-    case 'Timeout':
+    case 'Timeout': {
+      // The contract files every "no answer" under Timeout; the message says which kind of no answer it was.
+      const how = /ECONNREFUSED/.test(message)
+        ? { title: 'refused the connection (ECONNREFUSED)', why: 'nothing listens at the API server address' }
+        : /ENOTFOUND|EAI_AGAIN/.test(message)
+          ? { title: 'could not be found (DNS)', why: "the API server's host name does not resolve" }
+          : /EHOSTUNREACH|ENETUNREACH/.test(message)
+            ? { title: 'is not routable from the monitor', why: 'no network route leads to the API server' }
+            : /connection reset/.test(message)
+              ? { title: 'reset the connection', why: 'the connection was cut before an answer came back' }
+              : { title: 'did not answer the monitor (timeout)', why: 'no response came back in time' };
       return {
-        title: `The cluster's API server${at} did not answer the monitor (timeout)`,
-        why: 'no response came back in time: the API server is not reachable from where the monitor runs',
+        title: `The cluster's API server${at} ${how.title}`,
+        why: `${how.why}: the API server is not reachable from where the monitor runs`,
         remedy: [
           "If the cluster restricts API server access by IP (`apiServerAccessProfile.authorizedIpRanges`), add the Function App's outbound IPs: `az aks update -g <rg> -n <cluster> --api-server-authorized-ip-ranges <existing>,<function-outbound-ips>`",
           "For a private cluster, run the monitor in (or peered with) the cluster's virtual network with VNet integration and the private DNS zone linked; check that the cluster is not stopped (`az aks show --query powerState`, `az aks start`)",
         ],
         docs: [DOCS.aksAuthorizedIpRanges, DOCS.aksPrivateCluster, DOCS.aksStartStop],
       };
+    }
   }
 }
 

@@ -108,6 +108,25 @@ describe('clusterUnreachable over its fixtures', () => {
     expect(await run(clusterUnreachable, name)).toEqual([]);
   });
 
+  it.each([
+    [
+      'unreachable (ECONNREFUSED); unreachable (ECONNREFUSED)',
+      /refused the connection \(ECONNREFUSED\)$/,
+      /nothing listens/,
+    ],
+    ['unreachable (ENOTFOUND)', /could not be found \(DNS\)$/, /does not resolve/],
+    ['connection reset; connection reset', /reset the connection$/, /cut before an answer/],
+    ['timeout after 30s', /did not answer the monitor \(timeout\)$/, /no response came back in time/],
+  ])('says which kind of no answer it was: %s', async (message, title, why) => {
+    const snapshot = await loadBundle(join(FIXTURES, 'ClusterUnreachable.Timeout.authorized-ip-ranges'));
+    snapshot.meta.clusterError = { kind: 'Timeout', message };
+    const target: AmlDeployment = { flavor: 'v1', name: 'x', namespace: 'ns', replicaSets: [], pods: [] };
+    const [f] = clusterUnreachable.diagnose({ target, snapshot, now: new Date(0) });
+    expect(f!.detail).toBe('Timeout');
+    expect(f!.title).toMatch(title);
+    expect(f!.explanation).toMatch(why);
+  });
+
   it('a failed Entra sign-in (no token at all) gets its own wording and fix', async () => {
     const snapshot = await loadBundle(join(FIXTURES, 'ClusterUnreachable.Unauthorized.expired-token'));
     snapshot.meta.clusterError = {
