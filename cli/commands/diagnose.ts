@@ -4,9 +4,7 @@ import { diagnoseSnapshot } from '../../shared/diagnosis/engine.js';
 import { findAmlDeployments, selectsTarget } from '../../shared/diagnosis/target.js';
 import type { Diagnosis } from '../../shared/diagnosis/types.js';
 import { BundleError, loadBundle } from '../../shared/diagnosis/bundle.js';
-import { DefaultAzureCredential } from '@azure/identity';
-import { AzureMlReader } from '../../shared/azureml/reader.js';
-import { parseWorkspaceId } from '../../shared/azureml/workspace.js';
+import { withAzureMl, type AzureMlDeps } from '../azureml.js';
 import { emptySnapshot, type Snapshot } from '../../shared/snapshot/types.js';
 import { inputError, usageError } from '../errors.js';
 import { renderTerminalReport } from '../terminalReport.js';
@@ -23,44 +21,8 @@ export interface DiagnoseOptions {
   workspace?: string;
 }
 
-/** What the command reads Azure ML with; tests pass a reader pointed at the stand-in. */
-export interface DiagnoseDeps {
-  azureMl?: () => AzureMlReader;
-}
-
-/** Azure ML's record of `service` in the workspace, attached to the snapshot; what could not be read is a gap. */
-async function withAzureMlRecord(
-  snapshot: Snapshot,
-  opts: DiagnoseOptions,
-  deps: DiagnoseDeps,
-): Promise<Snapshot> {
-  let ref;
-  try {
-    ref = parseWorkspaceId(opts.workspace ?? '');
-  } catch (err) {
-    throw usageError(`--workspace ${(err as Error).message}`);
-  }
-  const reader = deps.azureMl?.() ?? new AzureMlReader({ credential: new DefaultAzureCredential() });
-  const now = new Date();
-  const { value, gaps } = await reader.deployments(ref, now);
-  const wanted = (opts.service ?? '').replace('/', '-');
-  const found = value.records.find((r) => r.service === wanted);
-  const meta = snapshot.meta;
-  meta.workspace = ref.workspace;
-  meta.service ??= wanted;
-  meta.capturedAt ??= now.toISOString();
-  if (!meta.namespace) {
-    const compute =
-      value.facts.computes.find((c) => c.name === found?.record.computeName) ?? value.facts.computes[0];
-    meta.namespace = compute?.namespace ?? (found?.flavor === 'v1' ? `azureml-${ref.workspace}` : undefined);
-  }
-  const allGaps = [...(meta.gaps ?? []), ...gaps];
-  if (found) snapshot.service = found.record;
-  else if (!gaps.length)
-    allGaps.push(`azureml: no Kubernetes deployment ${wanted} in workspace ${ref.workspace}`);
-  if (allGaps.length) meta.gaps = allGaps;
-  return snapshot;
-}
+/** What the command reads Azure ML and storage with; tests pass ones pointed at the stand-in and Azurite. */
+export type DiagnoseDeps = AzureMlDeps;
 
 async function snapshotFrom(dir: string | undefined, opts: DiagnoseOptions): Promise<Snapshot> {
   if (dir && (opts.kubeconfig || opts.workspace))
@@ -114,7 +76,7 @@ export async function runDiagnose(
   deps: DiagnoseDeps = {},
 ): Promise<string> {
   const collected = await snapshotFrom(dir, opts);
-  const snapshot = opts.workspace ? await withAzureMlRecord(collected, opts, deps) : collected;
+  const snapshot = opts.workspace ? await withAzureMl(collected, opts, deps, !!opts.kubeconfig) : collected;
   if (dir && opts.service) checkServiceInBundle(snapshot, opts.service);
   // Read from Azure ML alone, the service is named as the cluster would name it (`<endpoint>-<deployment>`).
   const service = opts.workspace && !opts.kubeconfig ? snapshot.meta.service : opts.service;

@@ -19,6 +19,7 @@ import type { AmlOperation, ServiceRecord } from '../snapshot/types.js';
 import { redact } from '../text/redact.js';
 import type { AttachedCompute, WorkspaceFacts, WorkspaceRef } from './workspace.js';
 import { workspaceId } from './workspace.js';
+import { v2ModelBlob, type BlobRef } from './blobs.js';
 
 /** The model-management API version azureml-core uses (`MMS_WORKSPACE_API_VERSION`). */
 export const MMS_API_VERSION = '2018-11-19';
@@ -306,6 +307,36 @@ export class AzureMlReader {
         value: undefined,
         gaps: [`activity log of ${resourceId.split('/').slice(-3).join('/')}: ${message(err)}`],
       };
+    }
+  }
+
+  /**
+   * v2: the blob a model version (`<name>:<version>`) reads: its `modelUri` from ARM, and for an `azureml://`
+   * datastore URI the datastore's container. Two ARM calls at most; a failure is a gap, never a throw.
+   */
+  async modelBlob(ref: WorkspaceRef, model: string): Promise<Read<BlobRef | undefined>> {
+    const m = /^(?:azureml:)?([^:]+):([^:]+)$/.exec(model);
+    if (!m?.[1] || !m[2]) return { value: undefined, gaps: [`azureml model ${model}: not <name>:<version>`] };
+    const client = this.ml(ref);
+    try {
+      this.count('model version');
+      const version = await client.modelVersions.get(ref.resourceGroup, ref.workspace, m[1], m[2]);
+      const uri = version.properties.modelUri;
+      if (!uri) return { value: undefined, gaps: [`azureml model ${model}: no modelUri`] };
+      const datastore = /\/datastores\/([^/]+)\/paths\//i.exec(uri)?.[1];
+      let container: string | undefined;
+      if (datastore) {
+        this.count('datastore');
+        const ds = await client.datastores.get(ref.resourceGroup, ref.workspace, datastore);
+        const props = ds.properties as { containerName?: string };
+        container = props.containerName;
+      }
+      const blob = v2ModelBlob(uri, (name) => (name === datastore ? container : undefined));
+      return 'error' in blob
+        ? { value: undefined, gaps: [`azureml model ${model}: ${blob.error}`] }
+        : { value: blob, gaps: [] };
+    } catch (err) {
+      return { value: undefined, gaps: [`azureml model ${model}: ${message(err)}`] };
     }
   }
 

@@ -129,7 +129,10 @@ function scope(
 ): DigestScope {
   const { counts, healthyMs } = countDeployments(deps, opened);
   const longestOpen: OpenIncidentSummary[] = [...open]
-    .sort((a, b) => Date.parse(a.openedAt) - Date.parse(b.openedAt) || a.service.localeCompare(b.service))
+    .sort(
+      (a, b) =>
+        Date.parse(failingSince(a)) - Date.parse(failingSince(b)) || a.service.localeCompare(b.service),
+    )
     .slice(0, opts.longestOpenLimit ?? 5)
     .map((i) => ({
       service: i.service,
@@ -139,8 +142,9 @@ function scope(
       code: i.code,
       detail: i.detail,
       status: i.status,
-      openedAt: i.openedAt,
-      openForMs: Math.max(0, end - Date.parse(i.openedAt)),
+      // From the first signal, as the alerts count it ("failing since 09:58"), not from when the monitor noticed.
+      openedAt: failingSince(i),
+      openForMs: Math.max(0, end - Date.parse(failingSince(i))),
       ...(i.portalUrl !== undefined ? { portalUrl: i.portalUrl } : {}),
       ...(incidentNote(i) ? { note: incidentNote(i) } : {}),
     }));
@@ -261,4 +265,10 @@ function incidentNote(i: IncidentRecord): string | undefined {
     );
   else if (i.held) parts.push(`alerts held: ${i.held.text}`);
   return parts.length > 0 ? parts.join('; ') : undefined;
+}
+
+/** When the incident's root cause first showed: the finding's first signal when it is earlier than the opening. */
+function failingSince(i: IncidentRecord): string {
+  const since = i.diagnosis.findings[0]?.since;
+  return since && Date.parse(since) < Date.parse(i.openedAt) ? since : i.openedAt;
 }

@@ -34,6 +34,7 @@ export interface OpenIncidentSummary {
   code: Code;
   detail: Detail | null;
   status: Status;
+  /** When it started failing: the root cause's first signal, or the opening when that is earlier. */
   openedAt: string;
   openForMs: number;
   portalUrl?: string;

@@ -58,6 +58,23 @@ describe('computeDigest over the sample day', () => {
     expect(d.overall.longestOpen[0]?.openForMs).toBe(Date.parse(NOW) - Date.parse('2026-11-20T08:00:00Z'));
   });
 
+  test("an open incident counts from its root cause's first signal, as the alerts do, when that came first", () => {
+    const opened = sampleIncidents.find((i) => i.service === 'credit-scorer' && !i.resolvedAt)!;
+    const firstSignal = new Date(Date.parse(opened.openedAt) - 12 * 60_000).toISOString();
+    const withSince: IncidentRecord = {
+      ...opened,
+      diagnosis: {
+        ...opened.diagnosis,
+        findings: opened.diagnosis.findings.map((f, i) => (i === 0 ? { ...f, since: firstSignal } : f)),
+      },
+    };
+    const incidents = sampleIncidents.map((i) => (i === opened ? withSince : i));
+    const e = computeDigest({ now: NOW, deployments: sampleDeployments, incidents, lastSweep: SWEEP });
+    const row = e.overall.longestOpen.find((i) => i.service === 'credit-scorer')!;
+    expect(row.openedAt).toBe(firstSignal);
+    expect(row.openForMs).toBe(Date.parse(NOW) - Date.parse(firstSignal));
+  });
+
   test('services failing repeatedly: two or more incidents in the window', () => {
     expect(d.overall.repeatedFailures).toEqual([
       {

@@ -6,6 +6,9 @@
  *   not authorized…" — the endpoint identity lacks a data role, or the account's firewall refuses the cluster.
  * - BlobNotFound: `BlobNotFound` / "The specified blob does not exist" / HTTP 404 — the model or its manifest is gone.
  * - InitContainerFailed: any other non-zero exit; the evidence carries the log tail.
+ * What the monitor found when it checked the blobs itself (`blobs.json`) is decisive: a 404 for a blob the
+ * deployment reads makes it BlobNotFound even when the log says nothing we classify (or was not captured); a 200
+ * is quoted so the reader knows the model is there and the failure lies elsewhere.
  * An init container that failed and then completed (exit 0) downloaded the model: nothing to report. A v1
  * `FileNotFoundError` for a model path is ScoringInitFailure/ModelFileNotFound (init stage), not this rule.
  */
@@ -19,6 +22,7 @@ import type { DetailOf, Evidence, RuleFinding } from '../types.js';
 import { findingPerDetail } from '../signals/modelVolumes.js';
 import { serviceLabel } from '../signals/podSignals.js';
 import { clip } from '../../text/redact.js';
+import type { BlobCheck } from '../../snapshot/types.js';
 import {
   blobUrls,
   findStorageFailure,
@@ -136,6 +140,28 @@ interface DownloadTrouble {
   /** The blob the failure is about (query stripped), or the manifest the container was reading. */
   blob?: string;
   account?: string;
+  /** The `blobs.json` entry about the model: a 404 that decided BlobNotFound, or the 200 of a present model. */
+  checked?: BlobCheck;
+}
+
+/**
+ * The `blobs.json` entry that speaks about this deployment's model: a 404 first (decisive), else a 200. v1 entries
+ * must be one of the `InitContainerConfig` paths; a v2 bundle's blobs.json holds only its model's path.
+ */
+function checkedBlob(
+  snapshot: Snapshot,
+  v1Paths: string[],
+  flavor: string | undefined,
+): BlobCheck | undefined {
+  const ours = (snapshot.blobs ?? []).filter((b) =>
+    flavor === 'v1' && v1Paths.length > 0 ? v1Paths.includes(b.path) : true,
+  );
+  return ours.find((b) => b.status === 404) ?? ours.find((b) => b.status === 200);
+}
+
+function checkedLine(b: BlobCheck): string {
+  const size = b.status === 200 && b.size !== null ? ` (${b.size} bytes)` : '';
+  return `blobs.json: ${b.container}/${b.path} ${b.status ?? 'not checked'}${size}`;
 }
 
 function troubleFor(ctx: RuleContext, pod: V1Pod): DownloadTrouble | undefined {
@@ -167,10 +193,12 @@ function troubleFor(ctx: RuleContext, pod: V1Pod): DownloadTrouble | undefined {
       (manifest ? withoutQuery(manifest) : v1Paths[0]);
     const account =
       parseBlobUrl(failingUrl ?? manifest ?? '')?.account ?? (blob ? parseBlobUrl(blob)?.account : undefined);
+    const checked = checkedBlob(ctx.snapshot, v1Paths, ctx.target.flavor);
+    const missing = checked?.status === 404 && failure?.kind !== 'AccessDenied';
     const detail: Detail =
       failure?.kind === 'AccessDenied'
         ? 'StorageAccessDenied'
-        : failure?.kind === 'NotFound'
+        : failure?.kind === 'NotFound' || missing
           ? 'BlobNotFound'
           : 'InitContainerFailed';
     return {
@@ -182,8 +210,9 @@ function troubleFor(ctx: RuleContext, pod: V1Pod): DownloadTrouble | undefined {
       failure,
       source,
       tail: source ? tailLines(source.text) : [],
-      blob,
+      blob: missing && checked ? `${checked.container}/${checked.path}` : blob,
       account,
+      checked,
     };
   }
   return undefined;
@@ -244,9 +273,9 @@ function texts(
     const manifest = /model_config_map|manifest/i.test(blob);
     return {
       title: `${manifest ? 'Model manifest' : 'Model blob'} not found: ${blob}`,
-      why: `the storage initializer asked for ${blob} and storage answered ${t.failure?.code ?? '404'}: the registered model's files (or the deployment's model manifest) are no longer in ${account}`,
+      why: `the storage initializer asked for ${blob} and storage answered ${t.failure?.code ?? '404'}${t.checked?.status === 404 ? ' (the monitor checked it too: 404)' : ''}: the registered model's files (or the deployment's model manifest) are no longer in ${account}`,
       remedy: [
-        `Check the blob: \`az storage blob show --account-name ${account} --auth-mode login ${blobArgs(t.blob)}\`; it was deleted, or the model was registered from a datastore path that moved`,
+        `Check the blob: \`az storage blob show --account-name ${account} --auth-mode login ${t.checked?.status === 404 ? `--container-name ${t.checked.container} --name ${t.checked.path}` : blobArgs(t.blob)}\`; it was deleted, or the model was registered from a datastore path that moved`,
         ctx.target.flavor === 'v2'
           ? `Register the model again (\`az ml model create\`) or point the deployment at an existing model version, then \`az ml online-deployment update -e ${ctx.target.endpoint ?? '<endpoint>'} -n ${ctx.target.deploymentName ?? '<deployment>'}\``
           : `Register the model again and redeploy the service`,
@@ -308,6 +337,7 @@ function finding(t: DownloadTrouble, ctx: RuleContext): RuleFinding {
     ev.push(evidence(podSource(t.pod, t.container, t.source.part), `${t.failure.line}${code}`));
   } else if (t.source)
     for (const l of t.tail) ev.push(evidence(podSource(t.pod, t.container, t.source.part), l));
+  if (t.checked) ev.push(evidence('blobs.json', checkedLine(t.checked)));
   if (t.blob && !ev.some((e) => e.text.includes(t.blob ?? ''))) {
     ev.push(evidence(podSource(t.pod, t.container, 'spec'), `model source: ${t.blob}`));
   }

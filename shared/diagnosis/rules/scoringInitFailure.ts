@@ -233,6 +233,12 @@ function evidenceOf(hit: Hit, ctx: RuleContext): Evidence[] {
     out.push(
       evidence(`configmap/${cmp.configMap}/InitContainerConfig`, `registered model file: ${cmp.closest}`),
     );
+  // The monitor's own check of the model blobs: a 404 says the file is absent because storage no longer has it.
+  // Uploaded Python sources are the entry script and its dependencies, not model files.
+  if (fatal.failure.kind === 'ModelFileNotFound')
+    for (const b of ctx.snapshot.blobs ?? [])
+      if (b.status === 404 && !/\.py$/i.test(b.path))
+        out.push(evidence('blobs.json', `blobs.json: ${b.container}/${b.path} 404`));
   return out;
 }
 

@@ -30,6 +30,10 @@ export interface StandInWorkspace {
   services: Record<string, unknown>[];
   /** v2 deployments as ARM returns them, optionally with `operation` (served as Activity Log entries). */
   deployments: { endpoint: string; deployment: Record<string, unknown> }[];
+  /** Model versions (`<name>:<version>` → `modelUri`, e.g. `azureml://.../datastores/<ds>/paths/<path>`). */
+  models?: Record<string, string>;
+  /** Blob datastores (`<name>` → container); `workspaceblobstore` is `azureml-blobstore-<ws>` when not given. */
+  datastores?: Record<string, string>;
 }
 
 export interface AzureMlRequest {
@@ -295,6 +299,40 @@ export async function startAzureMlStandIn(options: { token?: string } = {}): Pro
               provisioningState: 'Succeeded',
             },
           })),
+        });
+        return;
+      }
+      const mv = /^\/models\/([^/]+)\/versions\/([^/]+)$/i.exec(rest);
+      if (mv) {
+        const modelUri = ws.models?.[`${mv[1]}:${mv[2]}`];
+        if (!modelUri)
+          return armError(res, 404, 'UserError', `Could not find asset with ID: ${mv[1]}:${mv[2]}`);
+        json(res, 200, {
+          id: `${id}/models/${mv[1]}/versions/${mv[2]}`,
+          name: mv[2],
+          type: 'Microsoft.MachineLearningServices/workspaces/models/versions',
+          properties: { modelType: 'custom_model', modelUri },
+        });
+        return;
+      }
+      const ds = /^\/datastores\/([^/]+)$/i.exec(rest);
+      if (ds) {
+        const container =
+          ws.datastores?.[ds[1]!] ??
+          (ds[1] === 'workspaceblobstore' ? `azureml-blobstore-${ws.name.toLowerCase()}` : undefined);
+        if (!container) return armError(res, 404, 'UserError', `Datastore ${ds[1]} not found`);
+        json(res, 200, {
+          id: `${id}/datastores/${ds[1]}`,
+          name: ds[1],
+          type: 'Microsoft.MachineLearningServices/workspaces/datastores',
+          properties: {
+            datastoreType: 'AzureBlob',
+            accountName: ws.storageAccount ?? `${ws.name.replace(/[^a-z0-9]/gi, '').toLowerCase()}storage`,
+            containerName: container,
+            endpoint: 'core.windows.net',
+            protocol: 'https',
+            credentials: { credentialsType: 'None' },
+          },
         });
         return;
       }

@@ -56,6 +56,27 @@ const CASES: Record<string, Case> = {
     evidence: ['Connection refused', 'Init:Error'],
     remedy: /amlarc-identity[\s\S]*arcml-healthcheck/,
   },
+  // blobs.json (the monitor's own check) decides where the log says nothing.
+  'ModelDownloadFailure.BlobNotFound.v2-no-logs-blobs-json-404': {
+    detail: 'BlobNotFound',
+    title: /^Model blob not found: azureml\/LocalUpload\/8c1f2e3d\/tax-model\/model\.onnx$/,
+    evidence: ['blobs.json: azureml/LocalUpload/8c1f2e3d/tax-model/model.onnx 404', 'Init:CrashLoopBackOff'],
+    remedy:
+      /--container-name azureml --name LocalUpload\/8c1f2e3d\/tax-model\/model\.onnx[\s\S]*az ml model create/,
+  },
+  'ModelDownloadFailure.BlobNotFound.v2-datastore-folder-deleted': {
+    detail: 'BlobNotFound',
+    title: /^Model blob not found: azureml-blobstore-7d2e9f10-[0-9a-f-]+\/azureml\/[0-9a-f-]+\/tax-model$/,
+    evidence: ['blobs.json: azureml-blobstore-7d2e9f10-3c4b-4a5d-8e6f-0a1b2c3d4e5f/azureml/'],
+    remedy:
+      /--container-name azureml-blobstore-7d2e9f10-3c4b-4a5d-8e6f-0a1b2c3d4e5f --name azureml\/00000000/,
+  },
+  'ModelDownloadFailure.InitContainerFailed.v2-no-logs-model-present-200': {
+    detail: 'InitContainerFailed',
+    title: /exited with code 1 \(no log captured\)$/,
+    evidence: ['blobs.json: azureml/LocalUpload/8c1f2e3d/tax-model/model.onnx 200 (48213776 bytes)'],
+    remedy: /get-logs/,
+  },
 };
 
 const { triggers, nearMisses } = fixturesOf('ModelDownloadFailure');

@@ -7,6 +7,8 @@ interface Case {
   title: RegExp;
   evidence: string[];
   remedy: RegExp;
+  /** A text the evidence must not contain. */
+  notEvidence?: string;
 }
 
 const CASES: Record<string, Case> = {
@@ -50,6 +52,16 @@ const CASES: Record<string, Case> = {
     title: /^init\(\) could not find the model file: \.\/sklearn_mnist$/,
     evidence: ['ModelNotFoundException: Model not found in cache or in root at ./sklearn_mnist'],
     remedy: /Model\.get_model_path[\s\S]*\/var\/azureml-app\/azureml-models\/<name>\/<version>/,
+  },
+  'ScoringInitFailure.ModelFileNotFound.v1-model-blob-404-in-blobs-json': {
+    detail: 'ModelFileNotFound',
+    title: /^init\(\) could not find the model file: \.\/sklearn_mnist$/,
+    evidence: [
+      'Model not found in cache or in root',
+      'blobs.json: azureml/ExperimentRun/dcid.6962pbpwkjt4/outputs/model.pkl 404',
+    ],
+    notEvidence: 'tmpmxz672.py',
+    remedy: /Model\.get_model_path/,
   },
   'ScoringInitFailure.ModelFileNotFound.v1-onnx-no-such-file-other-name': {
     detail: 'ModelFileNotFound',
@@ -147,6 +159,7 @@ describe('scoringInitFailure over its fixtures', () => {
     });
     expect(f!.title).toMatch(c.title);
     for (const e of c.evidence) expect(evidenceText(f!)).toContain(e);
+    if (c.notEvidence) expect(evidenceText(f!)).not.toContain(c.notEvidence);
     expect(f!.remedy.join('\n')).toMatch(c.remedy);
     expect(f!.docs.length).toBeGreaterThan(0);
     // Evidence quotes lines, never the whole log.

@@ -1,0 +1,182 @@
+/**
+ * Blob checks against real Azurite: a present blob is 200 with its size, a missing one 404, a folder model 200, a
+ * SAS without read permission 403, an unreachable endpoint `status: null` with a one-line error; and the blobs a v1
+ * service reads come from its `InitContainerConfig` ConfigMap.
+ */
+import { join } from 'node:path';
+import {
+  AccountSASPermissions,
+  AccountSASResourceTypes,
+  AccountSASServices,
+  BlobServiceClient,
+  generateAccountSASQueryParameters,
+  StorageSharedKeyCredential,
+} from '@azure/storage-blob';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  blobCheckSuspected,
+  blobServiceClient,
+  checkBlobs,
+  initContainerConfigPaths,
+  v1BlobsToCheck,
+  v2ModelBlob,
+} from '../../shared/azureml/blobs.js';
+import { loadBundle } from '../../shared/snapshot/bundle.js';
+import { readdirSync } from 'node:fs';
+import { AZURITE_ACCOUNT, AZURITE_KEY, startAzurite, type AzuriteInstance } from '../../sim/azurite.js';
+
+let azurite: AzuriteInstance;
+const MODEL = 'ExperimentRun/dcid.28lbtgl9v84r/outputs/model.pkl';
+
+beforeAll(async () => {
+  azurite = await startAzurite();
+  const service = BlobServiceClient.fromConnectionString(azurite.connectionString);
+  const c = service.getContainerClient('azureml');
+  await c.create();
+  await c.getBlockBlobClient(MODEL).upload('0123456789', 10);
+  await c.getBlockBlobClient('models/fraud/3/model.onnx').upload('abc', 3);
+  await c.getBlockBlobClient('models/fraud/3/labels.txt').upload('abcd', 4);
+}, 60_000);
+
+afterAll(async () => {
+  await azurite?.stop();
+});
+
+describe('checkBlobs against Azurite', () => {
+  it('reports a present blob as 200 with its size and a missing one as 404', async () => {
+    const got = await checkBlobs({ kind: 'connectionString', connectionString: azurite.connectionString }, [
+      { container: 'azureml', path: MODEL },
+      { container: 'azureml', path: 'LocalUpload/gone/score.py' },
+      { container: 'azureml', path: MODEL },
+    ]);
+    expect(got).toEqual([
+      { container: 'azureml', path: MODEL, status: 200, size: 10 },
+      { container: 'azureml', path: 'LocalUpload/gone/score.py', status: 404, size: null },
+    ]);
+  });
+
+  it('counts a model folder as present, with the total size of its blobs', async () => {
+    const got = await checkBlobs({ kind: 'connectionString', connectionString: azurite.connectionString }, [
+      { container: 'azureml', path: 'models/fraud/3' },
+      { container: 'azureml', path: 'models/fraud/4' },
+    ]);
+    expect(got.map((b) => [b.status, b.size])).toEqual([
+      [200, 7],
+      [404, null],
+    ]);
+  });
+
+  it('reports 403 when the SAS lacks read permission', async () => {
+    const sas = generateAccountSASQueryParameters(
+      {
+        expiresOn: new Date(Date.now() + 3600_000),
+        permissions: AccountSASPermissions.parse('w'),
+        resourceTypes: AccountSASResourceTypes.parse('sco').toString(),
+        services: AccountSASServices.parse('b').toString(),
+      },
+      new StorageSharedKeyCredential(AZURITE_ACCOUNT, AZURITE_KEY),
+    ).toString();
+    const client = new BlobServiceClient(`${azurite.blobEndpoint}?${sas}`);
+    const [got] = await checkBlobs({ kind: 'client', client }, [{ container: 'azureml', path: MODEL }]);
+    expect(got).toEqual({ container: 'azureml', path: MODEL, status: 403, size: null });
+  });
+
+  it('reports an unreachable endpoint as status null with a one-line error, without throwing', async () => {
+    const connectionString =
+      `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};` +
+      `BlobEndpoint=http://127.0.0.1:1/${AZURITE_ACCOUNT};`;
+    const [got] = await checkBlobs({ kind: 'connectionString', connectionString }, [
+      { container: 'azureml', path: MODEL },
+    ]);
+    expect(got?.status).toBeNull();
+    expect(got?.size).toBeNull();
+    expect(got?.error).toMatch(/ECONNREFUSED/);
+    expect(got?.error).not.toMatch(/\n/);
+    expect(got?.error).not.toContain(AZURITE_KEY);
+  });
+});
+
+describe('where the credential may go', () => {
+  const credential = { getToken: () => Promise.resolve(null) };
+  it('builds the blob endpoint from the workspace storage account id', () => {
+    const client = blobServiceClient({
+      kind: 'credential',
+      credential,
+      storageAccountId:
+        '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/contosoml4f2a',
+    });
+    expect(client.url).toBe('https://contosoml4f2a.blob.core.windows.net/');
+  });
+
+  it('refuses a storage account id that is not one, as status null entries', async () => {
+    const got = await checkBlobs(
+      { kind: 'credential', credential, storageAccountId: 'https://evil.example/x' },
+      [{ container: 'azureml', path: MODEL }],
+    );
+    expect(got[0]?.status).toBeNull();
+    expect(got[0]?.error).toMatch(/refusing to send the monitor's credential/);
+  });
+});
+
+describe('which blobs a deployment reads', () => {
+  it('v1: every Path of InitContainerConfig, models and dependencies', async () => {
+    const snapshot = await loadBundle(
+      join(
+        import.meta.dirname,
+        '..',
+        'fixtures',
+        'ModelMountFailure.VolumeDriverError.v1-blobcsi-key-rotated',
+      ),
+    );
+    expect(v1BlobsToCheck(snapshot)).toEqual([
+      { container: 'azureml', path: MODEL },
+      { container: 'azureml', path: 'LocalUpload/lgkc7l56xmpc/tmpw7gx8z.py' },
+    ]);
+    expect(v1BlobsToCheck(snapshot, 'no-such-service')).toEqual([]);
+  });
+
+  it('parses InitContainerConfig defensively', () => {
+    expect(initContainerConfigPaths('not json')).toEqual([]);
+    expect(initContainerConfigPaths('{"Models":{"m:1":[{"Path":"a"},{}]},"Dependency":[null]}')).toEqual([
+      'a',
+    ]);
+  });
+
+  it('v2: a datastore URI maps to the datastore container, an https URI names its own', () => {
+    const containers = (ds: string) => (ds === 'workspaceblobstore' ? 'azureml-blobstore-1a2b' : undefined);
+    expect(
+      v2ModelBlob(
+        'azureml://subscriptions/s/resourcegroups/rg/workspaces/w/datastores/workspaceblobstore/paths/LocalUpload/abc/model/',
+        containers,
+      ),
+    ).toEqual({ container: 'azureml-blobstore-1a2b', path: 'LocalUpload/abc/model' });
+    expect(v2ModelBlob('https://acct.blob.core.windows.net/models/fraud/model.onnx', containers)).toEqual({
+      container: 'models',
+      path: 'fraud/model.onnx',
+    });
+    expect(v2ModelBlob('azureml://datastores/other/paths/x', containers)).toEqual({
+      error: 'datastore other has no known container',
+    });
+  });
+});
+
+describe('when a blob check is worth doing', () => {
+  const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
+  const all = readdirSync(FIXTURES);
+  const suspected = all.filter((n) =>
+    /^(eval\.)?(ModelDownloadFailure\.|ModelMountFailure\.|ScoringInitFailure\.ModelFileNotFound\.)/.test(n),
+  );
+  const healthy = [
+    'nearmiss.NodeFailure.NetworkUnavailable.flap-20s',
+    'eval.nearmiss.CrashLoopBackOff.none.v2-one-restart-after-node-reboot',
+    'nearmiss.ComputeAttachFailure.ComputeNotAccessible.failed-operation-older-than-last-success',
+  ];
+
+  it.each(suspected)('suspects a download, mount or model-file failure in %s', async (name) => {
+    expect(blobCheckSuspected(await loadBundle(join(FIXTURES, name)))).toBe(true);
+  });
+
+  it.each(healthy)('does not in %s', async (name) => {
+    expect(blobCheckSuspected(await loadBundle(join(FIXTURES, name)))).toBe(false);
+  });
+});
