@@ -105,6 +105,16 @@ async function scenario(): Promise<string> {
       },
     }),
   );
+  // slow-model: Azure ML started creating it at 09:45 and nothing exists in the cluster yet: hung 15 min at 10:00.
+  await put(
+    dir,
+    'azureml/0/demo-ws/services/slow-model.json',
+    v1('slow-model', {
+      state: 'Transitioning',
+      updatedTime: '2026-11-26T09:45:00Z',
+      operation: { status: 'InProgress', startTime: '2026-11-26T09:45:00Z' },
+    }),
+  );
   // pricing: an update cancelled at 09:58, a later one starts at 10:01 and succeeds by 10:04 (no alert).
   const canceled = { code: 'OperationCanceled', message: 'The operation was canceled by a newer request.' };
   await put(
@@ -122,6 +132,10 @@ async function scenario(): Promise<string> {
     }),
   );
   for (const k of ['1', '2']) {
+    await cp(
+      join(dir, 'azureml/0/demo-ws/services/slow-model.json'),
+      join(dir, `azureml/${k}/demo-ws/services/slow-model.json`),
+    );
     await cp(
       join(dir, 'azureml/0/demo-ws/services/credit-limit.json'),
       join(dir, `azureml/${k}/demo-ws/services/credit-limit.json`),
@@ -172,7 +186,10 @@ describe('amlmon simulate with azureml/ scenario files', () => {
       '10:00 alert demo-ws credit-limit ImageBuildFailure/PipPackageNotFound',
       '10:00 alert demo-ws churn-model PodUnschedulable/InsufficientCpu',
       '10:00 alert demo-ws risk-score DeploymentRejected/InvalidSpec',
+      // The hang clock starts when Azure ML started the operation (09:45), not when the monitor first looked.
+      '10:00 alert demo-ws slow-model DeploymentHung/null',
     ]);
+    expect(result.deliveries.find((d) => d.service === 'slow-model')?.since).toBe('2026-11-26T09:45:00.000Z');
     const churn = result.deliveries.find((d) => d.service === 'churn-model')!;
     expect(churn.amlCode).toBe('DeploymentFailed');
     expect(result.poisoned).toBe(0);
