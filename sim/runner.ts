@@ -35,7 +35,16 @@ import type { MonitorLog } from '../shared/monitor/types.js';
 import type { ChannelKind, Sender } from '../shared/notify/types.js';
 import { SimulatedClock } from '../shared/time/clock.js';
 import { drainQueue, type QueueTriggerMetadata } from './queueHost.js';
-import { bundlesAt, loadScenario, ScenarioError, type Scenario } from './scenario.js';
+import { azuremlAt, bundlesAt, loadScenario, ScenarioError, type Scenario } from './scenario.js';
+import type { AccessToken, TokenCredential } from '@azure/identity';
+import { AzureMlReader } from '../shared/azureml/reader.js';
+import { azureMlSourceFromReader } from '../shared/monitor/azureMlSource.js';
+import {
+  readAzureMlScenarioDir,
+  startAzureMlStandIn,
+  type AzureMlStandIn,
+  type StandInWorkspace,
+} from './standins/azureml/index.js';
 import { defaultSimChannels, type SimChannels } from './channels.js';
 
 export interface SimDelivery {
@@ -194,6 +203,54 @@ function recordingSender(inner: Sender, clock: SimulatedClock, out: SimDelivery[
   };
 }
 
+/** Where the simulated workspaces live in the stand-in's ARM. */
+const SIM_SUBSCRIPTION = '00000000-0000-4000-8000-00000000a11e';
+const SIM_RESOURCE_GROUP = 'amlmon-simulate';
+
+/** The stand-in's bearer token, as `@azure/identity` would hand it out. */
+class StandInToken implements TokenCredential {
+  constructor(private readonly token: string) {}
+  getToken(): Promise<AccessToken> {
+    return Promise.resolve({ token: this.token, expiresOnTimestamp: Date.now() + 3600_000 });
+  }
+}
+
+/** Every workspace the scenario names (`workspaces` and the folders under `azureml/<k>/`). */
+async function scenarioWorkspaceNames(scenario: Scenario): Promise<string[]> {
+  const names = new Set(scenario.workspaces.map((w) => w.name));
+  for (const dir of scenario.azuremlSteps.values())
+    for (const ws of await readAzureMlScenarioDir(dir, standInBase(scenario))) names.add(ws.name);
+  return [...names].sort();
+}
+
+function standInBase(
+  scenario: Scenario,
+): (workspace: string) => Omit<StandInWorkspace, 'services' | 'deployments' | 'name'> {
+  return (name) => {
+    const w = scenario.workspaces.find((x) => x.name === name);
+    return {
+      subscriptionId: SIM_SUBSCRIPTION,
+      resourceGroup: SIM_RESOURCE_GROUP,
+      ...(w?.storageAccount ? { storageAccount: w.storageAccount } : {}),
+      ...(w?.cluster ? { cluster: w.cluster } : {}),
+      ...(w?.cluster ? {} : { namespace: `azureml-${name}` }),
+    };
+  };
+}
+
+/** Azure ML's state at a sweep: the `azureml/<k>/` that applies, every other known workspace with no records. */
+async function azuremlStateAt(
+  scenario: Scenario,
+  dir: string | undefined,
+  names: string[],
+): Promise<StandInWorkspace[]> {
+  const base = standInBase(scenario);
+  const read = dir ? await readAzureMlScenarioDir(dir, base) : [];
+  return names.map(
+    (name) => read.find((w) => w.name === name) ?? { name, ...base(name), services: [], deployments: [] },
+  );
+}
+
 function timerInfo(at: Date, intervalMs: number): Timer {
   return {
     isPastDue: false,
@@ -283,6 +340,17 @@ export async function runSimulation(dir: string, opts: SimulationOptions = {}): 
 
     const conn = { connectionString: azurite.connectionString };
     const blobs = BlobServiceClient.fromConnectionString(azurite.connectionString);
+    // Azure ML's half, when the scenario has one: the HTTPS stand-in read by the real SDK clients.
+    const amlNames = await scenarioWorkspaceNames(scenario);
+    let azureMl: AzureMlStandIn | undefined;
+    let currentAzureml: string | undefined;
+    if (amlNames.length > 0) {
+      const standIn = await startAzureMlStandIn();
+      azureMl = standIn;
+      cleanups.push(() => standIn.close());
+      currentAzureml = azuremlAt(scenario, 0);
+      standIn.setWorkspaces(await azuremlStateAt(scenario, currentAzureml, amlNames));
+    }
     const settings = readSettings(simulationEnv(azurite.connectionString, cluster.kubeconfigPath), {
       storage: true,
       clusters: true,
@@ -299,6 +367,21 @@ export async function runSimulation(dir: string, opts: SimulationOptions = {}): 
       // Re-reads become visible at once; the simulation runs them at the next sweep step.
       options: { imageLogRecheckDelayMs: 0 },
       log,
+      azureMl: azureMl
+        ? azureMlSourceFromReader(
+            new AzureMlReader({
+              credential: new StandInToken(azureMl.token),
+              armEndpoint: azureMl.url,
+              caCert: azureMl.caCert,
+              extraDataPlaneHost: azureMl.host,
+            }),
+            amlNames.map((workspace) => ({
+              subscriptionId: SIM_SUBSCRIPTION,
+              resourceGroup: SIM_RESOURCE_GROUP,
+              workspace,
+            })),
+          )
+        : null,
     });
     setRuntime(rt);
     cleanups.push(() => Promise.resolve(setRuntime(undefined)));
@@ -346,6 +429,11 @@ export async function runSimulation(dir: string, opts: SimulationOptions = {}): 
       if (bundles !== currentBundles) {
         await cluster.setBundles(bundles);
         currentBundles = bundles;
+      }
+      const azuremlDir = azuremlAt(scenario, k);
+      if (azureMl && azuremlDir !== currentAzureml) {
+        azureMl.setWorkspaces(await azuremlStateAt(scenario, azuremlDir, amlNames));
+        currentAzureml = azuremlDir;
       }
       opts.onStep?.(k, at, bundles);
 

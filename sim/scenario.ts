@@ -38,6 +38,17 @@ export interface Scenario {
   blobsDir: string;
   /** In sweep order, then file-name order. */
   actions: ScenarioAction[];
+  /** `workspaces` of scenario.json: maps storage accounts and clusters (Azure ML computes) to workspaces. */
+  workspaces: ScenarioWorkspace[];
+  /** Sweep index → the `azureml/<k>/` directory that is Azure ML's state from that sweep on. */
+  azuremlSteps: Map<number, string>;
+}
+
+export interface ScenarioWorkspace {
+  name: string;
+  storageAccount?: string;
+  /** The Azure ML compute name, which is also the cluster's name in the scenario. */
+  cluster?: string;
 }
 
 export class ScenarioError extends Error {
@@ -146,7 +157,22 @@ export async function loadScenario(dir: string): Promise<Scenario> {
         Number(/^\d+-/.test(b.file.split('/').pop() ?? '')),
   );
   const actions = await loadActions(join(dir, 'actions'));
+  const workspaces = scenarioWorkspaces(file, o.workspaces);
+  const azuremlDir = join(dir, 'azureml');
+  const azuremlSteps = new Map<number, string>();
+  if (await isDir(azuremlDir)) {
+    for (const step of (await readdir(azuremlDir)).sort()) {
+      if (!/^\d+$/.test(step))
+        throw new ScenarioError(
+          join(azuremlDir, step),
+          'azureml step folders must be named by sweep number (0, 1, ...)',
+        );
+      azuremlSteps.set(Number(step), join(azuremlDir, step));
+    }
+  }
   return {
+    workspaces,
+    azuremlSteps,
     dir,
     actions,
     start,
@@ -157,6 +183,40 @@ export async function loadScenario(dir: string): Promise<Scenario> {
     events,
     blobsDir: join(dir, 'blobs'),
   };
+}
+
+const WORKSPACE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{1,32}$/;
+
+/** `workspaces` as docs/schema/scenario.schema.json describes it: `[{name, storageAccount?, cluster?}]`. */
+function scenarioWorkspaces(file: string, raw: unknown): ScenarioWorkspace[] {
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw)) throw new ScenarioError(file, '"workspaces" must be an array of {"name", ...}');
+  return raw.map((w, i) => {
+    const o = (typeof w === 'object' && w !== null && !Array.isArray(w) ? w : {}) as Record<string, unknown>;
+    if (typeof o.name !== 'string' || !WORKSPACE_NAME.test(o.name))
+      throw new ScenarioError(
+        file,
+        `"workspaces[${i}].name" must be an Azure ML workspace name (letters, digits, - and _), got ${JSON.stringify(o.name)}`,
+      );
+    for (const key of ['storageAccount', 'cluster'] as const)
+      if (o[key] !== undefined && (typeof o[key] !== 'string' || o[key] === ''))
+        throw new ScenarioError(file, `"workspaces[${i}].${key}" must be a non-empty string`);
+    const unknown = Object.keys(o).filter((k) => !['name', 'storageAccount', 'cluster'].includes(k));
+    if (unknown.length > 0)
+      throw new ScenarioError(file, `"workspaces[${i}]" has unknown field(s): ${unknown.join(', ')}`);
+    return {
+      name: o.name,
+      ...(typeof o.storageAccount === 'string' ? { storageAccount: o.storageAccount } : {}),
+      ...(typeof o.cluster === 'string' ? { cluster: o.cluster } : {}),
+    };
+  });
+}
+
+/** The `azureml/<k>/` that applies at sweep `k` (the highest step not above it, as a whole), if any. */
+export function azuremlAt(s: Scenario, k: number): string | undefined {
+  let best: number | undefined;
+  for (const step of s.azuremlSteps.keys()) if (step <= k && (best === undefined || step > best)) best = step;
+  return best === undefined ? undefined : s.azuremlSteps.get(best);
 }
 
 /** The bundles that make the cluster's state at sweep `k`: the highest step not above `k`. */

@@ -24,10 +24,13 @@ import {
   type BlobAccess,
 } from './azureAdapters.js';
 import { clusterSourceFromTarget } from './clusterSource.js';
+import { AzureMlReader } from '../azureml/reader.js';
+import { azureMlSourceFromReader } from './azureMlSource.js';
 import { sendersFor } from './senders.js';
 import type { Sender } from '../notify/types.js';
 import type { Clock } from '../time/clock.js';
 import {
+  type AzureMlSource,
   CHAT_QUEUE,
   IMAGE_LOG_TAIL_BYTES,
   type ClusterSource,
@@ -72,6 +75,8 @@ export interface RuntimeParts {
   extraSenders?: Sender[];
   /** Local state, outbox and archive instead of Azure Storage (`amlmon watch`). */
   local?: Pick<MonitorRuntime, 'state' | 'outbox' | 'recheck' | 'imageLogs' | 'evidence'>;
+  /** Azure ML's records from elsewhere (`amlmon simulate`: the stand-in); `null`: do not read Azure ML. */
+  azureMl?: AzureMlSource | null;
   /** Options that differ from the settings (the simulation re-reads image logs at once). */
   options?: Partial<MonitorOptions>;
 }
@@ -157,8 +162,24 @@ export async function buildRuntime(settings: Settings, parts: RuntimeParts = {})
   for (const [kind, s] of parts.senders ?? sendersFor(settings.channels, channelCredential))
     senders.set(kind, s);
 
+  // Azure ML's half: one list per configured workspace per sweep, with the host's identity (Reader on the workspace).
+  const azureMl =
+    parts.azureMl === undefined
+      ? settings.workspaces.length > 0
+        ? azureMlSourceFromReader(
+            new AzureMlReader({ credential: hostCredential() }),
+            settings.workspaces.map((w) => ({
+              subscriptionId: w.subscriptionId,
+              resourceGroup: w.resourceGroup,
+              workspace: w.name,
+            })),
+          )
+        : undefined
+      : (parts.azureMl ?? undefined);
+
   return {
     clock: parts.clock ?? systemClock,
+    ...(azureMl ? { azureMl } : {}),
     ...storage,
     clusters,
     senders,

@@ -13,7 +13,7 @@ import { redact } from '../text/redact.js';
 import { rememberEvent, wasEventSeen } from '../state/store.js';
 import { commitObservation } from './commit.js';
 import { enqueueNotifications } from './enqueue.js';
-import type { MonitorRuntime } from './types.js';
+import type { AzureMlWorkspaceView, MonitorRuntime } from './types.js';
 
 export type ImageLogOutcome =
   | { kind: 'duplicate' }
@@ -25,6 +25,43 @@ export type ImageLogOutcome =
 
 /** The pseudo-cluster of incidents that come from a workspace's storage account rather than a cluster. */
 export const IMAGE_BUILD_CLUSTER = 'image-builds';
+
+/** Whom a build belongs to: the service whose record runs the image, and the workspace that owns the storage. */
+interface BuildOwner {
+  service: string;
+  workspace?: string;
+}
+
+/** `.../storageAccounts/<name>` → `<name>`, lower case. */
+function accountName(id: string | undefined): string | undefined {
+  const m = /\/storageAccounts\/([^/]+)/i.exec(id ?? '');
+  return m?.[1]?.toLowerCase();
+}
+
+/**
+ * The service and workspace an image build belongs to, from Azure ML's records (a v1 record's `imageId` /
+ * `imageDetails.id`) and the workspace whose storage account the log was written to. Without Azure ML's records, or
+ * when no record runs the image yet, the service is named by the image id and the workspace by its storage account.
+ */
+async function buildOwner(rt: MonitorRuntime, e: ImageLogBlobEvent): Promise<BuildOwner> {
+  let views: AzureMlWorkspaceView[] = [];
+  if (rt.azureMl) {
+    try {
+      views = await rt.azureMl.list(rt.clock.now());
+    } catch (err) {
+      rt.log.warn(`image log ${e.blobName}: Azure ML's records not read: ${(err as Error).message}`);
+    }
+  }
+  const account = accountName(e.topic);
+  const byStorage = account ? views.find((v) => accountName(v.storageAccount) === account) : undefined;
+  const image = e.imageId.toLowerCase();
+  const candidates = byStorage ? [byStorage, ...views.filter((v) => v !== byStorage)] : views;
+  for (const v of candidates) {
+    const r = v.records.find((x) => x.record.imageId?.toLowerCase() === image);
+    if (r) return { service: r.service, workspace: v.workspace };
+  }
+  return { service: e.imageId, ...(byStorage ? { workspace: byStorage.workspace } : {}) };
+}
 
 async function* chunks(text: string): AsyncIterable<string> {
   yield text;
@@ -72,11 +109,7 @@ async function readAndClassify(
   }
   if (classification.outcome === 'succeeded') {
     // A rebuild of the same image id that now succeeds clears an earlier build failure.
-    const id: DeploymentIdentity = {
-      cluster: IMAGE_BUILD_CLUSTER,
-      namespace: 'ImageLogs',
-      service: e.imageId,
-    };
+    const id = buildIdentity(await buildOwner(rt, e));
     await enqueueNotifications(rt, await commitObservation(rt, id, { kind: 'healthy', observedAt: e.time }));
     return { kind: 'succeeded' };
   }
@@ -90,6 +123,15 @@ async function readAndClassify(
     );
   }
   return { kind: 'inconclusive', classification };
+}
+
+function buildIdentity(owner: BuildOwner): DeploymentIdentity {
+  return {
+    cluster: IMAGE_BUILD_CLUSTER,
+    namespace: 'ImageLogs',
+    service: owner.service,
+    ...(owner.workspace ? { workspace: owner.workspace } : {}),
+  };
 }
 
 async function recheck(
@@ -113,10 +155,12 @@ async function raiseBuildIncident(
   classification: BuildLogClassification,
   text: string,
 ): Promise<boolean> {
-  const id: DeploymentIdentity = { cluster: IMAGE_BUILD_CLUSTER, namespace: 'ImageLogs', service: e.imageId };
+  const owner = await buildOwner(rt, e);
+  const id = buildIdentity(owner);
   const snapshot = emptySnapshot({
-    service: e.imageId,
+    service: owner.service,
     namespace: 'ImageLogs',
+    ...(owner.workspace ? { workspace: owner.workspace } : {}),
     capturedAt: rt.clock.now().toISOString(),
   });
   // The engine builds the finding (redaction, since, remedies from the log's own facts), as for any bundle. A
@@ -129,8 +173,8 @@ async function raiseBuildIncident(
     tail: redact(text),
     writtenAt: e.time,
   };
-  const diagnosis: Diagnosis = rt.diagnose(snapshot, { service: e.imageId })[0] ?? {
-    service: e.imageId,
+  const diagnosis: Diagnosis = rt.diagnose(snapshot, { service: owner.service })[0] ?? {
+    service: owner.service,
     namespace: 'ImageLogs',
     status: 'Unknown',
     findings: [],

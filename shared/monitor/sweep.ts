@@ -14,7 +14,8 @@ import { diagnoseHang, isHung } from '../diagnosis/engine.js';
 import { releaseHeld } from './hold.js';
 import { IMAGE_BUILD_CLUSTER } from './imageLogs.js';
 import { requeueStranded } from './stranded.js';
-import type { ClusterSource, MonitorRuntime, WatchedDeployment } from './types.js';
+import type { AmlDeploymentRecord } from '../azureml/reader.js';
+import type { AzureMlWorkspaceView, ClusterSource, MonitorRuntime, WatchedDeployment } from './types.js';
 import type { IncidentRecord, Notification } from '../incidents/types.js';
 import { emptySnapshot, type ClusterError, type Snapshot } from '../snapshot/types.js';
 
@@ -44,13 +45,14 @@ class DiscoveryFailed extends Error {
 export async function runSweep(rt: MonitorRuntime): Promise<SweepSummary> {
   const summary: SweepSummary = { clusters: 0, deployments: 0, diagnosed: 0, notifications: [], errors: [] };
   const events = await rt.state.deploymentEvents.list();
+  const aml = await readAzureMl(rt, summary);
   for (const cluster of rt.clusters) {
     const changes: CommittedChanges = { alerts: [], resolved: [] };
     const before = summary.deployments;
     let error: string | undefined;
     let reachable = true;
     try {
-      await sweepCluster(rt, cluster, events, changes, summary);
+      await sweepCluster(rt, cluster, events, changes, summary, amlFor(rt, cluster, aml));
       summary.clusters += 1;
     } catch (err) {
       error = (err as Error).message;
@@ -85,12 +87,88 @@ export async function runSweep(rt: MonitorRuntime): Promise<SweepSummary> {
   return summary;
 }
 
+/** One record of Azure ML, with the workspace it came from and the namespace its compute deploys into. */
+interface PairedRecord {
+  workspace: string;
+  namespace: string;
+  aml: AmlDeploymentRecord;
+}
+
+/** Azure ML's records for this sweep: one list per workspace; a failed read is logged and the sweep goes on. */
+async function readAzureMl(rt: MonitorRuntime, summary: SweepSummary): Promise<AzureMlWorkspaceView[]> {
+  if (!rt.azureMl) return [];
+  try {
+    const views = await rt.azureMl.list(rt.clock.now());
+    for (const v of views)
+      for (const gap of v.gaps) rt.log.warn(`sweep: Azure ML workspace ${v.workspace}: ${gap}`);
+    return views;
+  } catch (err) {
+    const msg = `Azure ML: ${(err as Error).message}`;
+    summary.errors.push(msg);
+    rt.log.error(`sweep: ${msg}`);
+    return [];
+  }
+}
+
+/**
+ * The records whose deployments run on this cluster: the record's compute is named like the cluster (scenarios, and
+ * clusters configured by their compute name), or the monitor watches just this one cluster.
+ */
+function amlFor(rt: MonitorRuntime, cluster: ClusterSource, views: AzureMlWorkspaceView[]): PairedRecord[] {
+  const out: PairedRecord[] = [];
+  for (const v of views) {
+    for (const aml of v.records) {
+      const computeName = aml.record.computeName;
+      if (rt.clusters.length > 1 && computeName !== cluster.name) continue;
+      const compute = v.computes.find((c) => c.name === computeName);
+      const namespace =
+        compute?.namespace ?? (aml.flavor === 'v1' ? `azureml-${v.workspace}` : 'azureml-workloads');
+      out.push({ workspace: v.workspace, namespace, aml });
+    }
+  }
+  return out;
+}
+
+function pairedWith(d: WatchedDeployment, paired: PairedRecord[]): PairedRecord | undefined {
+  return paired.find(
+    (p) => p.aml.service === d.service && (d.workspace === undefined || d.workspace === p.workspace),
+  );
+}
+
+/** A deployment Azure ML knows that has no Kubernetes objects (yet, or any more): watched from its record alone. */
+function watchedFromRecord(p: PairedRecord): WatchedDeployment {
+  const r = p.aml.record;
+  const op = r.operation;
+  const endpoint = p.aml.flavor === 'v2' ? r.endpointName : undefined;
+  const deployment = endpoint && r.name ? r.name : undefined;
+  return {
+    namespace: p.namespace,
+    service: p.aml.service,
+    workspace: p.workspace,
+    flavor: p.aml.flavor,
+    ...(endpoint ? { endpoint } : {}),
+    ...(deployment ? { deployment } : {}),
+    ready: false,
+    // Azure ML's progress: the record's state and its last operation; a change restarts the hang clock.
+    progress: ['aml', r.state ?? '', op?.status ?? '', op?.startTime ?? ''].join(':'),
+  };
+}
+
+/** Azure ML says something is wrong or under way, even if the cluster looks healthy (the old revision serving). */
+function recordNeedsLook(r: AmlDeploymentRecord | undefined): boolean {
+  if (!r) return false;
+  const state = r.record.state ?? '';
+  const op = r.record.operation?.status ?? '';
+  return !/^(healthy|succeeded)$/i.test(state) || (op !== '' && !/^succeeded$/i.test(op));
+}
+
 async function sweepCluster(
   rt: MonitorRuntime,
   cluster: ClusterSource,
   events: Row<DeploymentEventRecord>[],
   changes: CommittedChanges,
   summary: SweepSummary,
+  paired: PairedRecord[] = [],
 ): Promise<void> {
   // A failed discovery throws here, before anything is marked gone.
   let discovered: WatchedDeployment[];
@@ -116,11 +194,21 @@ async function sweepCluster(
     ),
   );
   const seen = new Set<string>();
-  for (const d of discovered) {
+  const used = new Set<PairedRecord>();
+  const watched: Array<{ d: WatchedDeployment; p: PairedRecord | undefined }> = discovered.map((d) => {
+    const p = pairedWith(d, paired);
+    if (p) used.add(p);
+    return { d: p && !d.workspace ? { ...d, workspace: p.workspace } : d, p };
+  });
+  for (const p of paired) if (!used.has(p)) watched.push({ d: watchedFromRecord(p), p });
+  for (const { d, p } of watched) {
     seen.add(deploymentRow(d.namespace, d.service));
     summary.deployments += 1;
     try {
-      mergeChanges(changes, await sweepDeployment(rt, cluster, d, records, events, incidents, summary));
+      mergeChanges(
+        changes,
+        await sweepDeployment(rt, cluster, d, records, events, incidents, summary, p?.aml),
+      );
     } catch (err) {
       const msg = `${cluster.name}/${d.namespace}/${d.service}: ${(err as Error).message}`;
       summary.errors.push(msg);
@@ -205,6 +293,7 @@ async function sweepDeployment(
   events: Row<DeploymentEventRecord>[],
   incidents: Row<IncidentRecord>[],
   summary: SweepSummary,
+  aml?: AmlDeploymentRecord,
 ): Promise<CommittedChanges> {
   const now = rt.clock.now();
   const nowIso = now.toISOString();
@@ -220,6 +309,19 @@ async function sweepDeployment(
   let lastProgress = unchanged && existing ? existing.value.lastProgress : since;
   // A start/update event restarts the hang clock even when the replica counts have not moved yet.
   if (ev?.startedAt && ev.startedAt > lastProgress && ev.startedAt <= nowIso) lastProgress = ev.startedAt;
+  // Azure ML's running operation: the hang clock starts when Azure ML started it, not when we first looked.
+  const op = aml?.record.operation;
+  const opStart = op?.startTime ? new Date(op.startTime) : undefined;
+  const opStartIso = opStart && !Number.isNaN(opStart.getTime()) ? opStart.toISOString() : undefined;
+  if (
+    opStartIso &&
+    /^inprogress$/i.test(op?.status ?? '') &&
+    opStartIso <= nowIso &&
+    (!existing || existing.value.deleted || opStartIso > existing.value.lastProgress)
+  )
+    lastProgress = opStartIso;
+  // A refused or cancelled operation is the engine's to judge (DeploymentRejected waits for a later operation).
+  const amlDecides = /^(failed|cancel+ed)$/i.test(op?.status ?? '');
   const id: DeploymentIdentity = {
     cluster: cluster.name,
     namespace: d.namespace,
@@ -232,26 +334,41 @@ async function sweepDeployment(
   let obs: Observation;
   let snapshot: Snapshot | undefined;
   let status: DeploymentRecord['status'];
-  if (d.ready) {
+  if (d.ready && !recordNeedsLook(aml)) {
     obs = { kind: 'healthy', observedAt: nowIso, resolution: readyResolution(d) };
     status = 'Healthy';
   } else {
     snapshot = await cluster.collect(d);
+    // Azure ML's half of the evidence: its record of this deployment, read in this sweep's one list call.
+    if (aml) snapshot.service = aml.record;
     // "now" of every time-based rule is the monitor's clock (simulated in `amlmon simulate`).
-    snapshot.meta = { ...snapshot.meta, capturedAt: nowIso, service: d.service, namespace: d.namespace };
+    snapshot.meta = {
+      ...snapshot.meta,
+      capturedAt: nowIso,
+      service: d.service,
+      namespace: d.namespace,
+      ...(id.workspace ? { workspace: id.workspace } : {}),
+    };
     summary.diagnosed += 1;
     const diagnosis = pickDiagnosis(
       rt.diagnose(snapshot, { service: d.service, hangAfterMs: rt.options.hangAfterMs }),
       d,
     );
     const root: Finding | undefined = diagnosis.findings[0];
-    if (PROBLEM_STATUSES.has(diagnosis.status) && root) {
+    if (root && (await buildLogOwnsIt(rt, root, snapshot, id))) {
+      // The build log's own incident (with the log's exact cause) already names this service: one alert, not two.
+      obs = { kind: 'pending', observedAt: nowIso };
+      status = diagnosis.status;
+    } else if (PROBLEM_STATUSES.has(diagnosis.status) && root) {
       obs = { kind: 'problem', diagnosis, finding: root, observedAt: nowIso };
       status = diagnosis.status;
-    } else if (diagnosis.status === 'Healthy') {
-      obs = { kind: 'healthy', observedAt: nowIso };
+    } else if (diagnosis.status === 'Healthy' || d.ready) {
+      // Ready and nothing definite (a later operation running, a failure that is history): the cluster's word holds.
+      obs = d.ready
+        ? { kind: 'healthy', observedAt: nowIso, resolution: readyResolution(d) }
+        : { kind: 'healthy', observedAt: nowIso };
       status = 'Healthy';
-    } else if (isHung({ lastProgress }, now, rt.options.hangAfterMs)) {
+    } else if (!amlDecides && isHung({ lastProgress }, now, rt.options.hangAfterMs)) {
       const hung = diagnoseHang(snapshot, diagnosis, { lastProgress, hangAfterMs: rt.options.hangAfterMs });
       const finding = hung.findings[0]!;
       obs = { kind: 'problem', diagnosis: hung, finding, observedAt: nowIso };
@@ -286,6 +403,27 @@ async function sweepDeployment(
     ? () => rt.evidence.archive(`${cluster.name}/${d.namespace}/${d.service}/${nowIso}`, snap)
     : undefined;
   return commitObservation(rt, id, obs, archive, incidents);
+}
+
+/**
+ * A record-only image-build failure (Azure ML's record says the image build failed, no build log in this snapshot)
+ * that the build log's incident already covers: same service and workspace, still open.
+ */
+async function buildLogOwnsIt(
+  rt: MonitorRuntime,
+  root: Finding,
+  snapshot: Snapshot,
+  id: DeploymentIdentity,
+): Promise<boolean> {
+  if (root.code !== 'ImageBuildFailure' || snapshot.buildLog) return false;
+  const builds = await rt.state.incidents.list(IMAGE_BUILD_CLUSTER);
+  return builds.some(
+    (b) =>
+      b.value.service === id.service &&
+      b.value.workspace === id.workspace &&
+      b.value.code === 'ImageBuildFailure' &&
+      !b.value.resolvedAt,
+  );
 }
 
 /** What the resolved notice says changed: the rollout the cluster finished, from the progress it reports. */

@@ -1,4 +1,5 @@
 /** The monitor's collaborators, as narrow interfaces: the Functions app, `amlmon simulate` and `amlmon watch` wire them differently. */
+import type { AmlDeploymentRecord } from '../azureml/reader.js';
 import type { InteractionSettings } from '../config/actions.js';
 import type { Diagnosis } from '../diagnosis/types.js';
 import type { ImageLogBlobEvent } from '../events/types.js';
@@ -116,6 +117,8 @@ export interface MonitorRuntime {
   diagnose: Diagnose;
   options: MonitorOptions;
   log: MonitorLog;
+  /** Azure ML's records of the configured workspaces; absent when no workspace is configured. */
+  azureMl?: AzureMlSource;
   /** Where a chat `diagnose` slower than Teams waits goes to finish (absent: it finishes in the background). */
   chatQueue?: ChatQueue;
   /** Action links, chat commands and Easy Auth trust; absent = those endpoints refuse everything. */
@@ -139,4 +142,21 @@ export interface ChatDiagnoseRequest {
 
 export interface ChatQueue {
   enqueue(message: ChatDiagnoseRequest): Promise<void>;
+}
+
+/** What Azure ML knows about one workspace's Kubernetes deployments, read once per sweep. */
+export interface AzureMlWorkspaceView {
+  workspace: string;
+  records: AmlDeploymentRecord[];
+  /** Attached Kubernetes computes: name → namespace (pairs records with a cluster and namespace). */
+  computes: { name: string; namespace?: string }[];
+  /** ARM id of the workspace storage account (where `ImageLogs/<id>/build.log` is written). */
+  storageAccount?: string;
+  /** What could not be read (a call that failed); the sweep goes on with the cluster's half. */
+  gaps: string[];
+}
+
+/** Azure ML's half of the sweep: one list per workspace per sweep (never one call per service). */
+export interface AzureMlSource {
+  list(now: Date): Promise<AzureMlWorkspaceView[]>;
 }

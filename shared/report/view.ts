@@ -188,8 +188,10 @@ export function buildIncidentView(incident: IncidentRecord, ctx: ReportContext):
   const fact = (label: string, value: string | null | undefined, max = 200) => {
     if (value) facts.push({ label, value: clean(value, max) });
   };
+  // A build linked to its deployment (Azure ML's record runs the image) names the service as well as the image.
+  const linkedService = image && incident.imageId !== undefined && incident.service !== incident.imageId;
+  if (!image || linkedService) fact('Service', incident.service);
   if (image) fact('Environment image', incident.imageId ?? incident.service);
-  else fact('Service', incident.service);
   if (incident.endpoint)
     fact(
       'Endpoint',
@@ -233,7 +235,14 @@ export function buildIncidentView(incident: IncidentRecord, ctx: ReportContext):
     : undefined;
   return {
     facts,
-    title: clean(image ? `image ${incident.imageId ?? incident.service}` : incident.service, 200),
+    title: clean(
+      linkedService
+        ? `${incident.service} (image ${incident.imageId})`
+        : image
+          ? `image ${incident.imageId ?? incident.service}`
+          : incident.service,
+      200,
+    ),
     commands: (root?.commands ?? []).map((c) => clean(c, 1000)),
     changes,
     ...(replay ? { replay } : {}),

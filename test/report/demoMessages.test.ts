@@ -45,7 +45,7 @@ describe('every alert of the demo, as received', () => {
       const text = await readFile(join(dir, f), 'utf8');
       expect(text, f).not.toMatch(PLACEHOLDERS);
       expect(text, f).not.toContain(POD_UID);
-      if (!f.startsWith('05-')) expect(text, f).not.toContain('`');
+      if (!f.startsWith('06-')) expect(text, f).not.toContain('`');
       // The file is pretty-printed for people; the posted body is the compact JSON.
       if (f.endsWith('-teams.json'))
         expect(Buffer.byteLength(JSON.stringify(JSON.parse(text))), f).toBeLessThanOrEqual(20_000);
@@ -53,7 +53,7 @@ describe('every alert of the demo, as received', () => {
   });
 
   it('alert: identity, first signal and detection, commands, changes, bundle commands, no restated consequence', async () => {
-    const txt = await read('02-', '.txt');
+    const txt = await read('03-', '.txt');
     for (const line of [
       'Service:       fraud-score',
       'Workspace:     demo-ws',
@@ -72,10 +72,10 @@ describe('every alert of the demo, as received', () => {
     expect(txt).not.toContain('Also found');
     // The evidence bundle is named by its blob path, never by the stand-in's loopback port.
     expect(txt).not.toMatch(/127\.0\.0\.1/);
-    const html = await read('02-', '.html');
+    const html = await read('03-', '.html');
     expect(html).toContain('Confirm it');
     expect(html).toMatch(/<pre [^>]*>kubectl logs -n &#x27;azureml-demo-ws&#x27;/);
-    const card = await read('02-teams', '.json');
+    const card = await read('03-teams', '.json');
     expect(card).toContain('"fontType": "Monospace"');
     expect(card).toContain('Failing since');
     expect(card).toContain('Changed since the last ready revision');
@@ -83,6 +83,9 @@ describe('every alert of the demo, as received', () => {
 
   it('image build alert: the image, no cluster placeholder, a fix from the evidence (cp310, versions from 1.11.0)', async () => {
     const txt = await read('01-', '.txt');
+    // Named by the service whose Azure ML record runs the image and the workspace that owns the storage account.
+    expect(txt).toMatch(/^Service:\s+credit-limit$/m);
+    expect(txt).toMatch(/^Workspace:\s+demo-ws$/m);
     expect(txt).toContain('Environment image: 2f7c9e1a-4b3d-4c8e-9a6f-1d2e3f4a5b6c');
     expect(txt).not.toMatch(/^Cluster:|image-builds \(namespace|namespace ImageLogs/m);
     expect(txt).toContain('Failing since:     2026-11-26 09:58 UTC (first signal), detected 10:00 UTC');
@@ -92,7 +95,7 @@ describe('every alert of the demo, as received', () => {
   });
 
   it('hang: the best evidence so far (what still runs, its last log line, events, what was checked) and its commands', async () => {
-    const txt = await read('03-', '.txt');
+    const txt = await read('04-', '.txt');
     expect(txt).toContain('Endpoint:      recsys / deployment blue');
     expect(txt).toContain('Status:        Hung for 10 min');
     expect(txt).toContain('Failing since: 2026-11-26 09:58 UTC (first signal), detected 10:08 UTC');
@@ -105,29 +108,30 @@ describe('every alert of the demo, as received', () => {
   });
 
   it('resolved: what changed, when, and how long it was down; no repeated docs links', async () => {
-    const txt = await read('04-', '.txt');
+    const txt = await read('05-', '.txt');
     expect(txt).toContain(
       "What changed: the Deployment's generation 3 rolled out: 1 replica ready and available (ready at 10:09 UTC)",
     );
     expect(txt).toContain('Down for:     15 min (2026-11-26 09:54 UTC, first signal to 10:10 UTC)');
     expect(txt).not.toContain('Docs:');
-    const card = await read('04-teams', '.json');
+    const card = await read('05-teams', '.json');
     expect(card).toContain('What changed');
     expect(card).not.toContain('learn.microsoft.com');
   });
 
   it('digest: counts agree with the alerts sent that day, resolved in email and card, no placeholder row', async () => {
-    const txt = await read('05-', '.txt');
+    const txt = await read('06-', '.txt');
     expect(txt).not.toContain('(unknown workspace)');
-    // fraud-score was alerted Failed (and recovered), blue-recsys Hung, churn-model deployed fine.
-    expect(txt).toContain('demo-ws | 3 | 1 | 1 | 1 | 2 | 1 |');
-    expect(txt).toContain('All workspaces | 3 | 1 | 1 | 1 | 3 | 1 |');
-    expect(txt).toContain('1 incident opened without a known workspace');
-    const html = await read('05-', '.html');
+    // fraud-score was alerted Failed (and recovered), blue-recsys Hung, churn-model deployed fine; credit-limit's
+    // build failed and demand-forecast's update was refused (both named in demo-ws now); pricing was attempted.
+    expect(txt).toContain('demo-ws | 6 | 1 | 3 | 1 | 4 | 1 |');
+    expect(txt).toContain('All workspaces | 6 | 1 | 3 | 1 | 4 | 1 |');
+    expect(txt).not.toContain('without a known workspace');
+    const html = await read('06-', '.html');
     expect(html).toContain(
-      '<title>[amlmon] Daily digest 2026-11-26: 3 incidents, 3 deployments (1 ok, 1 failed, 1 hung), 1 resolved</title>',
+      '<title>[amlmon] Daily digest 2026-11-26: 4 incidents, 6 deployments (1 ok, 3 failed, 1 hung), 1 resolved</title>',
     );
-    const card = await read('05-teams', '.json');
+    const card = await read('06-teams', '.json');
     expect(card).toContain('1 resolved');
   });
 });

@@ -20,8 +20,8 @@ describe('amlmon simulate examples/demo', () => {
 
   it('writes every received message for a person to open (--out)', async () => {
     const files = (await readdir(outDir)).sort();
-    expect(files.filter((f) => f.endsWith('-teams.json'))).toHaveLength(5);
-    expect(files.filter((f) => f.endsWith('.html'))).toHaveLength(5);
+    expect(files.filter((f) => f.endsWith('-teams.json'))).toHaveLength(6);
+    expect(files.filter((f) => f.endsWith('.html'))).toHaveLength(6);
     const alert = files.find(
       (f) => f.includes('scoringinitfailure') && f.endsWith('.html') && f.includes('failed'),
     );
@@ -43,8 +43,12 @@ describe('amlmon simulate examples/demo', () => {
       (d) => `${d.at.slice(11, 16)} ${d.channel} ${d.kind} ${d.service} ${d.code}/${d.detail}`,
     );
     expect(seen).toEqual([
-      '10:00 email alert 2f7c9e1a-4b3d-4c8e-9a6f-1d2e3f4a5b6c ImageBuildFailure/PipPackageNotFound',
-      '10:00 teams alert 2f7c9e1a-4b3d-4c8e-9a6f-1d2e3f4a5b6c ImageBuildFailure/PipPackageNotFound',
+      // The build log names the service whose Azure ML record runs that image.
+      '10:00 email alert credit-limit ImageBuildFailure/PipPackageNotFound',
+      '10:00 teams alert credit-limit ImageBuildFailure/PipPackageNotFound',
+      // Only Azure ML's record says the update was refused; the old revision keeps serving.
+      '10:00 email alert demand-forecast PodUnschedulable/InsufficientCpu',
+      '10:00 teams alert demand-forecast PodUnschedulable/InsufficientCpu',
       '10:00 email alert fraud-score ScoringInitFailure/MissingPythonModule',
       '10:00 teams alert fraud-score ScoringInitFailure/MissingPythonModule',
       '10:08 email alert blue-recsys DeploymentHung/null',
@@ -55,6 +59,10 @@ describe('amlmon simulate examples/demo', () => {
       '10:15 teams digest  null/null',
     ]);
     expect(result.deliveries.some((d) => d.service === 'churn-model')).toBe(false);
+    // Cancelled, then superseded by an update that succeeded: nothing to say.
+    expect(result.deliveries.some((d) => d.service === 'pricing')).toBe(false);
+    const build = result.deliveries.find((d) => d.code === 'ImageBuildFailure')!;
+    expect(build.workspace).toBe('demo-ws');
     expect(result.poisoned).toBe(0);
   });
 
@@ -68,7 +76,7 @@ describe('amlmon simulate examples/demo', () => {
     const out = JSON.parse(await runSimulate('examples/demo', { json: true })) as {
       deliveries: Record<string, unknown>[];
     };
-    expect(out.deliveries).toHaveLength(10);
+    expect(out.deliveries).toHaveLength(12);
     for (const d of out.deliveries)
       expect(Object.keys(d).sort()).toEqual([
         'amlCode',
@@ -81,7 +89,7 @@ describe('amlmon simulate examples/demo', () => {
         'since',
         'workspace',
       ]);
-    expect(out.deliveries[4]).toMatchObject({
+    expect(out.deliveries[6]).toMatchObject({
       channel: 'email',
       kind: 'alert',
       service: 'blue-recsys',
@@ -92,7 +100,8 @@ describe('amlmon simulate examples/demo', () => {
       // The first signal: the last time the rollout moved, not the moment the hang was detected.
       since: '2026-11-26T09:58:00.000Z',
     });
-    expect(out.deliveries[2]).toMatchObject({ service: 'fraud-score', since: '2026-11-26T09:54:40.000Z' });
+    expect(out.deliveries[2]).toMatchObject({ service: 'demand-forecast', amlCode: 'DeploymentFailed' });
+    expect(out.deliveries[4]).toMatchObject({ service: 'fraud-score', since: '2026-11-26T09:54:40.000Z' });
     // amlCode is null when the Azure ML record says nothing (the demo has no record of blue-recsys), else a string.
     for (const d of out.deliveries) expect(d.amlCode === null || typeof d.amlCode === 'string').toBe(true);
   }, 120_000);
