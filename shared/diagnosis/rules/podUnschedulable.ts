@@ -207,7 +207,13 @@ export const podUnschedulable: Rule = {
       if (parsed && blockedOnVolumes(parsed)) return [];
       const decision = decideUnschedulable(parsed, serviceLines.join(' '), undefined, []);
       const ev = serviceLines.map((l) => evidence('service.json', l));
-      return [build(ctx, decision, ev, { pendingCount: 0, scaleOutOnly: false })];
+      return [
+        recordOnly(
+          ctx,
+          build(ctx, decision, ev, { pendingCount: 0, scaleOutOnly: false }),
+          refusedWhileServing,
+        ),
+      ];
     }
 
     // Pods are newest first: report the newest one that is past its grace (a fresh extra replica must not hide
@@ -262,3 +268,33 @@ function withAutoscaler(why: string, e: CoreV1Event | undefined, now: Date): str
 }
 
 export type { Detail as PodUnschedulableDetail };
+
+/**
+ * A capacity refusal that only Azure ML's record shows: no pod of the new revision exists, so nothing says whether
+ * the nodes are too small or merely full. The explanation says what the record says (and that the old revision
+ * still serves, when it does); the fix starts with how to tell the two apart instead of guessing.
+ */
+function recordOnly(ctx: RuleContext, f: RuleFinding, refusedWhileServing: boolean): RuleFinding {
+  const op = ctx.snapshot.service?.operation;
+  const since = op?.startTime ?? ctx.snapshot.service?.updatedTime ?? null;
+  // Only a capacity refusal needs this wording; other record-only reasons keep the rule's own text.
+  if (!f.detail?.startsWith('Insufficient')) return { ...f, since };
+  const label = serviceLabel(ctx.target);
+  const what = refusedWhileServing
+    ? `Azure ML refused the update of ${label} because the cluster has no room for the new revision's replicas; no pod of that revision was created, and the previous revision keeps serving, so only the change is blocked.`
+    : `Azure ML could not place ${label} on the cluster: no node has room for its replicas, and no pod of the deployment got a node.`;
+  const lower =
+    ctx.target.flavor === 'v1'
+      ? 'lower cpu_cores / memory_gb (or num_replicas) in AksWebservice.deploy_configuration; v1 rolling updates need room for one extra replica (maxSurge 1)'
+      : 'pick a smaller instance type (or lower instance_count) in the deployment YAML; a rolling update needs room for one extra instance';
+  return {
+    ...f,
+    explanation: `${what} The record gives the request it could not place (quoted in the evidence).`,
+    remedy: [
+      'Tell "no node is big enough" from "the nodes are full": `kubectl describe nodes` shows each node\'s Allocatable and Allocated resources; compare them with the request in the evidence',
+      'Nodes full: scale out the node pool (`az aks nodepool scale --node-count <n>`, or enable the cluster autoscaler), or remove unused deployments from the cluster. No node big enough: add a node pool with a larger VM size (`az aks nodepool add --node-vm-size <size>`)',
+      `Or ${lower}, then redeploy`,
+    ],
+    since,
+  };
+}

@@ -364,3 +364,20 @@ describe('podUnschedulable other signals', () => {
     );
   });
 });
+
+describe('podUnschedulable from the record alone', () => {
+  it('says the update was refused while the old revision serves, since the operation started, and claims no node facts', async () => {
+    const ctx = await contextOf(
+      'PodUnschedulable.InsufficientCpu.v1-record-only-update-refused-old-revision-serves',
+    );
+    const [f] = podUnschedulable.diagnose(ctx);
+    expect(f?.detail).toBe('InsufficientCpu');
+    expect(f?.explanation).toMatch(/refused the update[\s\S]*previous revision keeps serving/);
+    expect(f?.explanation).not.toMatch(/is Pending/);
+    // No pod of the new revision exists, so nothing says whether the nodes are too small or only full.
+    expect(f?.remedy.join('\n')).not.toMatch(/big enough but full/);
+    expect(f?.remedy[0]).toMatch(/kubectl describe nodes/);
+    expect(f?.since).toBe(ctx.snapshot.service?.operation?.startTime ?? ctx.snapshot.service?.updatedTime);
+    expect(f?.since).toBeTruthy();
+  });
+});
