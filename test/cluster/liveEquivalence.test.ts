@@ -5,7 +5,7 @@
  * (`loadBundle` + `diagnoseSnapshot`). New fixtures are picked up automatically.
  *
  * What a cluster cannot provide is carried over from the bundle, as the monitor does from its other sources: the Azure
- * ML service record (ARM), the build log (blob storage), the workspace name, and gaps recorded by the original capture.
+ * ML service record (ARM), the build log and blob checks (blob storage), the workspace name, and gaps recorded by the original capture.
  * A bundle recording `meta.clusterError` is replayed as the matching fault (bad token, 403 everywhere, no answer).
  *
  * For a container waiting to restart, the kubelet serves the last terminated instance for both "current" and
@@ -147,6 +147,8 @@ function replayClusterError(offline: Snapshot): { requestTimeoutMs?: number } {
 function withNonClusterEvidence(live: Snapshot, offline: Snapshot): Snapshot {
   if (offline.service) live.service = offline.service;
   if (offline.buildLog) live.buildLog = offline.buildLog;
+  // blobs.json is the workspace storage account's answer, not the cluster's.
+  if (offline.blobs) live.blobs = offline.blobs;
   if (offline.meta.workspace) live.meta.workspace = offline.meta.workspace;
   const recorded = offline.meta.clusterError ? [] : (offline.meta.gaps ?? []);
   if (recorded.length > 0) live.meta.gaps = [...(live.meta.gaps ?? []), ...recorded];
