@@ -15,6 +15,7 @@ import { BlobServiceClient, RestError } from '@azure/storage-blob';
 import type { TokenCredential } from '@azure/identity';
 import type { V1Deployment } from '@kubernetes/client-node';
 import type { BlobCheck, Snapshot } from '../snapshot/types.js';
+import { initContainerConfigRefs } from '../snapshot/initContainerConfig.js';
 import { redact } from '../text/redact.js';
 import { checkBlobUrl, storageAccountOfTopic, UntrustedUrlError } from '../events/blobUrl.js';
 
@@ -162,15 +163,13 @@ export function v1BlobsToCheck(snapshot: Snapshot, service?: string): BlobRef[] 
   const out: BlobRef[] & { missing?: string[] } = [];
   for (const d of deployments) {
     const ns = d.metadata?.namespace ?? '';
-    for (const c of d.spec?.template.spec?.containers ?? []) {
-      const ref = c.env?.find((e) => e.name === 'InitContainerConfig')?.valueFrom?.configMapKeyRef;
-      if (!ref?.name) continue;
-      const cm = snapshot.configMaps.find(
-        (m) => m.metadata?.name === ref.name && (m.metadata?.namespace ?? '') === ns,
-      );
-      const raw = cm?.data?.[ref.key ?? 'InitContainerConfig'];
+    for (const { configMap, raw } of initContainerConfigRefs(
+      snapshot,
+      ns,
+      d.spec?.template.spec?.containers ?? [],
+    )) {
       if (raw) for (const path of initContainerConfigPaths(raw)) out.push({ container: V1_CONTAINER, path });
-      else (out.missing ??= []).push(ref.name);
+      else (out.missing ??= []).push(configMap);
     }
   }
   return out;

@@ -15,6 +15,7 @@
 import { SPECIFICITY } from '../types.js';
 import type { V1Container, V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
 import type { Snapshot } from '../../snapshot/types.js';
+import { initContainerConfigRefs } from '../../snapshot/initContainerConfig.js';
 import { evidence, humanDuration, logsOf, podSource, secondsBetween } from '../context.js';
 import { DOCS } from '../docs.js';
 import type { Rule, RuleContext } from '../rule.js';
@@ -107,14 +108,11 @@ function envValue(c: V1Container | undefined, name: string): string | undefined 
 
 /** v1: blob paths of the models listed in the `InitContainerConfig` ConfigMap the pod's env refers to. */
 function v1ModelPaths(snapshot: Snapshot, pod: V1Pod): string[] {
-  for (const c of pod.spec?.containers ?? []) {
-    const ref = c.env?.find((e) => e.name === 'InitContainerConfig')?.valueFrom?.configMapKeyRef;
-    if (!ref?.name) continue;
-    const cm = snapshot.configMaps.find(
-      (m) =>
-        m.metadata?.name === ref.name && (m.metadata?.namespace ?? '') === (pod.metadata?.namespace ?? ''),
-    );
-    const raw = cm?.data?.[ref.key ?? 'InitContainerConfig'];
+  for (const { raw } of initContainerConfigRefs(
+    snapshot,
+    pod.metadata?.namespace ?? '',
+    pod.spec?.containers ?? [],
+  )) {
     if (!raw) continue;
     try {
       const cfg = JSON.parse(raw) as { Models?: Record<string, { Path?: string }[]> };

@@ -5,6 +5,7 @@
  * whose layout is not in the cluster, so only v1 can be compared file by file.
  */
 import type { V1Pod } from '@kubernetes/client-node';
+import { initContainerConfigRefs } from '../../snapshot/initContainerConfig.js';
 import type { Snapshot } from '../../snapshot/types.js';
 
 export interface RegisteredModelFiles {
@@ -20,14 +21,8 @@ function join(base: string, rel: string): string {
 }
 
 export function registeredModelFiles(snapshot: Snapshot, pod: V1Pod): RegisteredModelFiles | undefined {
-  for (const c of pod.spec?.containers ?? []) {
-    const ref = c.env?.find((e) => e.name === 'InitContainerConfig')?.valueFrom?.configMapKeyRef;
-    if (!ref?.name) continue;
-    const cm = snapshot.configMaps.find(
-      (m) =>
-        m.metadata?.name === ref.name && (m.metadata?.namespace ?? '') === (pod.metadata?.namespace ?? ''),
-    );
-    const raw = cm?.data?.[ref.key ?? 'InitContainerConfig'];
+  const refs = initContainerConfigRefs(snapshot, pod.metadata?.namespace ?? '', pod.spec?.containers ?? []);
+  for (const { configMap, raw } of refs) {
     if (!raw) continue;
     try {
       const cfg = JSON.parse(raw) as {
@@ -38,7 +33,7 @@ export function registeredModelFiles(snapshot: Snapshot, pod: V1Pod): Registered
       const paths = Object.values(cfg.Models ?? {}).flatMap((files) =>
         files.flatMap((f) => (f.ContainerPath ? [join(mount, f.ContainerPath)] : [])),
       );
-      if (paths.length) return { configMap: ref.name, paths };
+      if (paths.length) return { configMap, paths };
     } catch {
       return undefined;
     }
