@@ -10,6 +10,7 @@
  * model-management host ARM's discovery document names, and only if that host is an Azure ML data-plane host (or
  * the one the caller explicitly allows, for the loopback stand-in).
  */
+import { asRecord } from '../snapshot/objects.js';
 import { get as httpsGet } from 'node:https';
 import type { TokenCredential } from '@azure/identity';
 import { AzureMachineLearningWorkspaces } from '@azure/arm-machinelearning';
@@ -60,12 +61,6 @@ function message(err: unknown): string {
   return redact(`${status}${e?.code ? `${e.code}: ` : ''}${e?.message ?? String(err)}`)
     .split('\n')[0]!
     .slice(0, 300);
-}
-
-function asRecord(v: unknown): Record<string, unknown> | undefined {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-    ? (v as Record<string, unknown>)
-    : undefined;
 }
 
 /** `Succeeded`/`Failed`/`Canceled`/`Started`... of an Activity Log entry, as an operation status. */

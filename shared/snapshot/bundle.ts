@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { redactSnapshot } from './redactSnapshot.js';
 import { redact, redactDeep } from '../text/redact.js';
-import { ObjectShapeError, addObjects, snapshotToObjects } from './objects.js';
+import { ObjectShapeError, addObjects, asRecord, asString, snapshotToObjects } from './objects.js';
 import type {
   AmlError,
   AmlOperation,
@@ -162,16 +162,6 @@ async function readJson(dir: string, name: string, gaps: string[]): Promise<unkn
   }
 }
 
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined;
-}
-
-function asRecord(v: unknown): Record<string, unknown> | undefined {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-    ? (v as Record<string, unknown>)
-    : undefined;
-}
-
 function normaliseError(raw: unknown): AmlError | undefined {
   if (typeof raw === 'string') return { message: raw };
   const e = asRecord(raw);
@@ -179,16 +169,16 @@ function normaliseError(raw: unknown): AmlError | undefined {
   const details = Array.isArray(e.details)
     ? e.details.map((d) => {
         const dr = asRecord(d) ?? {};
-        return { code: str(dr.code), message: str(dr.message) };
+        return { code: asString(dr.code), message: asString(dr.message) };
       })
     : undefined;
-  return { code: str(e.code), message: str(e.message), details };
+  return { code: asString(e.code), message: asString(e.message), details };
 }
 
 function time(file: string, field: string, v: unknown): string | undefined {
   if (v === undefined || v === null) return undefined;
   // The ARM SDK hands systemData times over as Dates; files carry strings.
-  const t = v instanceof Date && !Number.isNaN(v.getTime()) ? v.toISOString() : str(v);
+  const t = v instanceof Date && !Number.isNaN(v.getTime()) ? v.toISOString() : asString(v);
   if (t === undefined || Number.isNaN(Date.parse(t)))
     throw new BundleError(file, `${field} ${JSON.stringify(v)} is not an RFC 3339 time`);
   return t;
@@ -203,7 +193,7 @@ function normaliseOperation(raw: unknown): AmlOperation | undefined {
       'operation must be an object like {"status","startTime","endTime","error"}',
     );
   return {
-    status: str(o.status),
+    status: asString(o.status),
     startTime: time('service.json', 'operation.startTime', o.startTime),
     endTime: time('service.json', 'operation.endTime', o.endTime),
     error: normaliseError(o.error),
@@ -212,7 +202,7 @@ function normaliseOperation(raw: unknown): AmlOperation | undefined {
 
 /** The last path segment of an ARM id or azureml:// URI (`.../environments/sklearn/versions/3` → `sklearn:3`). */
 function assetName(v: unknown): string | undefined {
-  const s = str(v) ?? str(asRecord(v)?.assetId) ?? str(asRecord(v)?.id);
+  const s = asString(v) ?? asString(asRecord(v)?.assetId) ?? asString(asRecord(v)?.id);
   if (!s) return undefined;
   const m = /\/(?:models|environments)\/([^/]+)\/versions\/([^/]+)$/i.exec(s);
   return m ? `${m[1]}:${m[2]}` : s;
@@ -227,7 +217,7 @@ export function normaliseServiceRecord(raw: unknown): ServiceRecord {
   const r = asRecord(raw);
   if (!r) throw new BundleError('service.json', 'must be a JSON object like {"name","state","error"}');
   const props = asRecord(r.properties);
-  const flavorField = str(r.flavor);
+  const flavorField = asString(r.flavor);
   const flavor: ServiceRecord['flavor'] =
     flavorField === 'v1' || flavorField === 'v2'
       ? flavorField
@@ -237,24 +227,27 @@ export function normaliseServiceRecord(raw: unknown): ServiceRecord {
           ? 'v1'
           : undefined;
   const state =
-    str(r.state) ?? str(r.provisioning_state) ?? str(r.provisioningState) ?? str(props?.provisioningState);
+    asString(r.state) ??
+    asString(r.provisioning_state) ??
+    asString(r.provisioningState) ??
+    asString(props?.provisioningState);
   const imageDetails = asRecord(r.imageDetails);
-  const id = str(r.id);
+  const id = asString(r.id);
   // ARM ids: .../onlineEndpoints/<endpoint>/deployments/<name>.
   const endpointFromId = id ? /\/onlineEndpoints\/([^/]+)\/deployments\//i.exec(id)?.[1] : undefined;
   const record: ServiceRecord = {
     flavor,
-    name: str(r.name),
+    name: asString(r.name),
     state,
     error: normaliseError(r.error ?? props?.error),
     createdTime: time('service.json', 'createdTime', r.createdTime ?? asRecord(r.systemData)?.createdAt),
     updatedTime: time('service.json', 'updatedTime', r.updatedTime ?? asRecord(r.systemData)?.lastModifiedAt),
-    imageId: str(r.imageId) ?? str(imageDetails?.id),
-    computeName: str(r.computeName),
-    endpointName: str(r.endpointName) ?? endpointFromId,
-    instanceType: str(r.instanceType) ?? str(props?.instanceType),
-    model: str(r.model) ?? assetName(props?.model),
-    environmentId: str(r.environmentId) ?? str(props?.environmentId),
+    imageId: asString(r.imageId) ?? asString(imageDetails?.id),
+    computeName: asString(r.computeName),
+    endpointName: asString(r.endpointName) ?? endpointFromId,
+    instanceType: asString(r.instanceType) ?? asString(props?.instanceType),
+    model: asString(r.model) ?? assetName(props?.model),
+    environmentId: asString(r.environmentId) ?? asString(props?.environmentId),
     operation: normaliseOperation(r.operation),
   };
   return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined)) as ServiceRecord;
@@ -266,8 +259,8 @@ export function normaliseBlobChecks(raw: unknown): BlobCheck[] {
     throw new BundleError('blobs.json', 'must be a JSON array like [{"path","container","status","size"}]');
   return raw.map((item, i) => {
     const b = asRecord(item);
-    const path = str(b?.path);
-    const container = str(b?.container);
+    const path = asString(b?.path);
+    const container = asString(b?.container);
     if (!b || !path || container === undefined)
       throw new BundleError('blobs.json', `entry ${i} needs "path" and "container" strings`);
     const status = b.status ?? null;
@@ -282,7 +275,7 @@ export function normaliseBlobChecks(raw: unknown): BlobCheck[] {
         'blobs.json',
         `entry ${i}: size must be a byte count or null, not ${JSON.stringify(size)}`,
       );
-    const error = str(b.error);
+    const error = asString(b.error);
     return { path, container, status, size, ...(error !== undefined ? { error } : {}) };
   });
 }
@@ -295,27 +288,27 @@ function normaliseMeta(raw: unknown): SnapshotMeta {
       'meta.json',
       'must be a JSON object like {"service","namespace","workspace","capturedAt"}',
     );
-  const capturedAt = str(r.capturedAt);
+  const capturedAt = asString(r.capturedAt);
   if (r.capturedAt !== undefined && (capturedAt === undefined || Number.isNaN(Date.parse(capturedAt)))) {
     throw new BundleError('meta.json', `capturedAt ${JSON.stringify(r.capturedAt)} is not an RFC 3339 time`);
   }
   const meta: SnapshotMeta = {
-    service: str(r.service),
-    namespace: str(r.namespace),
-    workspace: str(r.workspace),
+    service: asString(r.service),
+    namespace: asString(r.namespace),
+    workspace: asString(r.workspace),
     capturedAt,
   };
   if (Array.isArray(r.gaps)) meta.gaps = r.gaps.filter((g): g is string => typeof g === 'string');
   const ce = asRecord(r.clusterError);
   if (ce) {
-    const kind = str(ce.kind);
+    const kind = asString(ce.kind);
     if (kind !== 'Unauthorized' && kind !== 'Forbidden' && kind !== 'Timeout' && kind !== 'SignInFailed') {
       throw new BundleError(
         'meta.json',
         `clusterError.kind must be Unauthorized, Forbidden, Timeout or SignInFailed, not ${JSON.stringify(ce.kind)}`,
       );
     }
-    meta.clusterError = { kind, message: str(ce.message) ?? '' };
+    meta.clusterError = { kind, message: asString(ce.message) ?? '' };
   }
   return meta;
 }

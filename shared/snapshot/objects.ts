@@ -56,8 +56,19 @@ export class ObjectShapeError extends Error {
   }
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
+/** A plain JSON object (not null, not an array): the one shape check every reader of untyped JSON needs. */
+export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** `v` as a plain JSON object, or undefined. */
+export function asRecord(v: unknown): Record<string, unknown> | undefined {
+  return isRecord(v) ? v : undefined;
+}
+
+/** `v` when it is a string, or undefined. */
+export function asString(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
 }
 
 function groupOf(apiVersion: string): string {

@@ -10,6 +10,7 @@
  * Every call but discovery needs `Authorization: Bearer <token>` with the token it was started with; others get 401.
  * Used by tests and by `amlmon simulate` (scenario files `azureml/<k>/<workspace>/...`): no vitest imports.
  */
+import { asRecord, asString } from '../../../shared/snapshot/objects.js';
 import { randomUUID } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:https';
@@ -66,16 +67,6 @@ function armError(res: ServerResponse, status: number, code: string, message: st
   json(res, status, { error: { code, message } });
 }
 
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined;
-}
-
-function asRecord(v: unknown): Record<string, unknown> | undefined {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-    ? (v as Record<string, unknown>)
-    : undefined;
-}
-
 function wsId(ws: StandInWorkspace): string {
   return `/subscriptions/${ws.subscriptionId}/resourceGroups/${ws.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${ws.name}`;
 }
@@ -88,7 +79,7 @@ function armDeployment(
 ): Record<string, unknown> {
   const { operation: _op, ...rest } = d;
   void _op;
-  const name = str(d.name) ?? 'deployment';
+  const name = asString(d.name) ?? 'deployment';
   const props = asRecord(d.properties) ?? {};
   return {
     ...rest,
@@ -96,7 +87,7 @@ function armDeployment(
     name,
     type: 'Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments',
     properties: { endpointComputeType: 'Kubernetes', ...props },
-    location: str(d.location) ?? 'westeurope',
+    location: asString(d.location) ?? 'westeurope',
   };
 }
 
@@ -108,11 +99,11 @@ function activityEvents(
 ): Record<string, unknown>[] {
   const op = asRecord(d.operation);
   if (!op) return [];
-  const resourceId = `${wsId(ws)}/onlineEndpoints/${endpoint}/deployments/${str(d.name) ?? ''}`;
-  const correlationId = `c0ffee00-${(str(d.name) ?? 'x')
+  const resourceId = `${wsId(ws)}/onlineEndpoints/${endpoint}/deployments/${asString(d.name) ?? ''}`;
+  const correlationId = `c0ffee00-${(asString(d.name) ?? 'x')
     .padEnd(4, '0')
     .slice(0, 4)
-    .replace(/[^0-9a-f]/gi, '0')}-4000-8000-${String(Date.parse(str(op.startTime) ?? '') || 0)
+    .replace(/[^0-9a-f]/gi, '0')}-4000-8000-${String(Date.parse(asString(op.startTime) ?? '') || 0)
     .padStart(12, '0')
     .slice(-12)}`;
   const base = {
@@ -136,11 +127,11 @@ function activityEvents(
       ...base,
       eventDataId: randomUUID(),
       status: { value: 'Started', localizedValue: 'Started' },
-      eventTimestamp: str(op.startTime),
-      submissionTimestamp: str(op.startTime),
+      eventTimestamp: asString(op.startTime),
+      submissionTimestamp: asString(op.startTime),
     },
   ];
-  const status = str(op.status);
+  const status = asString(op.status);
   if (status && status !== 'InProgress') {
     const error = asRecord(op.error);
     events.push({
@@ -149,8 +140,8 @@ function activityEvents(
       level: status === 'Succeeded' ? 'Informational' : 'Error',
       status: { value: status, localizedValue: status },
       subStatus: { value: status === 'Failed' ? 'BadRequest' : '', localizedValue: '' },
-      eventTimestamp: str(op.endTime) ?? str(op.startTime),
-      submissionTimestamp: str(op.endTime) ?? str(op.startTime),
+      eventTimestamp: asString(op.endTime) ?? asString(op.startTime),
+      submissionTimestamp: asString(op.endTime) ?? asString(op.startTime),
       properties: error ? { statusCode: 'BadRequest', statusMessage: JSON.stringify({ error }) } : {},
     });
   }
@@ -210,7 +201,7 @@ export async function startAzureMlStandIn(options: { token?: string } = {}): Pro
       const value = workspaces
         .filter((w) => w.subscriptionId.toLowerCase() === m![1]!.toLowerCase())
         .flatMap((w) => w.deployments.flatMap((d) => activityEvents(w, d.endpoint, d.deployment)))
-        .filter((e) => !resource || str(e.resourceId)?.toLowerCase() === resource);
+        .filter((e) => !resource || asString(e.resourceId)?.toLowerCase() === resource);
       json(res, 200, { value });
       return;
     }
@@ -222,7 +213,9 @@ export async function startAzureMlStandIn(options: { token?: string } = {}): Pro
       const ws = find(m[1]!, m[2]!, m[3]!);
       if (!ws) return armError(res, 404, 'WorkspaceNotFound', `Workspace ${m[3]} not found`);
       const computeType = u.searchParams.get('computeType');
-      const list = ws.services.filter((s) => !computeType || (str(s.computeType) ?? 'AKS') === computeType);
+      const list = ws.services.filter(
+        (s) => !computeType || (asString(s.computeType) ?? 'AKS') === computeType,
+      );
       if (m[4]) {
         const one = list.find((s) => s.name === m![4]);
         return one
