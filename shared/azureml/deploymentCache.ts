@@ -226,7 +226,7 @@ export class AzureMlDeploymentCache {
     const since = new Date(now.getTime() - ACTIVITY_LOG_LOOKBACK_MS);
     for (const { revision, ...d } of deployments) {
       // A copy: the sweep may add to the record it is given, the cache keeps Azure ML's answer.
-      const record = { ...d.record };
+      const record = structuredClone(d.record);
       if (d.resourceId && failedOrCanceled(record)) {
         const op = await this.operation(ref, d.resourceId, revision, since);
         gaps.push(...op.gaps);
