@@ -49,7 +49,7 @@ export async function runSweep(rt: MonitorRuntime): Promise<SweepSummary> {
   // The clusters are discovered first, so Azure ML's cached deployment lists are read again where a cluster shows a
   // v2 deployment they lack.
   const discoveries = await Promise.all(rt.clusters.map(discover));
-  const aml = await readAzureMl(rt, summary, azureMlHints(events, discoveries));
+  const aml = await readAzureMl(rt, summary, azureMlHints(rt, events, discoveries));
   for (const [i, cluster] of rt.clusters.entries()) {
     const changes: CommittedChanges = { alerts: [], resolved: [] };
     const before = summary.deployments;
@@ -114,12 +114,19 @@ async function discover(cluster: ClusterSource): Promise<Discovery> {
  * What says a cached v2 deployment list may be stale: the v2 deployments the clusters show, and the ARM writes on
  * v2 deployments the event path recorded (`<endpoint>/<deployment>` rows, shared by every instance of the app).
  */
-function azureMlHints(events: Row<DeploymentEventRecord>[], discoveries: Discovery[]): DeploymentHints {
+function azureMlHints(
+  rt: MonitorRuntime,
+  events: Row<DeploymentEventRecord>[],
+  discoveries: Discovery[],
+): DeploymentHints {
+  // A workspace guessed from the namespace (`azureml-workloads`) is no workspace: the hint then fits any.
+  const known = (w: string | undefined): string | undefined =>
+    w !== undefined && rt.options.workspaces.includes(w) ? w : undefined;
   const cluster = discoveries.flatMap((d) =>
     d.ok
       ? d.deployments.flatMap((w) =>
           w.flavor === 'v2' && w.endpoint && w.deployment
-            ? [{ workspace: w.workspace, endpoint: w.endpoint, deployment: w.deployment }]
+            ? [{ workspace: known(w.workspace), endpoint: w.endpoint, deployment: w.deployment }]
             : [],
         )
       : [],

@@ -464,4 +464,19 @@ describe('the sweep drives the cache', () => {
     await runSweep(rt);
     expect(calls.sort()).toEqual(['v1 services', 'v2 endpoints']);
   });
+
+  it('a cluster deployment without a workspace label (namespace azureml-workloads) still counts', async () => {
+    const src = source();
+    const offline = await loadBundle(join(FIXTURES, BLUE_BUNDLE));
+    for (const d of offline.deployments) delete d.metadata?.labels?.['ml.azure.com/workspace'];
+    let cluster: Snapshot = emptySnapshot();
+    const rt = runtime(src, () => cluster, []);
+    await runSweep(rt);
+    clock.advance(2 * MIN);
+    setDeployment('chat', blue);
+    cluster = offline;
+    calls.length = 0;
+    await runSweep(rt);
+    expect(src.cache.lastRelists.get(REF.workspace)).toEqual([{ endpoint: 'chat', reason: 'cluster' }]);
+  });
 });
