@@ -228,7 +228,7 @@ export class AzureMlDeploymentCache {
       // A copy: the sweep may add to the record it is given, the cache keeps Azure ML's answer.
       const record = structuredClone(d.record);
       if (d.resourceId && failedOrCanceled(record)) {
-        const op = await this.operation(ref, d.resourceId, revision, since);
+        const op = await this.operation(ref, d.resourceId, revision, since, now);
         gaps.push(...op.gaps);
         if (op.value) record.operation = op.value;
       }
@@ -246,11 +246,12 @@ export class AzureMlDeploymentCache {
     resourceId: string,
     revision: string,
     since: Date,
+    now: Date,
   ): Promise<Read<AmlOperation | undefined>> {
     const key = resourceId.toLowerCase();
     const cached = this.operations.get(key);
     if (cached && cached.revision === revision) return { value: cached.operation, gaps: [] };
-    const read = await this.reader.lastWrite(ref, resourceId, since);
+    const read = await this.reader.lastWrite(ref, resourceId, since, now);
     const final =
       read.gaps.length === 0 && read.value?.status !== undefined && read.value.status !== 'InProgress';
     // Activity Log entries can arrive minutes after the state changed: only a final answer is kept.

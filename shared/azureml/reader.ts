@@ -25,6 +25,8 @@ import { v2ModelBlob, type BlobRef } from './blobs.js';
 /** The model-management API version azureml-core uses (`MMS_WORKSPACE_API_VERSION`). */
 export const MMS_API_VERSION = '2018-11-19';
 const ARM_SCOPE = 'https://management.azure.com/.default';
+/** ARM stamps Activity Log entries by its clock: the end of the searched window allows ours to be this far behind. */
+const ACTIVITY_LOG_CLOCK_SKEW_MS = 10 * 60_000;
 /** Regional Azure ML data-plane hosts (public cloud). */
 const AML_DATA_PLANE = /^[a-z0-9-]+\.api\.azureml\.ms$/i;
 
@@ -309,7 +311,11 @@ export class AzureMlReader {
    * each Kubernetes endpoint; a deployment whose last write failed or was cancelled gets that write's Activity Log
    * entry as `operation`. The monitor's sweep reads through `AzureMlDeploymentCache` instead.
    */
-  async v2Deployments(facts: WorkspaceFacts, since: Date): Promise<Read<AmlDeploymentRecord[]>> {
+  async v2Deployments(
+    facts: WorkspaceFacts,
+    since: Date,
+    until?: Date,
+  ): Promise<Read<AmlDeploymentRecord[]>> {
     const endpoints = await this.v2Endpoints(facts);
     const gaps = [...endpoints.gaps];
     const out: AmlDeploymentRecord[] = [];
@@ -319,7 +325,7 @@ export class AzureMlReader {
       for (const { revision: _revision, ...d } of listed.value) {
         void _revision;
         if (d.resourceId && failedOrCanceled(d.record)) {
-          const op = await this.lastWrite(facts.ref, d.resourceId, since);
+          const op = await this.lastWrite(facts.ref, d.resourceId, since, until);
           gaps.push(...op.gaps);
           if (op.value) d.record.operation = op.value;
         }
@@ -329,14 +335,18 @@ export class AzureMlReader {
     return { value: out, gaps };
   }
 
-  /** The latest write of a resource in the Activity Log since `since`: its status, times and error. */
+  /**
+   * The latest write of a resource in the Activity Log between `since` and `until` (the documented "events for a
+   * resource" filter names both; without `until`, only the start): its status, times and error.
+   */
   async lastWrite(
     ref: WorkspaceRef,
     resourceId: string,
     since: Date,
+    until?: Date,
   ): Promise<Read<AmlOperation | undefined>> {
     const monitor = new MonitorClient(this.options.credential, ref.subscriptionId, this.clientOptions());
-    const filter = `eventTimestamp ge '${since.toISOString()}' and resourceUri eq '${resourceId}'`;
+    const filter = `eventTimestamp ge '${since.toISOString()}'${until ? ` and eventTimestamp le '${new Date(until.getTime() + ACTIVITY_LOG_CLOCK_SKEW_MS).toISOString()}'` : ''} and resourceUri eq '${resourceId}'`;
     try {
       this.count('activity log');
       const byCorrelation = new Map<string, AmlOperation>();
@@ -405,7 +415,7 @@ export class AzureMlReader {
     const since = new Date(now.getTime() - 7 * 24 * 3600_000);
     const [v1, v2] = await Promise.all([
       this.v1Services(facts.value),
-      this.v2Deployments(facts.value, since),
+      this.v2Deployments(facts.value, since, now),
     ]);
     return {
       value: { facts: facts.value, records: [...v1.value, ...v2.value] },
