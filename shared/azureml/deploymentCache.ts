@@ -6,7 +6,7 @@
  * - the endpoint is new, or its own provisioning state, last modification or traffic changed;
  * - a cached deployment of it is still moving (not `Succeeded`, `Failed` or `Canceled`);
  * - an ARM write on one of its deployments happened since the last list (the event path records it);
- * - the cluster shows a v2 deployment of it that the cached list lacks;
+ * - the cluster shows a v2 deployment of it that the cached list lacks, or stopped showing one the list has;
  * - the cached list is older than the refresh period (`AZUREML_REFRESH_AFTER`).
  * The Activity Log answer of a failed or cancelled deployment is reused while the deployment's revision (state and
  * `systemData.lastModifiedAt`) is unchanged and the answer was final. One instance lives in the monitor runtime (one
@@ -74,6 +74,8 @@ interface CachedEndpoint {
    * another workspace's endpoint of the same name) does not make every sweep list it again.
    */
   clusterShown: string[];
+  /** Deployments of this endpoint the clusters showed in the last sweep (one that vanishes may have been deleted). */
+  clusterLast: string[];
   /** The newest ARM write on its deployments known when it was listed (ms): a write known then is in the list. */
   writeSeen: number;
 }
@@ -185,6 +187,7 @@ export class AzureMlDeploymentCache {
         const cached = this.endpoints.get(key);
         const reason = relistReason(ref, endpoint.name, endpoint.signature, cached, now, hints, this.options);
         if (!reason && cached) {
+          if (hints.cluster) cached.clusterLast = clusterNames(ref, endpoint.name, hints.cluster);
           deployments.push(...cached.deployments);
           continue;
         }
@@ -215,9 +218,8 @@ export class AzureMlDeploymentCache {
               .map((w) => Date.parse(w.at))
               .filter((t) => !Number.isNaN(t)),
           ),
-          clusterShown: (hints.cluster ?? [])
-            .filter((c) => sameWorkspace(ref, c.workspace) && c.endpoint === endpoint.name)
-            .map((c) => c.deployment),
+          clusterShown: clusterNames(ref, endpoint.name, hints.cluster ?? []),
+          clusterLast: clusterNames(ref, endpoint.name, hints.cluster ?? []),
         });
         deployments.push(...fresh.value);
       }
@@ -298,6 +300,12 @@ function relistReason(
     )
   )
     return 'cluster';
+  if (hints.cluster) {
+    // A deployment the clusters showed last sweep and no longer show, while the cache still has it: deleted?
+    const shown = clusterNames(ref, endpoint, hints.cluster);
+    const vanished = cached.clusterLast.filter((n) => !shown.includes(n));
+    if (vanished.some((n) => cached.deployments.some((d) => d.record.name === n))) return 'cluster';
+  }
   if (now.getTime() - listedAt >= options.refreshAfterMs) return 'refresh';
   return undefined;
 }
@@ -305,4 +313,11 @@ function relistReason(
 /** A hint without a workspace (the cluster's labels did not name one) may be about any configured workspace. */
 function sameWorkspace(ref: WorkspaceRef, workspace: string | undefined): boolean {
   return workspace === undefined || workspace.toLowerCase() === ref.workspace.toLowerCase();
+}
+
+/** The deployments of one endpoint that the clusters show, as far as the hints say. */
+function clusterNames(ref: WorkspaceRef, endpoint: string, cluster: ClusterV2Deployment[]): string[] {
+  return cluster
+    .filter((c) => sameWorkspace(ref, c.workspace) && c.endpoint === endpoint)
+    .map((c) => c.deployment);
 }

@@ -294,6 +294,27 @@ describe('Azure ML calls per sweep through the deployment cache', () => {
     expect((await sweepRead(src, other)).calls).toEqual(['v1 services', 'v2 endpoints']);
   });
 
+  it('a deployment the cluster stops showing is listed again (deleted?), and gone from the answer', async () => {
+    const src = source();
+    const shows: DeploymentHints = {
+      cluster: [{ workspace: REF.workspace, endpoint: 'chat', deployment: 'green' }],
+    };
+    await sweepRead(src, shows);
+    clock.advance(2 * MIN);
+    expect((await sweepRead(src, shows)).calls).toEqual(['v1 services', 'v2 endpoints']);
+    // A read without hints (an image-log event's) says nothing about the cluster.
+    expect((await sweepRead(src)).calls).toEqual(['v1 services', 'v2 endpoints']);
+    ws.deployments = ws.deployments.filter((d) => d.deployment.name !== 'green');
+    ws.endpoints = { chat: {} };
+    clock.advance(2 * MIN);
+    const deleted = await sweepRead(src, { cluster: [] });
+    expect(deleted.calls).toEqual(['v1 services', 'v2 deployments', 'v2 endpoints']);
+    expect(src.cache.lastRelists.get(REF.workspace)).toEqual([{ endpoint: 'chat', reason: 'cluster' }]);
+    expect(deleted.record('chat-green')).toBeUndefined();
+    clock.advance(2 * MIN);
+    expect((await sweepRead(src, { cluster: [] })).calls).toEqual(['v1 services', 'v2 endpoints']);
+  });
+
   it('what could not be listed keeps the last answer, named as such, and is listed again next sweep', async () => {
     const src = source();
     const cold = await sweepRead(src);
