@@ -74,6 +74,23 @@ export function failedOrCanceled(record: ServiceRecord): boolean {
   return /^(failed|cancel+ed)$/i.test(record.state ?? '');
 }
 
+/**
+ * A v2 deployment whose write is still running (`Creating`, `Updating`, `Deleting`): its Activity Log `Started`
+ * entry says when Azure ML started it, which is when the hang clock starts.
+ */
+export function writeInFlight(record: ServiceRecord): boolean {
+  return /^(creating|updating|deleting)$/i.test(record.state ?? '');
+}
+
+/**
+ * RFC 3339 as Azure returns it: whole seconds without a `.000` fraction, so a time read live prints like the same
+ * time read from a bundle.
+ */
+function rfc3339(d: Date | undefined): string | undefined {
+  if (!d || Number.isNaN(d.getTime())) return undefined;
+  return d.toISOString().replace(/\.000Z$/, 'Z');
+}
+
 function message(err: unknown): string {
   const e = err as { statusCode?: number; code?: string; message?: string };
   const status = e?.statusCode ? `${e.statusCode} ` : '';
@@ -308,8 +325,8 @@ export class AzureMlReader {
 
   /**
    * v2 Kubernetes online deployments, uncached (the CLI's one-off read): one endpoints list, then the deployments of
-   * each Kubernetes endpoint; a deployment whose last write failed or was cancelled gets that write's Activity Log
-   * entry as `operation`. The monitor's sweep reads through `AzureMlDeploymentCache` instead.
+   * each Kubernetes endpoint; a deployment whose last write failed, was cancelled or is still running gets that
+   * write's Activity Log entry as `operation`. The monitor's sweep reads through `AzureMlDeploymentCache` instead.
    */
   async v2Deployments(
     facts: WorkspaceFacts,
@@ -324,7 +341,7 @@ export class AzureMlReader {
       gaps.push(...listed.gaps);
       for (const { revision: _revision, ...d } of listed.value) {
         void _revision;
-        if (d.resourceId && failedOrCanceled(d.record)) {
+        if (d.resourceId && (failedOrCanceled(d.record) || writeInFlight(d.record))) {
           const op = await this.lastWrite(facts.ref, d.resourceId, since, until);
           gaps.push(...op.gaps);
           if (op.value) d.record.operation = op.value;
@@ -353,7 +370,7 @@ export class AzureMlReader {
       for await (const e of monitor.activityLogs.list(filter)) {
         const op = e.operationName?.value ?? '';
         if (!/\/write$/i.test(op) || !e.correlationId) continue;
-        const at = e.eventTimestamp?.toISOString();
+        const at = rfc3339(e.eventTimestamp);
         const entry = byCorrelation.get(e.correlationId) ?? {};
         const status = activityStatus(e.status?.value);
         if (!entry.startTime || (at && at < entry.startTime)) entry.startTime = at;

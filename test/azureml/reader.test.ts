@@ -126,8 +126,8 @@ describe('AzureMlReader against the stand-in', () => {
     });
     expect(v2?.record.operation).toMatchObject({
       status: 'Failed',
-      startTime: '2024-05-14T10:10:00.000Z',
-      endTime: '2024-05-14T10:10:50.000Z',
+      startTime: '2024-05-14T10:10:00Z',
+      endTime: '2024-05-14T10:10:50Z',
       error: { code: 'SecretsInjectionError' },
     });
     // discovery + v1 list + endpoints list = the workspace's sweep calls; deployments list + Activity Log for the
@@ -139,6 +139,28 @@ describe('AzureMlReader against the stand-in', () => {
       'v2 endpoints',
     ]);
     expect(standIn.requests.every((q) => q.authorized || q.path === '/discovery')).toBe(true);
+  });
+
+  it('reads a write only inside the Activity Log window it asks for (the week before "now")', async () => {
+    const later = await reader().deployments(REF, new Date('2024-06-30T00:00:00Z'));
+    const blue = later.value.records.find((x) => x.service === 'chat-blue');
+    expect(blue?.record.state).toBe('Failed');
+    expect(blue?.record.operation).toBeUndefined();
+    expect(later.gaps).toEqual([]);
+  });
+
+  it('reads the running write of a deployment still updating: when Azure ML started it', async () => {
+    const updating = await json('nearmiss.DeploymentRejected.PolicyDenied.later-update-running/service.json');
+    standIn.setWorkspaces([{ ...workspace, deployments: [{ endpoint: 'fraud', deployment: updating }] }]);
+    try {
+      const { value } = await reader().deployments(REF, new Date('2024-05-14T10:30:00Z'));
+      expect(value.records.find((x) => x.service === 'fraud-green')?.record).toMatchObject({
+        state: 'Updating',
+        operation: { status: 'InProgress', startTime: '2024-05-14T10:28:00Z' },
+      });
+    } finally {
+      standIn.setWorkspaces([workspace]);
+    }
   });
 
   it('what it reads diagnoses like the offline bundle', async () => {

@@ -82,10 +82,15 @@ function armDeployment(
   endpoint: string,
   d: Record<string, unknown>,
 ): Record<string, unknown> {
-  const { operation: _op, ...rest } = d;
+  // azure-ai-ml's flattened `provisioning_state` (a record saved from the Python SDK) is ARM's
+  // `properties.provisioningState` on the wire.
+  const { operation: _op, provisioning_state: sdkState, ...rest } = d;
   void _op;
   const name = asString(d.name) ?? 'deployment';
-  const props = asRecord(d.properties) ?? {};
+  const props = {
+    ...(asString(sdkState) ? { provisioningState: asString(sdkState) } : {}),
+    ...(asRecord(d.properties) ?? {}),
+  };
   return {
     ...rest,
     id: `${wsId(ws)}/onlineEndpoints/${endpoint}/deployments/${name}`,
@@ -158,6 +163,15 @@ function filterResource(filter: string | null): string | undefined {
   return filter ? /resourceUri eq '([^']+)'/i.exec(filter)?.[1] : undefined;
 }
 
+/** Whether an event falls inside the `eventTimestamp ge '<t>'` / `le '<t>'` bounds of an Activity Log `$filter`. */
+function inTimeWindow(filter: string | null, event: Record<string, unknown>): boolean {
+  const at = Date.parse(asString(event.eventTimestamp) ?? '');
+  if (!filter || Number.isNaN(at)) return true;
+  const ge = Date.parse(/eventTimestamp ge '([^']+)'/i.exec(filter)?.[1] ?? '');
+  const le = Date.parse(/eventTimestamp le '([^']+)'/i.exec(filter)?.[1] ?? '');
+  return !(at < ge) && !(at > le);
+}
+
 export async function startAzureMlStandIn(options: { token?: string } = {}): Promise<AzureMlStandIn> {
   const { cert, key } = await loopbackCert();
   const token = options.token ?? `aml-standin-${randomUUID()}`;
@@ -206,7 +220,8 @@ export async function startAzureMlStandIn(options: { token?: string } = {}): Pro
       const value = workspaces
         .filter((w) => w.subscriptionId.toLowerCase() === m![1]!.toLowerCase())
         .flatMap((w) => w.deployments.flatMap((d) => activityEvents(w, d.endpoint, d.deployment)))
-        .filter((e) => !resource || asString(e.resourceId)?.toLowerCase() === resource);
+        .filter((e) => !resource || asString(e.resourceId)?.toLowerCase() === resource)
+        .filter((e) => inTimeWindow(u.searchParams.get('$filter'), e));
       json(res, 200, { value });
       return;
     }
