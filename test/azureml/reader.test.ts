@@ -119,6 +119,16 @@ describe('AzureMlReader against the stand-in', () => {
       record: { state: 'Failed', computeName: 'aks-prod' },
     });
     expect(v1?.record.error?.details?.[0]?.code).toBe('ResourceNotFound');
+    // The record names its latest operation by id; the operation itself is read from model management.
+    expect(v1?.record.operation).toMatchObject({
+      status: 'Failed',
+      startTime: '2024-05-14T10:05:00Z',
+      endTime: '2024-05-14T10:07:00Z',
+      error: { code: 'BadArgument' },
+    });
+    expect(
+      standIn.requests.some((q) => /\/workspaces\/contoso-ml\/operations\/[0-9a-f-]{36}$/.test(q.path)),
+    ).toBe(true);
     const v2 = value.records.find((x) => x.flavor === 'v2');
     expect(v2).toMatchObject({
       service: 'chat-blue',
@@ -130,10 +140,11 @@ describe('AzureMlReader against the stand-in', () => {
       endTime: '2024-05-14T10:10:50Z',
       error: { code: 'SecretsInjectionError' },
     });
-    // discovery + v1 list + endpoints list = the workspace's sweep calls; deployments list + Activity Log for the
-    // failing one.
+    // discovery + v1 list + endpoints list = the workspace's sweep calls; deployments list, and for each failing
+    // deployment its operation (v2: Activity Log; v1: model management's async operation).
     expect(calls.filter((c) => c !== 'discovery').sort()).toEqual([
       'activity log',
+      'v1 operation',
       'v1 services',
       'v2 deployments',
       'v2 endpoints',
