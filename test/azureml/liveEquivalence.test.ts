@@ -211,6 +211,8 @@ async function serve(c: Case): Promise<Served> {
     ws.deployments.push({ endpoint, deployment: c.raw });
     service = `${endpoint}-${record.name ?? ''}`;
     if (record.model) {
+      // The model version points at blobs.json's blob; without blobs.json, at a folder that exists (the bundle says
+      // nothing against it).
       const [container, path] = checks[0]
         ? [checks[0].container, checks[0].path]
         : [`azureml-blobstore-${ws.name}`, `LocalUpload/${record.model.replace(':', '/')}`];
@@ -239,7 +241,8 @@ async function serve(c: Case): Promise<Served> {
   await cluster.setBundles([c.dir]);
   cluster.clearFaults();
   cluster.setTokens([cluster.token]);
-  // A recorded cluster-level failure is replayed as the fault that produces it.
+  // A recorded cluster-level failure is replayed as the fault that produces it. (No bundle with a service record
+  // records a Timeout or SignInFailed; one that did would need its own replay, and fails here until it has one.)
   switch (c.offline.meta.clusterError?.kind) {
     case 'Unauthorized':
       cluster.setTokens(['a-token-the-kubeconfig-does-not-have']);
