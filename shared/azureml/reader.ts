@@ -162,6 +162,8 @@ function activityError(properties: Record<string, string> | undefined): AmlOpera
 export class AzureMlReader {
   private readonly facts = new Map<string, WorkspaceFacts>();
   private readonly mmsBase = new Map<string, string>();
+  /** v1 operations that have ended, by id: an ended operation never changes, so it is read once per process. */
+  private readonly endedV1Operations = new Map<string, Record<string, unknown>>();
 
   constructor(private readonly options: AzureMlReaderOptions) {}
 
@@ -305,13 +307,23 @@ export class AzureMlReader {
     ref: WorkspaceRef,
     id: string,
   ): Promise<{ value?: Record<string, unknown>; gap?: string }> {
+    const key = `${workspaceId(ref).toLowerCase()}/${id}`;
+    const ended = this.endedV1Operations.get(key);
+    if (ended) return { value: ended };
     try {
       const url = new URL(
         `${base}/modelmanagement/v1.0/subscriptions/${ref.subscriptionId}/resourceGroups/${ref.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${ref.workspace}/operations/${encodeURIComponent(id)}`,
       );
       url.searchParams.set('api-version', MMS_API_VERSION);
       this.count('v1 operation');
-      return { value: mmsOperation(asRecord(await this.get(url, true)) ?? {}) };
+      const value = mmsOperation(asRecord(await this.get(url, true)) ?? {});
+      if (value.status !== 'InProgress' && value.status !== undefined) {
+        // Bounded: the oldest entry goes first, which only costs a re-read.
+        if (this.endedV1Operations.size >= 2000)
+          this.endedV1Operations.delete(this.endedV1Operations.keys().next().value!);
+        this.endedV1Operations.set(key, value);
+      }
+      return { value };
     } catch (err) {
       return { gap: message(err) };
     }

@@ -152,6 +152,35 @@ describe('AzureMlReader against the stand-in', () => {
     expect(standIn.requests.every((q) => q.authorized || q.path === '/discovery')).toBe(true);
   });
 
+  it('reads a v1 operation that has ended once per reader (it never changes), a running one every time', async () => {
+    const calls: string[] = [];
+    const r = reader(standIn.token, calls);
+    await r.deployments(REF, new Date('2024-05-14T10:30:00Z'));
+    const second = await r.deployments(REF, new Date('2024-05-14T10:35:00Z'));
+    expect(calls.filter((c) => c === 'v1 operation')).toHaveLength(1);
+    expect(second.value.records.find((x) => x.flavor === 'v1')?.record.operation?.status).toBe('Failed');
+
+    const running = {
+      name: 'pricing',
+      state: 'Transitioning',
+      computeType: 'AKS',
+      operation: { status: 'InProgress', startTime: '2024-05-14T10:20:00Z' },
+    };
+    standIn.setWorkspaces([{ ...workspace, services: [running] }]);
+    try {
+      calls.length = 0;
+      await r.deployments(REF, new Date('2024-05-14T10:30:00Z'));
+      const again = await r.deployments(REF, new Date('2024-05-14T10:35:00Z'));
+      expect(calls.filter((c) => c === 'v1 operation')).toHaveLength(2);
+      expect(again.value.records[0]?.record.operation).toMatchObject({
+        status: 'InProgress',
+        startTime: '2024-05-14T10:20:00Z',
+      });
+    } finally {
+      standIn.setWorkspaces([workspace]);
+    }
+  });
+
   it('reads a write only inside the Activity Log window it asks for (the week before "now")', async () => {
     const later = await reader().deployments(REF, new Date('2024-06-30T00:00:00Z'));
     const blue = later.value.records.find((x) => x.service === 'chat-blue');
