@@ -389,6 +389,7 @@ export async function runSimulation(dir: string, opts: SimulationOptions = {}): 
               resourceGroup: SIM_RESOURCE_GROUP,
               workspace,
             })),
+            { refreshAfterMs: settings.azureMlRefreshAfterMs },
           )
         : null,
     });
