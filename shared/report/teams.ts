@@ -120,14 +120,12 @@ function codeLine(
  * copies. Text with a token too long for a line is a wrapping TextBlock instead (plain font: see codeLine).
  */
 function codeAware(value: string, extra: { isSubtle?: boolean; prefix?: string } = {}): CardElement {
-  if (
-    hasLongToken(
-      codeParts(value)
-        .map((p) => p.text)
-        .join(''),
-    )
-  )
-    return text(`${extra.prefix ?? ''}${value}`, {
+  const plain = codeParts(value)
+    .map((p) => p.text)
+    .join('');
+  // The backticks go: a TextBlock cannot show part of a line as code, and a literal backtick is noise.
+  if (hasLongToken(plain))
+    return text(`${extra.prefix ?? ''}${plain}`, {
       spacing: 'Small',
       ...(extra.isSubtle ? { isSubtle: true } : {}),
     });

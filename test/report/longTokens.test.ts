@@ -73,6 +73,9 @@ describe('long unbroken tokens in the Teams card', () => {
       .map((t) => t.text.replace(/\\(.)/g, '$1'))
       .join('\n');
     for (const token of [BLOB, RID, IMAGE]) expect(wrapped).toContain(token);
+    // Code spans in a wrapped line lose their backticks (a TextBlock has no code font for part of a line).
+    expect(wrapped).toContain(`Check ${RID}`);
+    expect(wrapped).not.toContain('`');
     expect(wrapped).toContain(`image: ${IMAGE} → ${IMAGE.slice(0, -3)}bbb`);
   });
 
