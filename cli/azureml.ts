@@ -3,7 +3,8 @@
  * (`service.json`) and the blobs it reads (`blobs.json`), attached to the snapshot; what could not be read is a gap.
  */
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
-import { checkBlobs, v1BlobsToCheck, type BlobAccess, type BlobRef } from '../shared/azureml/blobs.js';
+import type { BlobAccess } from '../shared/azureml/blobs.js';
+import { checkDeploymentBlobs, workspaceBlobAccess } from '../shared/azureml/deploymentBlobs.js';
 import { AzureMlReader } from '../shared/azureml/reader.js';
 import { parseWorkspaceId, type WorkspaceFacts } from '../shared/azureml/workspace.js';
 import type { Snapshot } from '../shared/snapshot/types.js';
@@ -30,7 +31,7 @@ function defaultBlobAccess(credential: TokenCredential): (facts: WorkspaceFacts)
   return (facts) => {
     const connectionString = process.env.AMLMON_STORAGE_CONNECTION_STRING;
     if (connectionString) return { kind: 'connectionString', connectionString };
-    return { kind: 'credential', credential, storageAccountId: facts.storageAccount ?? '' };
+    return workspaceBlobAccess(facts, credential);
   };
 }
 
@@ -72,27 +73,14 @@ export async function withAzureMl(
   else if (!gaps.length)
     allGaps.push(`azureml: no Kubernetes deployment ${wanted} in workspace ${ref.workspace}`);
 
-  if (found) {
-    let wantedBlobs: BlobRef[] | undefined;
-    if (found.flavor === 'v1') {
-      if (clusterRead) {
-        const paths = v1BlobsToCheck(snapshot, found.service);
-        if (paths.missing)
-          allGaps.push(
-            `blobs: ConfigMap ${paths.missing.join(', ')} (InitContainerConfig) was not read, so the model blobs were not checked`,
-          );
-        else wantedBlobs = [...paths];
-      }
-    } else if (found.record.model) {
-      const blob = await reader.modelBlob(ref, found.record.model);
-      allGaps.push(...blob.gaps);
-      if (blob.value) wantedBlobs = [blob.value];
-    } else wantedBlobs = [];
-    if (wantedBlobs) {
-      const access = (deps.blobAccess ?? defaultBlobAccess(shared()))(value.facts);
-      snapshot.blobs = await checkBlobs(access, wantedBlobs);
-    }
-  }
+  if (found)
+    allGaps.push(
+      ...(await checkDeploymentBlobs(snapshot, found, {
+        clusterRead,
+        modelBlob: (model) => reader.modelBlob(ref, model),
+        access: () => (deps.blobAccess ?? defaultBlobAccess(shared()))(value.facts),
+      })),
+    );
   if (allGaps.length) meta.gaps = allGaps;
   return snapshot;
 }

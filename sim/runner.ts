@@ -380,6 +380,8 @@ export async function runSimulation(dir: string, opts: SimulationOptions = {}): 
               resourceGroup: SIM_RESOURCE_GROUP,
               workspace,
             })),
+            // The scenario's workspace storage account is Azurite.
+            { blobAccess: () => ({ kind: 'connectionString', connectionString: azurite.connectionString }) },
           )
         : null,
     });

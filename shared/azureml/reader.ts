@@ -53,6 +53,8 @@ export interface AmlDeploymentRecord {
   record: ServiceRecord;
   /** v2: the ARM id (for the Activity Log). */
   resourceId?: string;
+  /** The attached compute it runs on: v1 the record's `computeName`, v2 its endpoint's `compute` (last segment). */
+  compute?: string;
 }
 
 function message(err: unknown): string {
@@ -214,7 +216,13 @@ export class AzureMlReader {
         const body = asRecord(await this.get(next, true));
         for (const item of Array.isArray(body?.value) ? body.value : []) {
           const record = { ...normaliseServiceRecord(item), flavor: 'v1' as const };
-          if (record.name) out.push({ flavor: 'v1', service: record.name, record });
+          if (record.name)
+            out.push({
+              flavor: 'v1',
+              service: record.name,
+              record,
+              ...(record.computeName ? { compute: record.computeName } : {}),
+            });
         }
         next = typeof body?.nextLink === 'string' ? new URL(body.nextLink) : undefined;
       }
@@ -234,11 +242,15 @@ export class AzureMlReader {
     const out: AmlDeploymentRecord[] = [];
     const client = this.ml(ref);
     const endpoints: string[] = [];
+    const computeOf = new Map<string, string>();
     try {
       this.count('v2 endpoints');
       for await (const ep of client.onlineEndpoints.list(ref.resourceGroup, ref.workspace)) {
         const kind = ep.kind ?? ep.properties.compute ?? '';
         if (ep.name && (/kubernetes/i.test(kind) || ep.properties.compute)) endpoints.push(ep.name);
+        // `properties.compute` is the compute's ARM id (or its name): pairs the endpoint with a cluster.
+        const compute = ep.properties.compute?.split('/').filter(Boolean).pop();
+        if (ep.name && compute) computeOf.set(ep.name, compute);
       }
     } catch (err) {
       return { value: [], gaps: [`azureml v2 endpoints of ${ref.workspace}: ${message(err)}`] };
@@ -259,7 +271,14 @@ export class AzureMlReader {
             gaps.push(...op.gaps);
             if (op.value) record.operation = op.value;
           }
-          out.push({ flavor: 'v2', service: `${endpoint}-${d.name}`, record, resourceId: d.id });
+          const compute = computeOf.get(endpoint);
+          out.push({
+            flavor: 'v2',
+            service: `${endpoint}-${d.name}`,
+            record,
+            resourceId: d.id,
+            ...(compute ? { compute } : {}),
+          });
         }
       } catch (err) {
         gaps.push(`azureml v2 deployments of ${endpoint}: ${message(err)}`);

@@ -1,20 +1,40 @@
 /** Azure ML's half of a sweep, read through the `shared/azureml/` reader: one list per configured workspace. */
-import type { AzureMlReader } from '../azureml/reader.js';
-import type { WorkspaceRef } from '../azureml/workspace.js';
+import type { BlobAccess } from '../azureml/blobs.js';
+import { checkDeploymentBlobs, type BlobCheckLimits } from '../azureml/deploymentBlobs.js';
+import type { AmlDeploymentRecord, AzureMlReader } from '../azureml/reader.js';
+import type { WorkspaceFacts, WorkspaceRef } from '../azureml/workspace.js';
+import type { Snapshot } from '../snapshot/types.js';
 import type { AzureMlSource, AzureMlWorkspaceView } from './types.js';
 
-export function azureMlSourceFromReader(reader: AzureMlReader, workspaces: WorkspaceRef[]): AzureMlSource {
-  return {
+export interface AzureMlSourceOptions {
+  /**
+   * How to reach a workspace's storage account for the blob checks: in Azure its own account (from its facts) with
+   * the host's credential; Azurite by connection string. Absent: blobs are not checked.
+   */
+  blobAccess?: (facts: WorkspaceFacts) => BlobAccess;
+  blobLimits?: BlobCheckLimits;
+}
+
+export function azureMlSourceFromReader(
+  reader: AzureMlReader,
+  workspaces: WorkspaceRef[],
+  options: AzureMlSourceOptions = {},
+): AzureMlSource {
+  // The facts of the last list, per workspace name: the blob checks of this sweep use the same storage account.
+  const factsOf = new Map<string, WorkspaceFacts>();
+  const source: AzureMlSource = {
     async list(now: Date): Promise<AzureMlWorkspaceView[]> {
       // Workspaces are independent: read side by side; the reader turns every failure into a gap.
       return Promise.all(
         workspaces.map(async (ref) => {
           const { value, gaps } = await reader.deployments(ref, now);
+          factsOf.set(ref.workspace, value.facts);
           return {
             workspace: ref.workspace,
             records: value.records,
             computes: value.facts.computes.map((c) => ({
               name: c.name,
+              ...(c.resourceId ? { resourceId: c.resourceId } : {}),
               ...(c.namespace ? { namespace: c.namespace } : {}),
             })),
             ...(value.facts.storageAccount ? { storageAccount: value.facts.storageAccount } : {}),
@@ -24,4 +44,22 @@ export function azureMlSourceFromReader(reader: AzureMlReader, workspaces: Works
       );
     },
   };
+  const blobAccess = options.blobAccess;
+  if (blobAccess) {
+    source.checkBlobs = async (
+      workspace: string,
+      found: AmlDeploymentRecord,
+      snapshot: Snapshot,
+    ): Promise<string[]> => {
+      const facts = factsOf.get(workspace);
+      if (!facts) return [`blobs: workspace ${workspace} was not read in this sweep, so no blob was checked`];
+      return checkDeploymentBlobs(snapshot, found, {
+        clusterRead: true,
+        modelBlob: (model) => reader.modelBlob(facts.ref, model),
+        access: () => blobAccess(facts),
+        ...(options.blobLimits ? { limits: options.blobLimits } : {}),
+      });
+    };
+  }
+  return source;
 }

@@ -15,6 +15,8 @@ import { releaseHeld } from './hold.js';
 import { IMAGE_BUILD_CLUSTER } from './imageLogs.js';
 import { requeueStranded } from './stranded.js';
 import type { AmlDeploymentRecord } from '../azureml/reader.js';
+import { blobCheckSuspected } from '../azureml/blobs.js';
+import { candidateOn, placeRecords, recordOf, type PlacedRecord } from './pairing.js';
 import type { AzureMlWorkspaceView, ClusterSource, MonitorRuntime, WatchedDeployment } from './types.js';
 import type { IncidentRecord, Notification } from '../incidents/types.js';
 import { emptySnapshot, type ClusterError, type Snapshot } from '../snapshot/types.js';
@@ -45,14 +47,16 @@ class DiscoveryFailed extends Error {
 export async function runSweep(rt: MonitorRuntime): Promise<SweepSummary> {
   const summary: SweepSummary = { clusters: 0, deployments: 0, diagnosed: 0, notifications: [], errors: [] };
   const events = await rt.state.deploymentEvents.list();
-  const aml = await readAzureMl(rt, summary);
+  const placed = placeRecords(rt.clusters, await readAzureMl(rt, summary));
+  // Records a cluster swept so far showed (or watched from the record): the others wait for their last candidate.
+  const claimed = new Set<PlacedRecord>();
   for (const cluster of rt.clusters) {
     const changes: CommittedChanges = { alerts: [], resolved: [] };
     const before = summary.deployments;
     let error: string | undefined;
     let reachable = true;
     try {
-      await sweepCluster(rt, cluster, events, changes, summary, amlFor(rt, cluster, aml));
+      await sweepCluster(rt, cluster, events, changes, summary, placed, claimed);
       summary.clusters += 1;
     } catch (err) {
       error = (err as Error).message;
@@ -87,13 +91,6 @@ export async function runSweep(rt: MonitorRuntime): Promise<SweepSummary> {
   return summary;
 }
 
-/** One record of Azure ML, with the workspace it came from and the namespace its compute deploys into. */
-interface PairedRecord {
-  workspace: string;
-  namespace: string;
-  aml: AmlDeploymentRecord;
-}
-
 /** Azure ML's records for this sweep: one list per workspace; a failed read is logged and the sweep goes on. */
 async function readAzureMl(rt: MonitorRuntime, summary: SweepSummary): Promise<AzureMlWorkspaceView[]> {
   if (!rt.azureMl) return [];
@@ -110,39 +107,14 @@ async function readAzureMl(rt: MonitorRuntime, summary: SweepSummary): Promise<A
   }
 }
 
-/**
- * The records whose deployments run on this cluster: the record's compute is named like the cluster (scenarios, and
- * clusters configured by their compute name), or the monitor watches just this one cluster.
- */
-function amlFor(rt: MonitorRuntime, cluster: ClusterSource, views: AzureMlWorkspaceView[]): PairedRecord[] {
-  const out: PairedRecord[] = [];
-  for (const v of views) {
-    for (const aml of v.records) {
-      const computeName = aml.record.computeName;
-      if (rt.clusters.length > 1 && computeName !== cluster.name) continue;
-      const compute = v.computes.find((c) => c.name === computeName);
-      const namespace =
-        compute?.namespace ?? (aml.flavor === 'v1' ? `azureml-${v.workspace}` : 'azureml-workloads');
-      out.push({ workspace: v.workspace, namespace, aml });
-    }
-  }
-  return out;
-}
-
-function pairedWith(d: WatchedDeployment, paired: PairedRecord[]): PairedRecord | undefined {
-  return paired.find(
-    (p) => p.aml.service === d.service && (d.workspace === undefined || d.workspace === p.workspace),
-  );
-}
-
 /** A deployment Azure ML knows that has no Kubernetes objects (yet, or any more): watched from its record alone. */
-function watchedFromRecord(p: PairedRecord): WatchedDeployment {
+function watchedFromRecord(p: PlacedRecord, namespace: string): WatchedDeployment {
   const r = p.aml.record;
   const op = r.operation;
   const endpoint = p.aml.flavor === 'v2' ? r.endpointName : undefined;
   const deployment = endpoint && r.name ? r.name : undefined;
   return {
-    namespace: p.namespace,
+    namespace,
     service: p.aml.service,
     workspace: p.workspace,
     flavor: p.aml.flavor,
@@ -168,7 +140,8 @@ async function sweepCluster(
   events: Row<DeploymentEventRecord>[],
   changes: CommittedChanges,
   summary: SweepSummary,
-  paired: PairedRecord[] = [],
+  placed: readonly PlacedRecord[],
+  claimed: Set<PlacedRecord>,
 ): Promise<void> {
   // A failed discovery throws here, before anything is marked gone.
   let discovered: WatchedDeployment[];
@@ -194,21 +167,23 @@ async function sweepCluster(
     ),
   );
   const seen = new Set<string>();
-  const used = new Set<PairedRecord>();
-  const watched: Array<{ d: WatchedDeployment; p: PairedRecord | undefined }> = discovered.map((d) => {
-    const p = pairedWith(d, paired);
-    if (p) used.add(p);
-    return { d: p && !d.workspace ? { ...d, workspace: p.workspace } : d, p };
+  const watched: Array<{ d: WatchedDeployment; p: PlacedRecord | undefined }> = discovered.map((d) => {
+    const p = recordOf(placed, cluster.name, d);
+    if (p) claimed.add(p);
+    return { d: p && d.workspace !== p.workspace ? { ...d, workspace: p.workspace } : d, p };
   });
-  for (const p of paired) if (!used.has(p)) watched.push({ d: watchedFromRecord(p), p });
+  for (const p of placed) {
+    const here = candidateOn(p, cluster.name);
+    // Shown by no cluster swept so far: the last cluster it may run on watches it from its record alone.
+    if (!here || claimed.has(p) || p.candidates[p.candidates.length - 1] !== here) continue;
+    claimed.add(p);
+    watched.push({ d: watchedFromRecord(p, here.namespace), p });
+  }
   for (const { d, p } of watched) {
     seen.add(deploymentRow(d.namespace, d.service));
     summary.deployments += 1;
     try {
-      mergeChanges(
-        changes,
-        await sweepDeployment(rt, cluster, d, records, events, incidents, summary, p?.aml),
-      );
+      mergeChanges(changes, await sweepDeployment(rt, cluster, d, records, events, incidents, summary, p));
     } catch (err) {
       const msg = `${cluster.name}/${d.namespace}/${d.service}: ${(err as Error).message}`;
       summary.errors.push(msg);
@@ -293,8 +268,9 @@ async function sweepDeployment(
   events: Row<DeploymentEventRecord>[],
   incidents: Row<IncidentRecord>[],
   summary: SweepSummary,
-  aml?: AmlDeploymentRecord,
+  placed?: PlacedRecord,
 ): Promise<CommittedChanges> {
+  const aml = placed?.aml;
   const now = rt.clock.now();
   const nowIso = now.toISOString();
   const row = deploymentRow(d.namespace, d.service);
@@ -349,6 +325,12 @@ async function sweepDeployment(
       namespace: d.namespace,
       ...(id.workspace ? { workspace: id.workspace } : {}),
     };
+    // A download, mount or model-file failure is suspected: Azure ML's blobs are checked before the diagnosis, as
+    // `amlmon diagnose --workspace` does, so the finding can name the blob that is missing (errors become gaps).
+    if (placed && rt.azureMl?.checkBlobs && blobCheckSuspected(snapshot)) {
+      const gaps = await checkBlobsOf(rt, placed, snapshot);
+      if (gaps.length) snapshot.meta.gaps = [...(snapshot.meta.gaps ?? []), ...gaps];
+    }
     summary.diagnosed += 1;
     const diagnosis = pickDiagnosis(
       rt.diagnose(snapshot, { service: d.service, hangAfterMs: rt.options.hangAfterMs }),
@@ -403,6 +385,15 @@ async function sweepDeployment(
     ? () => rt.evidence.archive(`${cluster.name}/${d.namespace}/${d.service}/${nowIso}`, snap)
     : undefined;
   return commitObservation(rt, id, obs, archive, incidents);
+}
+
+/** The blob checks of one deployment; a failure of the check itself is a gap, never a failed sweep. */
+async function checkBlobsOf(rt: MonitorRuntime, placed: PlacedRecord, snapshot: Snapshot): Promise<string[]> {
+  try {
+    return (await rt.azureMl?.checkBlobs?.(placed.workspace, placed.aml, snapshot)) ?? [];
+  } catch (err) {
+    return [`blobs: not checked: ${(err as Error).message.split('\n')[0]}`];
+  }
 }
 
 /**
