@@ -169,7 +169,8 @@ export async function buildRuntime(settings: Settings, parts: RuntimeParts = {})
   for (const [kind, s] of parts.senders ?? sendersFor(settings.channels, channelCredential))
     senders.set(kind, s);
 
-  // Azure ML's half: one list per configured workspace per sweep, with the host's identity (Reader on the workspace).
+  // Azure ML's half: two lists per configured workspace per sweep, with the host's identity (Reader on the workspace);
+  // its deployment cache lives as long as this runtime (one per process).
   const azureMl =
     parts.azureMl === undefined
       ? settings.workspaces.length > 0
@@ -181,6 +182,7 @@ export async function buildRuntime(settings: Settings, parts: RuntimeParts = {})
               workspace: w.name,
             })),
             {
+              refreshAfterMs: settings.azureMlRefreshAfterMs,
               // The workspace's own storage account (from its ARM facts) with the host's identity; Azurite locally.
               blobAccess: (facts) =>
                 settings.imageLogConnectionString
