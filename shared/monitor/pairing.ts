@@ -44,9 +44,12 @@ export function clusterOfCompute(
   return clusters.find((c) => !c.resourceId && names.has(lower(c.name)));
 }
 
-/** Where a deployment goes when its compute names no namespace: v1 into `azureml-<workspace>`. */
-function defaultNamespace(workspace: string, aml: AmlDeploymentRecord): string {
-  return aml.flavor === 'v1' ? `azureml-${workspace}` : 'azureml-workloads';
+/**
+ * The namespace a deployment runs in: a v1 AksWebservice always in `azureml-<workspace>` (v1 deploys only to AKS
+ * computes, which name no namespace); a v2 deployment in its Kubernetes compute's namespace.
+ */
+function namespaceOf(workspace: string, aml: AmlDeploymentRecord, compute: Compute | undefined): string {
+  return aml.flavor === 'v1' ? `azureml-${workspace}` : (compute?.namespace ?? 'azureml-workloads');
 }
 
 /**
@@ -69,7 +72,7 @@ export function placeRecords(
         if (cluster && !candidates.some((x) => x.cluster === cluster.name))
           candidates.push({
             cluster: cluster.name,
-            namespace: c.namespace ?? defaultNamespace(v.workspace, aml),
+            namespace: namespaceOf(v.workspace, aml, c),
           });
       }
       candidates.sort(
@@ -79,7 +82,7 @@ export function placeRecords(
       if (candidates.length === 0 && clusters.length === 1)
         candidates.push({
           cluster: clusters[0]!.name,
-          namespace: named?.namespace ?? defaultNamespace(v.workspace, aml),
+          namespace: namespaceOf(v.workspace, aml, named),
         });
       out.push({ workspace: v.workspace, aml, candidates });
     }

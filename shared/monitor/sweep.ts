@@ -12,7 +12,7 @@ import { commitObservation, type CommittedChanges } from './commit.js';
 import { enqueueNotifications, mergeChanges } from './enqueue.js';
 import { diagnoseHang, isHung } from '../diagnosis/engine.js';
 import { releaseHeld } from './hold.js';
-import { IMAGE_BUILD_CLUSTER } from './imageLogs.js';
+import { IMAGE_BUILD_CLUSTER, IMAGE_BUILD_NAMESPACE } from './imageLogs.js';
 import { requeueStranded } from './stranded.js';
 import type { DeploymentHints } from '../azureml/deploymentCache.js';
 import type { AmlDeploymentRecord } from '../azureml/reader.js';
@@ -57,13 +57,14 @@ export async function runSweep(rt: MonitorRuntime): Promise<SweepSummary> {
   );
   // Records a cluster swept so far showed (or watched from the record): the others wait for their last candidate.
   const claimed = new Set<PlacedRecord>();
+  const builds = await legacyBuildIncidents(rt, summary);
   for (const [i, cluster] of rt.clusters.entries()) {
     const changes: CommittedChanges = { alerts: [], resolved: [] };
     const before = summary.deployments;
     let error: string | undefined;
     let reachable = true;
     try {
-      await sweepCluster(rt, cluster, discoveries[i]!, events, changes, summary, placed, claimed);
+      await sweepCluster(rt, cluster, discoveries[i]!, events, changes, summary, { placed, claimed, builds });
       summary.clusters += 1;
     } catch (err) {
       error = (err as Error).message;
@@ -194,9 +195,9 @@ async function sweepCluster(
   events: Row<DeploymentEventRecord>[],
   changes: CommittedChanges,
   summary: SweepSummary,
-  placed: readonly PlacedRecord[],
-  claimed: Set<PlacedRecord>,
+  aml: SweepAzureMl,
 ): Promise<void> {
+  const { placed, claimed } = aml;
   // A failed discovery throws here, before anything is marked gone.
   if (!discovery.ok) throw discovery.error;
   const discovered = discovery.deployments;
@@ -235,7 +236,7 @@ async function sweepCluster(
     try {
       mergeChanges(
         changes,
-        await sweepDeployment(rt, cluster, d, records, events, incidents, summary, p, recordOnly),
+        await sweepDeployment(rt, cluster, d, records, events, incidents, summary, aml.builds, p, recordOnly),
       );
     } catch (err) {
       const msg = `${cluster.name}/${d.namespace}/${d.service}: ${(err as Error).message}`;
@@ -321,6 +322,7 @@ async function sweepDeployment(
   events: Row<DeploymentEventRecord>[],
   incidents: Row<IncidentRecord>[],
   summary: SweepSummary,
+  builds: Row<IncidentRecord>[],
   placed?: PlacedRecord,
   /** Seen only in Azure ML's record: the cluster shows no objects of it, so Azure ML's word is the only one. */
   recordOnly = false,
@@ -392,8 +394,13 @@ async function sweepDeployment(
       d,
     );
     const root: Finding | undefined = diagnosis.findings[0];
-    if (root && (await buildLogOwnsIt(rt, root, snapshot, id))) {
+    if (root && recordOnlyBuildFailure(root, snapshot) && buildLogOwnsIt(id, incidents, builds)) {
       // The build log's own incident (with the log's exact cause) already names this service: one alert, not two.
+      obs = { kind: 'pending', observedAt: nowIso };
+      status = diagnosis.status;
+    } else if (root && recordOnlyBuildFailure(root, snapshot) && awaitingBuildLog(aml, now)) {
+      // Azure ML's record says the build failed moments ago: its build log (the exact cause) is on its way through
+      // Event Grid; its alert is the one alert of this failure, whichever comes first.
       obs = { kind: 'pending', observedAt: nowIso };
       status = diagnosis.status;
     } else if (PROBLEM_STATUSES.has(diagnosis.status) && root) {
@@ -441,7 +448,10 @@ async function sweepDeployment(
   const archive = snap
     ? () => rt.evidence.archive(`${cluster.name}/${d.namespace}/${d.service}/${nowIso}`, snap)
     : undefined;
-  return commitObservation(rt, id, obs, archive, incidents);
+  const committed = await commitObservation(rt, id, obs, archive, incidents);
+  // A build incident of this service from before builds were keyed to their service ends with the service's own.
+  if (obs.kind === 'healthy') mergeChanges(committed, await resolveLegacyBuilds(rt, id, obs, builds));
+  return committed;
 }
 
 /** The blob checks of one deployment; a failure of the check itself is a gap, never a failed sweep. */
@@ -453,25 +463,84 @@ async function checkBlobsOf(rt: MonitorRuntime, placed: PlacedRecord, snapshot: 
   }
 }
 
-/**
- * A record-only image-build failure (Azure ML's record says the image build failed, no build log in this snapshot)
- * that the build log's incident already covers: same service and workspace, still open.
- */
-async function buildLogOwnsIt(
+/** Azure ML's half of a sweep, shared by its clusters. */
+interface SweepAzureMl {
+  placed: readonly PlacedRecord[];
+  /** Records a cluster swept so far showed (or watched from the record). */
+  claimed: Set<PlacedRecord>;
+  /** Open build incidents under `image-builds` that name a service (raised before builds were keyed to it). */
+  builds: Row<IncidentRecord>[];
+}
+
+/** How long a record's "image build failed" waits for the build log's own alert (Event Grid delivers in seconds). */
+export const BUILD_LOG_GRACE_MS = 5 * 60_000;
+
+/** Read once per sweep; a failed read only means older build incidents are not matched this time. */
+async function legacyBuildIncidents(
   rt: MonitorRuntime,
-  root: Finding,
-  snapshot: Snapshot,
+  summary: SweepSummary,
+): Promise<Row<IncidentRecord>[]> {
+  try {
+    return (await rt.state.incidents.list(IMAGE_BUILD_CLUSTER)).filter(
+      (r) =>
+        !r.value.resolvedAt && r.value.code === 'ImageBuildFailure' && r.value.service !== r.value.imageId,
+    );
+  } catch (err) {
+    const msg = `image-build incidents not read: ${(err as Error).message}`;
+    summary.errors.push(msg);
+    rt.log.error(`sweep: ${msg}`);
+    return [];
+  }
+}
+
+/** Azure ML's record says the image build failed, and no build log is in this snapshot. */
+function recordOnlyBuildFailure(root: Finding, snapshot: Snapshot): boolean {
+  return root.code === 'ImageBuildFailure' && !snapshot.buildLog;
+}
+
+/**
+ * The build log's incident already covers this record-only failure: an open ImageBuildFailure of this service raised
+ * from its build log (it carries the image id), under the service's key or, from before, under `image-builds`.
+ */
+function buildLogOwnsIt(
   id: DeploymentIdentity,
-): Promise<boolean> {
-  if (root.code !== 'ImageBuildFailure' || snapshot.buildLog) return false;
-  const builds = await rt.state.incidents.list(IMAGE_BUILD_CLUSTER);
-  return builds.some(
+  incidents: Row<IncidentRecord>[],
+  builds: Row<IncidentRecord>[],
+): boolean {
+  const own = incidents.some(
     (b) =>
+      b.value.namespace === id.namespace &&
       b.value.service === id.service &&
-      b.value.workspace === id.workspace &&
       b.value.code === 'ImageBuildFailure' &&
+      b.value.imageId !== undefined &&
       !b.value.resolvedAt,
   );
+  return own || builds.some((b) => b.value.service === id.service && b.value.workspace === id.workspace);
+}
+
+/** The record's build failure ended less than BUILD_LOG_GRACE_MS ago (by the operation's end, else the record's). */
+function awaitingBuildLog(aml: AmlDeploymentRecord | undefined, now: Date): boolean {
+  const at = aml?.record.operation?.endTime ?? aml?.record.updatedTime;
+  const t = at ? Date.parse(at) : NaN;
+  return !Number.isNaN(t) && t <= now.getTime() && now.getTime() - t < BUILD_LOG_GRACE_MS;
+}
+
+/** Resolves (with the service's own notice) the older `image-builds` incidents of a service that is now healthy or gone. */
+async function resolveLegacyBuilds(
+  rt: MonitorRuntime,
+  id: DeploymentIdentity,
+  obs: Extract<Observation, { kind: 'healthy' }>,
+  builds: Row<IncidentRecord>[],
+): Promise<CommittedChanges> {
+  const mine = builds.filter((b) => b.value.service === id.service && b.value.workspace === id.workspace);
+  if (mine.length === 0) return { alerts: [], resolved: [] };
+  const legacy: DeploymentIdentity = {
+    cluster: IMAGE_BUILD_CLUSTER,
+    namespace: IMAGE_BUILD_NAMESPACE,
+    service: id.service,
+    ...(id.workspace ? { workspace: id.workspace } : {}),
+  };
+  return commitObservation(rt, legacy, { ...obs, only: 'ImageBuildFailure' }, undefined, mine);
 }
 
 /** What the resolved notice says changed: the rollout the cluster finished, from the progress it reports. */

@@ -216,7 +216,7 @@ describe('sweep: Azure ML records paired through attached computes, blobs checke
       [
         'prod-east tax-ws azureml-workloads/tax-ep-blue ModelDownloadFailure/BlobNotFound',
         // From the record alone: computeName k8s-east, 35 minutes in progress.
-        'prod-east contoso-ml azureml-workloads/slow-model DeploymentHung/null',
+        'prod-east contoso-ml azureml-contoso-ml/slow-model DeploymentHung/null',
         // Same name as east's, but no record of tax-ws runs on west: judged from the cluster alone.
         'prod-west - azureml-workloads/tax-ep-blue ModelDownloadFailure/InitContainerFailed',
         'prod-west contoso-ml azureml-contoso-ml/mnist-svc ScoringInitFailure/ModelFileNotFound',
