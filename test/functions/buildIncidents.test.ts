@@ -12,6 +12,7 @@ import type { EventGridEvent, Timer } from '@azure/functions';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onImageLog } from '../../functions/onImageLog.js';
+import { performAction } from '../../shared/actions/apply.js';
 import { setRuntime } from '../../functions/runtime.js';
 import { sweep } from '../../functions/sweep.js';
 import { AzureMlReader } from '../../shared/azureml/reader.js';
@@ -84,6 +85,7 @@ const WORKSPACES = {
   recordFirst: workspace('ws-record-first', 'img-b', '2026-11-26T09:59:00Z'),
   lateLog: workspace('ws-late-log', 'img-c', '2026-11-26T09:40:00Z'),
   upgrade: workspace('ws-upgrade', 'img-d', '2026-11-26T09:59:00Z'),
+  muted: workspace('ws-muted', 'img-e', '2026-11-26T09:59:00Z'),
 };
 
 beforeAll(async () => {
@@ -294,5 +296,41 @@ describe('image build incidents keyed where the service runs', () => {
     h.clock.advance(60_000);
     expect(await buildLog(h, ws, 'img-d', BUILT)).toEqual({ kind: 'succeeded' });
     expect((await open(h)).map((i) => i.code)).toEqual(['DeploymentHung']);
+  });
+
+  it('a mute of the service, made from its other incident’s alert, holds the build alert too', async () => {
+    const ws = WORKSPACES.muted;
+    const h = harness(ws);
+    const hung = 'prod|azureml-ws-muted/credit-limit/DeploymentHung/-';
+    await h.rt.state.incidents.create('prod', 'azureml-ws-muted/credit-limit/DeploymentHung/-', {
+      fingerprint: hung,
+      cluster: 'prod',
+      workspace: 'ws-muted',
+      namespace: 'azureml-ws-muted',
+      service: 'credit-limit',
+      code: 'DeploymentHung',
+      detail: null,
+      status: 'Hung',
+      openedAt: h.clock.now().toISOString(),
+      diagnosis: {
+        service: 'credit-limit',
+        namespace: 'azureml-ws-muted',
+        status: 'Hung',
+        findings: [],
+        gaps: [],
+      },
+    });
+    const muted = await performAction(h.rt.state, {
+      incident: hung,
+      action: 'mute',
+      duration: 3_600_000,
+      by: 'ana@contoso.com',
+      now: h.clock.now(),
+    });
+    expect(muted.ok).toBe(true);
+    await buildLog(h, ws, 'img-e', FAILED_BUILD);
+    expect(await alerts(h)).toEqual([]);
+    const build = (await open(h)).find((i) => i.code === 'ImageBuildFailure');
+    expect(build?.held?.text).toMatch(/muted by ana@contoso.com/);
   });
 });
