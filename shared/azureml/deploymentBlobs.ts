@@ -49,7 +49,11 @@ export async function checkDeploymentBlobs(
   const limits = input.limits ?? DEFAULT_BLOB_LIMITS;
   let wanted: BlobRef[] | undefined;
   if (found.flavor === 'v1') {
-    if (input.clusterRead) {
+    if (input.clusterRead && !snapshot.deployments.some((d) => d.metadata?.name === found.service))
+      gaps.push(
+        `blobs: the cluster shows no Deployment ${found.service}, so the blobs its InitContainerConfig lists are unknown and were not checked`,
+      );
+    else if (input.clusterRead) {
       const paths = v1BlobsToCheck(snapshot, found.service);
       if (paths.missing)
         gaps.push(

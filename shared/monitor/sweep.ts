@@ -57,6 +57,11 @@ export async function runSweep(rt: MonitorRuntime): Promise<SweepSummary> {
   );
   // Records a cluster swept so far showed (or watched from the record): the others wait for their last candidate.
   const claimed = new Set<PlacedRecord>();
+  for (const p of placed)
+    if (p.candidates.length === 0)
+      rt.log.info(
+        `sweep: Azure ML deployment ${p.workspace}/${p.aml.service} runs on compute ${p.aml.compute ?? '(not named)'}, attached to no configured cluster: not watched`,
+      );
   const builds = await legacyBuildIncidents(rt, summary);
   for (const [i, cluster] of rt.clusters.entries()) {
     const changes: CommittedChanges = { alerts: [], resolved: [] };

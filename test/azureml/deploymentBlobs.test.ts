@@ -77,6 +77,23 @@ describe('checkDeploymentBlobs', () => {
     ]);
   });
 
+  it('v1 whose Deployment the cluster does not show: a gap, not an empty check', async () => {
+    const snapshot = await loadBundle(V1);
+    const gaps = await checkDeploymentBlobs(
+      snapshot,
+      { ...mnist, service: 'other-svc' },
+      {
+        clusterRead: true,
+        modelBlob: noModelLookup,
+        access: () => ({ kind: 'connectionString', connectionString: azurite.connectionString }),
+      },
+    );
+    expect(gaps).toEqual([
+      'blobs: the cluster shows no Deployment other-svc, so the blobs its InitContainerConfig lists are unknown and were not checked',
+    ]);
+    expect(snapshot.blobs).toBeUndefined();
+  });
+
   it('v1 without the cluster half: nothing checked, nothing claimed', async () => {
     const snapshot = await loadBundle(V1);
     const gaps = await checkDeploymentBlobs(snapshot, mnist, {

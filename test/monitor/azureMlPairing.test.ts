@@ -76,6 +76,7 @@ beforeAll(async () => {
       resourceGroup: RG,
       // Two attached computes, on two clusters: a record without computeName may run on either.
       computes: [
+        { name: 'k8s-north', clusterId: aksId('aks-north'), namespace: 'azureml-workloads' },
         { name: 'k8s-east', clusterId: aksId('aks-east'), namespace: 'azureml-workloads' },
         { name: 'k8s-west', clusterId: aksId('aks-west'), namespace: 'azureml-contoso-ml' },
       ],
@@ -87,6 +88,18 @@ beforeAll(async () => {
         }),
         // No computeName and no Kubernetes objects anywhere: watched once, by the last cluster it may run on.
         v1('risk-score', {
+          state: 'Failed',
+          error: bad,
+          operation: {
+            status: 'Failed',
+            startTime: '2026-11-20T15:30:00Z',
+            endTime: '2026-11-20T15:31:00Z',
+            error: bad,
+          },
+        }),
+        // Its compute is attached to no configured cluster: not watched by either.
+        v1('orphan-svc', {
+          computeName: 'k8s-north',
           state: 'Failed',
           error: bad,
           operation: {
