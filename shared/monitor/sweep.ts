@@ -69,7 +69,12 @@ export async function runSweep(rt: MonitorRuntime): Promise<SweepSummary> {
     let error: string | undefined;
     let reachable = true;
     try {
-      await sweepCluster(rt, cluster, discoveries[i]!, events, changes, summary, { placed, claimed, builds });
+      await sweepCluster(rt, cluster, discoveries[i]!, events, changes, summary, {
+        placed,
+        claimed,
+        builds,
+        unlisted: new Set(rt.clusters.filter((_, k) => !discoveries[k]!.ok).map((c) => c.name)),
+      });
       summary.clusters += 1;
     } catch (err) {
       error = (err as Error).message;
@@ -230,8 +235,12 @@ async function sweepCluster(
     });
   for (const p of placed) {
     const here = candidateOn(p, cluster.name);
-    // Shown by no cluster swept so far: the last cluster it may run on watches it from its record alone.
+    // Shown by no cluster swept so far: the last cluster it may run on watches it from its record alone (it starts
+    // to only when every cluster it may run on could be listed: one that could not may show it).
     if (!here || claimed.has(p) || p.candidates[p.candidates.length - 1] !== here) continue;
+    const row = deploymentRow(here.namespace, p.aml.service);
+    const watching = records.some((r) => r.row === row && !r.value.deleted);
+    if (!watching && p.candidates.some((c) => aml.unlisted.has(c.cluster))) continue;
     claimed.add(p);
     watched.push({ d: watchedFromRecord(p, here.namespace), p, recordOnly: true });
   }
@@ -475,6 +484,8 @@ interface SweepAzureMl {
   claimed: Set<PlacedRecord>;
   /** Open build incidents under `image-builds` that name a service (raised before builds were keyed to it). */
   builds: Row<IncidentRecord>[];
+  /** Clusters whose discovery failed this sweep. */
+  unlisted: ReadonlySet<string>;
 }
 
 /** How long a record's "image build failed" waits for the build log's own alert (Event Grid delivers in seconds). */

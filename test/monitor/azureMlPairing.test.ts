@@ -255,4 +255,17 @@ describe('sweep: Azure ML records paired through attached computes, blobs checke
   it('does not check blobs of a deployment whose diagnosis suspects no download trouble', () => {
     expect(one('prod-east', 'slow-model')!.diagnosis).not.toHaveProperty('blobs');
   });
+
+  it('a cluster that cannot be listed changes nothing the other clusters watch from a record', async () => {
+    east.setFaults([{ path: /deployments/, status: 403 }]);
+    try {
+      (rt.clock as SimulatedClock).advance(120_000);
+      const summary = await runSweep(rt);
+      expect(summary.errors).toEqual([expect.stringMatching(/^cluster prod-east: /)]);
+      const west = (await incidents(rt)).filter((i) => i.cluster === 'prod-west').map((i) => i.service);
+      expect(west.sort()).toEqual(['mnist-svc', 'risk-score', 'tax-ep-blue']);
+    } finally {
+      east.clearFaults();
+    }
+  });
 });
