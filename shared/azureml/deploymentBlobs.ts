@@ -6,7 +6,7 @@
  * `blobs.json`); what could not be checked is returned as gaps. Nothing here throws.
  */
 import type { Snapshot } from '../snapshot/types.js';
-import { checkBlobs, v1BlobsToCheck, type BlobAccess, type BlobRef } from './blobs.js';
+import { blobCheckSuspected, checkBlobs, v1BlobsToCheck, type BlobAccess, type BlobRef } from './blobs.js';
 import type { AmlDeploymentRecord, Read } from './reader.js';
 import type { WorkspaceFacts } from './workspace.js';
 import type { TokenCredential } from '@azure/identity';
@@ -49,17 +49,16 @@ export async function checkDeploymentBlobs(
   const limits = input.limits ?? DEFAULT_BLOB_LIMITS;
   let wanted: BlobRef[] | undefined;
   if (found.flavor === 'v1') {
-    if (input.clusterRead && !snapshot.deployments.some((d) => d.metadata?.name === found.service))
-      gaps.push(
-        `blobs: the cluster shows no Deployment ${found.service}, so the blobs its InitContainerConfig lists are unknown and were not checked`,
-      );
-    else if (input.clusterRead) {
+    // A service the cluster does not show has no InitContainerConfig to list its blobs: nothing to check.
+    if (!snapshot.deployments.some((d) => d.metadata?.name === found.service)) return gaps;
+    if (input.clusterRead) {
       const paths = v1BlobsToCheck(snapshot, found.service);
-      if (paths.missing)
+      // Not being able to check the blobs only matters when a download, mount or model-file failure is suspected.
+      if (paths.missing && blobCheckSuspected(snapshot))
         gaps.push(
           `blobs: ConfigMap ${paths.missing.join(', ')} (InitContainerConfig) was not read, so the model blobs were not checked`,
         );
-      else wanted = [...paths];
+      else if (!paths.missing) wanted = [...paths];
     }
   } else if (found.record.model) {
     const blob = await input.modelBlob(found.record.model);
