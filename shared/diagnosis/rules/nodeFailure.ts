@@ -99,6 +99,14 @@ interface Hit {
   evidence: Evidence[];
   evicted: boolean;
   pending: boolean;
+  /** Pods of the service still bound to the sick node and not Ready there (Terminating, Unknown), with their state. */
+  stuck: Map<string, string>;
+  /** Pods of the service Pending because of this node condition. */
+  pendingPods: Set<string>;
+  /** What the scheduler said about the other nodes (`1 Insufficient memory`): reasons other than this taint. */
+  otherRefusals: Set<string>;
+  /** Some other node is short of a resource: no healthy node has room, so rescheduling alone cannot help. */
+  capacityShort: boolean;
   /** Pods of the service that are down because of it (not Ready on the node, evicted, or Pending). */
   affected: number;
 }
@@ -146,6 +154,10 @@ export const nodeFailure: Rule = {
           evidence: [],
           evicted: false,
           pending: false,
+          stuck: new Map(),
+          pendingPods: new Set(),
+          otherRefusals: new Set(),
+          capacityShort: false,
           affected: 0,
         };
         hits.set(detail, h);
@@ -194,6 +206,7 @@ export const nodeFailure: Rule = {
           addNode(h, node);
           h.affected++;
           h.pods.add(podName);
+          h.stuck.set(podName, podStatusText(pod));
           h.evidence.push(
             evidence(
               podSource(pod, undefined, 'status'),
@@ -243,6 +256,15 @@ export const nodeFailure: Rule = {
         h.pending = true;
         h.affected++;
         h.pods.add(podName);
+        h.pendingPods.add(podName);
+        // Judge by the scheduler's message per node: the reasons that are not this condition's taint say why
+        // the other nodes refuse the pod (a resource shortage there means no healthy node has room).
+        for (const r of parsed?.reasons ?? []) {
+          if (r.taint && TAINT_DETAIL[r.taint.key] === detail) continue;
+          if (r.count === undefined && !isResourceReason(r)) continue;
+          h.otherRefusals.add(r.count !== undefined ? `${r.count} ${r.text}` : r.text);
+          if (isResourceReason(r)) h.capacityShort = true;
+        }
         if (failed) h.evidence.push(eventEvidence(failed));
         else if (text)
           h.evidence.push(evidence(podSource(pod, undefined, 'status'), `PodScheduled=False: ${text}`));
@@ -291,7 +313,10 @@ function remedy(h: Hit, ctx: RuleContext): string[] {
     case 'NotReady':
       return [
         `Inspect the node: \`kubectl describe node ${first}\` (kubelet, container runtime, network) and AKS Diagnose and solve problems → Node health; AKS auto-repair restarts or reimages a node NotReady for more than ~10 minutes`,
-        `If it stays NotReady, cordon and drain it (\`kubectl drain ${first} --ignore-daemonsets --delete-emptydir-data\`) or replace it (\`az aks nodepool scale\` / \`az vmss reimage\`); the service's pods are rescheduled onto healthy nodes after the 300 s not-ready toleration`,
+        h.pending
+          ? // Pending: no node takes the pod, so waiting for the toleration to expire moves nothing.
+            `The service has no serving replica until a node can take its pod: recover or replace ${nodes.length > 1 ? 'the nodes' : 'the node'} (\`az vmss restart\` / \`az vmss reimage\` on ${nodes.length > 1 ? 'their instances' : 'its instance'}) ${h.capacityShort ? `and add capacity (\`az aks nodepool scale --node-count <current+1>\`, or the cluster autoscaler): the other nodes refuse the pod (${[...h.otherRefusals].join(', ')}), so it will not move there on its own` : 'or scale the pool (`az aks nodepool scale`) so a healthy node joins'}`
+          : `If it stays NotReady, cordon and drain it (\`kubectl drain ${first} --ignore-daemonsets --delete-emptydir-data\`) or replace it (\`az aks nodepool scale\` / \`az vmss reimage\`); the service's pods are rescheduled onto healthy nodes after the 300 s not-ready toleration`,
       ];
     case 'DiskPressure':
       return [
@@ -333,8 +358,14 @@ function finding(ctx: RuleContext, h: Hit, advisory: boolean): RuleFinding {
     title = `${nodeText} ${is}: the service's pod was evicted and its replacement cannot be scheduled`;
     how = `the kubelet evicted ${pods.filter((p) => p).slice(-1)[0] ?? 'a pod'} to reclaim ${h.detail === 'DiskPressure' ? 'disk (ephemeral-storage)' : h.detail === 'MemoryPressure' ? 'memory' : 'resources'}, and the replacement stays Pending because the node carries the ${w.state} taint`;
   } else if (h.pending) {
-    title = `No node can take the service's pod: ${nodes.length ? `${nodeText} ${is}` : `the nodes are ${w.state}`}`;
-    how = `pod ${pods.join(', ')} is Pending because the remaining nodes carry the ${w.state} taint the kubelet/node controller sets, so the scheduler keeps it off them`;
+    const pending = [...h.pendingPods];
+    const stuck = [...h.stuck].map(([pod, state]) => `pod ${pod} is ${state} on it, not Ready`);
+    const others = [...h.otherRefusals];
+    title = `No node can take the service's pod: ${nodes.length ? `${nodeText} ${is}` : `the nodes are ${w.state}`}${h.capacityShort ? ' and no other node has room' : ''}`;
+    how =
+      (stuck.length ? `${stuck.join('; ')}; its replacement ` : 'pod ') +
+      `${pending.join(', ')} ${pending.length > 1 ? 'are' : 'is'} Pending: the scheduler keeps ${pending.length > 1 ? 'them' : 'it'} off ${nodes.length > 1 ? 'those nodes' : nodes.length ? 'that node' : 'the nodes'} because of the ${w.state} taint the kubelet/node controller sets` +
+      (others.length ? ` and refuses the other nodes (${others.join(', ')})` : '');
   } else if (h.evicted) {
     title = `${nodeText} ${is}: the service's pod ${pods[0] ?? ''} was evicted`;
     how = `the kubelet evicted ${pods.join(', ')} to reclaim ${h.detail === 'DiskPressure' ? 'disk (ephemeral-storage)' : h.detail === 'PIDPressure' ? 'process ids' : 'memory'}`;
@@ -348,7 +379,7 @@ function finding(ctx: RuleContext, h: Hit, advisory: boolean): RuleFinding {
     severity: advisory ? 'warning' : 'critical',
     title,
     explanation:
-      `${nodeText} reports ${w.state}; ${how}. ` +
+      `${nodeText} ${nodes.length > 1 ? 'report' : 'reports'} ${w.state}; ${how}. ` +
       (advisory
         ? 'The service still answers from its Ready pods, so this is a risk rather than the outage itself. '
         : 'The service is not available while this lasts. ') +

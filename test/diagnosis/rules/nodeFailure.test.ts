@@ -62,6 +62,16 @@ const CASES: Record<string, Case> = {
     ],
     remedy: /kubectl describe node/,
   },
+  'NodeFailure.NotReady.v1-record-healthy-node-notready': {
+    detail: 'NotReady',
+    stage: 'schedule',
+    title: new RegExp(
+      `^No node can take the service's pod: Node ${NODE} is NotReady and no other node has room$`,
+    ),
+    evidence: ['1 Insufficient memory', 'Kubelet stopped posting node status', 'Terminating, not Ready'],
+    // No healthy node has room: waiting for the toleration to expire moves nothing, capacity must come back.
+    remedy: /az aks nodepool scale --node-count[\s\S]*1 Insufficient memory/,
+  },
   'NodeFailure.DiskPressure.v1-evicted-replacement-pending': {
     detail: 'DiskPressure',
     stage: 'schedule',
@@ -129,6 +139,14 @@ describe('nodeFailure judgement', () => {
   it('a pending pod blocked by a node-condition taint outranks a generic taint finding', async () => {
     const [f] = await run(nodeFailure, 'NodeFailure.NotReady.v2-pending-all-nodes-not-ready');
     expect(f!.specificity).toBeGreaterThan(90);
+  });
+
+  it('names the stuck pod on the node, the Pending replacement and why every other node refuses it', async () => {
+    const [f] = await run(nodeFailure, 'NodeFailure.NotReady.v1-record-healthy-node-notready');
+    expect(f!.explanation).toMatch(
+      /pod price-opt-1f1f1f1f1f-dead1 is Terminating on it, not Ready; its replacement price-opt-1f1f1f1f1f-new22 is Pending: .*NotReady taint.* refuses the other nodes \(1 Insufficient memory\)/,
+    );
+    expect(f!.remedy.join('\n')).not.toMatch(/rescheduled onto healthy nodes/);
   });
 
   it('a node that flapped for a few seconds is not NotReady yet', async () => {
