@@ -58,7 +58,11 @@ export interface BuildLogClassifier {
 const MAX_LINES_PER_CANDIDATE = 3;
 const RING_SIZE = 5;
 const LIST_WINDOW = 8;
-/** ACR Task default step timeout (research §4.1: `Timeout(sec): 5400` in real logs). */
+/**
+ * The step budget Azure ML's ACR Task build runs with when the log does not print one: real build logs show
+ * `Executing step ID: acb_step_0. Timeout(sec): 5400` (e.g. https://github.com/Azure/MachineLearningNotebooks/issues/745,
+ * https://github.com/MicrosoftLearning/mslearn-azure-ml/issues/58); docs/DIAGNOSIS.md (BuildTimeout) explains its use.
+ */
 export const DEFAULT_BUILD_TIMEOUT_SECONDS = 5400;
 
 const iso = (ms: number | undefined): string | undefined =>

@@ -1,6 +1,10 @@
 /**
  * The line shapes of Azure ML image build logs (ACR Task runner, classic docker and BuildKit output, conda and
- * pip), from research §4.2–§4.4 and §7. Matched against a normalised line (no colour codes, no timestamp).
+ * pip), taken from real logs quoted in public issues (e.g. https://github.com/Azure/MachineLearningNotebooks/issues/194
+ * for conda's `ResolvePackageNotFound`, https://github.com/microsoft/MLOpsPython/issues/80 for a failed docker step and
+ * the ACR Task tail, https://github.com/Azure/azure-sdk-for-python/issues/10921 for pip's "No matching distribution")
+ * and the tools' own wording; docs/DIAGNOSIS.md lists which line decides which class. Matched against a normalised
+ * line (no colour codes, no timestamp).
  */
 
 /** A cheap first test: a line that matches none of these words cannot be decisive (most lines of a long log). */
