@@ -17,6 +17,7 @@ import {
   type LogHit,
 } from './observations.js';
 import * as P from './patterns.js';
+import { buildLogScreen, screenHits } from './screen.js';
 import type { BuildFailureDetail } from './types.js';
 
 /** Lines quoted per failure class. */
@@ -41,7 +42,7 @@ interface ReadingContext {
 
 export interface LineObserverOptions {
   /**
-   * Screen each raw line with `P.mayTrigger` first and give lines that cannot match a trigger only the bookkeeping
+   * Screen each raw line (screen.ts) first and give lines that cannot match a trigger only the bookkeeping
    * (line number, clock, last lines, stall reset). On by default; off only to check that both paths agree.
    */
   prefilter?: boolean;
@@ -338,17 +339,14 @@ function observeLine(o: BuildLogObservations, ctx: ReadingContext, t: string, hi
 
 export function createLineObserver(opts: LineObserverOptions = {}): BuildLogLineObserver {
   const prefilter = opts.prefilter ?? true;
+  const screen = buildLogScreen();
   const o = emptyObservations();
   const ctx: ReadingContext = { part: 'preamble', conflictWindow: 0 };
 
   const push = (rawLine: string): void => {
     o.linesRead++;
     const boring =
-      prefilter &&
-      ctx.packageList === undefined &&
-      ctx.conflictWindow === 0 &&
-      !P.mayTrigger(rawLine) &&
-      !(rawLine.includes('[') && P.MAY_HAVE_COLOUR.test(rawLine));
+      prefilter && ctx.packageList === undefined && ctx.conflictWindow === 0 && !screenHits(screen, rawLine);
     const { text, at } = normaliseLine(rawLine);
     if (at !== undefined) {
       o.timing.firstAt ??= at;
@@ -360,7 +358,7 @@ export function createLineObserver(opts: LineObserverOptions = {}): BuildLogLine
     o.lastLines.push(hit);
     if (o.lastLines.length > LAST_LINES) o.lastLines.shift();
 
-    // Pre-filtered: no open window wants every line, and the raw line cannot match a trigger (see P.mayTrigger),
+    // Pre-filtered: no open window wants every line, and the raw line cannot match a trigger (see screen.ts),
     // so `observeLine` would reach its `!P.INTERESTING` branch and only end the stall.
     if (boring) {
       o.openStall = undefined;
