@@ -25,6 +25,8 @@ import { v2ModelBlob, type BlobRef } from './blobs.js';
 /** The model-management API version azureml-core uses (`MMS_WORKSPACE_API_VERSION`). */
 export const MMS_API_VERSION = '2018-11-19';
 const ARM_SCOPE = 'https://management.azure.com/.default';
+/** ARM stamps Activity Log entries by its clock: the end of the searched window allows ours to be this far behind. */
+const ACTIVITY_LOG_CLOCK_SKEW_MS = 10 * 60_000;
 /** Regional Azure ML data-plane hosts (public cloud). */
 const AML_DATA_PLANE = /^[a-z0-9-]+\.api\.azureml\.ms$/i;
 
@@ -53,6 +55,23 @@ export interface AmlDeploymentRecord {
   record: ServiceRecord;
   /** v2: the ARM id (for the Activity Log). */
   resourceId?: string;
+}
+
+/** A v2 Kubernetes online endpoint as listed: its name and what changes when its deployments may have changed. */
+export interface V2Endpoint {
+  name: string;
+  /** Provisioning state, `systemData.lastModifiedAt` and traffic split, as one comparable string. */
+  signature: string;
+}
+
+/** A v2 deployment as listed, with its revision: provisioning state and `systemData.lastModifiedAt`. */
+export interface V2DeploymentRecord extends AmlDeploymentRecord {
+  revision: string;
+}
+
+/** A v2 deployment whose last write failed or was cancelled: its Activity Log entry explains it. */
+export function failedOrCanceled(record: ServiceRecord): boolean {
+  return /^(failed|cancel+ed)$/i.test(record.state ?? '');
 }
 
 function message(err: unknown): string {
@@ -225,57 +244,109 @@ export class AzureMlReader {
   }
 
   /**
-   * v2 Kubernetes online deployments: one endpoints list, then the deployments of each Kubernetes endpoint; a
-   * deployment whose last write failed or was cancelled gets that write's Activity Log entry as `operation`.
+   * v2 Kubernetes online endpoints of the workspace: one list call. Each carries what says its deployments may have
+   * changed (its provisioning state, last modification and traffic), for the sweep's deployment cache.
    */
-  async v2Deployments(facts: WorkspaceFacts, since: Date): Promise<Read<AmlDeploymentRecord[]>> {
+  async v2Endpoints(facts: WorkspaceFacts): Promise<Read<V2Endpoint[]> & { failed?: true }> {
     const ref = facts.ref;
-    const gaps: string[] = [];
-    const out: AmlDeploymentRecord[] = [];
-    const client = this.ml(ref);
-    const endpoints: string[] = [];
+    const out: V2Endpoint[] = [];
     try {
       this.count('v2 endpoints');
-      for await (const ep of client.onlineEndpoints.list(ref.resourceGroup, ref.workspace)) {
+      for await (const ep of this.ml(ref).onlineEndpoints.list(ref.resourceGroup, ref.workspace)) {
         const kind = ep.kind ?? ep.properties.compute ?? '';
-        if (ep.name && (/kubernetes/i.test(kind) || ep.properties.compute)) endpoints.push(ep.name);
+        if (!ep.name || !(/kubernetes/i.test(kind) || ep.properties.compute)) continue;
+        const traffic = Object.entries(ep.properties.traffic ?? {}).sort(([a], [b]) => a.localeCompare(b));
+        out.push({
+          name: ep.name,
+          signature: JSON.stringify([
+            ep.properties.provisioningState ?? '',
+            ep.systemData?.lastModifiedAt?.toISOString() ?? '',
+            traffic,
+          ]),
+        });
       }
+      return { value: out, gaps: [] };
     } catch (err) {
-      return { value: [], gaps: [`azureml v2 endpoints of ${ref.workspace}: ${message(err)}`] };
+      return { value: [], gaps: [`azureml v2 endpoints of ${ref.workspace}: ${message(err)}`], failed: true };
     }
-    for (const endpoint of endpoints) {
-      try {
-        this.count('v2 deployments');
-        for await (const d of client.onlineDeployments.list(ref.resourceGroup, ref.workspace, endpoint)) {
-          if (!d.name) continue;
-          const record: ServiceRecord = {
-            ...normaliseServiceRecord({ ...d, properties: { ...d.properties } }),
-            flavor: 'v2',
-            endpointName: endpoint,
-          };
-          const state = record.state ?? '';
-          if (d.id && /^(failed|canceled)$/i.test(state)) {
-            const op = await this.lastWrite(ref, d.id, since);
-            gaps.push(...op.gaps);
-            if (op.value) record.operation = op.value;
-          }
-          out.push({ flavor: 'v2', service: `${endpoint}-${d.name}`, record, resourceId: d.id });
+  }
+
+  /**
+   * The deployments of one v2 endpoint: one list call; no `operation` yet (see `lastWrite`). Each carries its
+   * `revision` (provisioning state and last modification) so a cached Activity Log answer is reused only while the
+   * deployment is unchanged.
+   */
+  async v2EndpointDeployments(
+    facts: WorkspaceFacts,
+    endpoint: string,
+  ): Promise<Read<V2DeploymentRecord[]> & { failed?: true }> {
+    const ref = facts.ref;
+    const out: V2DeploymentRecord[] = [];
+    try {
+      this.count('v2 deployments');
+      for await (const d of this.ml(ref).onlineDeployments.list(ref.resourceGroup, ref.workspace, endpoint)) {
+        if (!d.name) continue;
+        const record: ServiceRecord = {
+          ...normaliseServiceRecord({ ...d, properties: { ...d.properties } }),
+          flavor: 'v2',
+          endpointName: endpoint,
+        };
+        const modified = d.systemData?.lastModifiedAt?.toISOString() ?? JSON.stringify(d.properties);
+        out.push({
+          flavor: 'v2',
+          service: `${endpoint}-${d.name}`,
+          record,
+          resourceId: d.id,
+          revision: `${record.state ?? ''}|${modified}`,
+        });
+      }
+      return { value: out, gaps: [] };
+    } catch (err) {
+      return { value: [], gaps: [`azureml v2 deployments of ${endpoint}: ${message(err)}`], failed: true };
+    }
+  }
+
+  /**
+   * v2 Kubernetes online deployments, uncached (the CLI's one-off read): one endpoints list, then the deployments of
+   * each Kubernetes endpoint; a deployment whose last write failed or was cancelled gets that write's Activity Log
+   * entry as `operation`. The monitor's sweep reads through `AzureMlDeploymentCache` instead.
+   */
+  async v2Deployments(
+    facts: WorkspaceFacts,
+    since: Date,
+    until?: Date,
+  ): Promise<Read<AmlDeploymentRecord[]>> {
+    const endpoints = await this.v2Endpoints(facts);
+    const gaps = [...endpoints.gaps];
+    const out: AmlDeploymentRecord[] = [];
+    for (const endpoint of endpoints.value) {
+      const listed = await this.v2EndpointDeployments(facts, endpoint.name);
+      gaps.push(...listed.gaps);
+      for (const { revision: _revision, ...d } of listed.value) {
+        void _revision;
+        if (d.resourceId && failedOrCanceled(d.record)) {
+          const op = await this.lastWrite(facts.ref, d.resourceId, since, until);
+          gaps.push(...op.gaps);
+          if (op.value) d.record.operation = op.value;
         }
-      } catch (err) {
-        gaps.push(`azureml v2 deployments of ${endpoint}: ${message(err)}`);
+        out.push(d);
       }
     }
     return { value: out, gaps };
   }
 
-  /** The latest write of a resource in the Activity Log since `since`: its status, times and error. */
+  /**
+   * The latest write of a resource in the Activity Log between `since` and `until` (the documented "events for a
+   * resource" filter names both; without `until`, only the start): its status, times and error.
+   */
   async lastWrite(
     ref: WorkspaceRef,
     resourceId: string,
     since: Date,
+    until?: Date,
   ): Promise<Read<AmlOperation | undefined>> {
     const monitor = new MonitorClient(this.options.credential, ref.subscriptionId, this.clientOptions());
-    const filter = `eventTimestamp ge '${since.toISOString()}' and resourceUri eq '${resourceId}'`;
+    const filter = `eventTimestamp ge '${since.toISOString()}'${until ? ` and eventTimestamp le '${new Date(until.getTime() + ACTIVITY_LOG_CLOCK_SKEW_MS).toISOString()}'` : ''} and resourceUri eq '${resourceId}'`;
     try {
       this.count('activity log');
       const byCorrelation = new Map<string, AmlOperation>();
@@ -344,7 +415,7 @@ export class AzureMlReader {
     const since = new Date(now.getTime() - 7 * 24 * 3600_000);
     const [v1, v2] = await Promise.all([
       this.v1Services(facts.value),
-      this.v2Deployments(facts.value, since),
+      this.v2Deployments(facts.value, since, now),
     ]);
     return {
       value: { facts: facts.value, records: [...v1.value, ...v2.value] },

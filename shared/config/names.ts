@@ -37,6 +37,7 @@ export const SETTINGS = [
   { name: 'AzureWebJobsStorage__clientId', group: 'storage' },
   { name: 'CLUSTERS', group: 'monitor', required: true },
   { name: 'WORKSPACES', group: 'monitor' },
+  { name: 'AZUREML_REFRESH_AFTER', group: 'monitor', default: '30m' },
   { name: 'SWEEP_SCHEDULE', group: 'triggers', default: '0 */2 * * * *' },
   { name: 'HANG_AFTER', group: 'monitor', default: '10m' },
   { name: 'REPEAT_AFTER', group: 'monitor', default: '4h' },

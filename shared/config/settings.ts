@@ -66,6 +66,8 @@ export interface Settings {
   sweepSchedule: string;
   hangAfterMs: number;
   repeatAfterMs: number;
+  /** A cached list of an endpoint's v2 deployments older than this is listed again (shared/azureml/deploymentCache.ts). */
+  azureMlRefreshAfterMs: number;
   /** More incidents than this in one sweep and cluster are grouped into one message. */
   groupOver: number;
   outboxQueue: string;
@@ -283,6 +285,7 @@ export function readSettings(env: Env, need: Required): Settings {
     sweepSchedule: ncrontab('SWEEP_SCHEDULE'),
     hangAfterMs: r.duration('HANG_AFTER'),
     repeatAfterMs: r.duration('REPEAT_AFTER'),
+    azureMlRefreshAfterMs: r.duration('AZUREML_REFRESH_AFTER'),
     groupOver: r.count('GROUP_OVER', 1),
     outboxQueue: name('OUTBOX_QUEUE', QUEUE_NAME, 'queue'),
     imageLogRecheckQueue: name('IMAGELOG_RECHECK_QUEUE', QUEUE_NAME, 'queue'),
@@ -302,7 +305,7 @@ export function describeSettings(s: MonitorSettings): string[] {
   return [
     `storage: ${s.storage.kind === 'connectionString' ? 'connection string' : `managed identity (${s.storage.blobEndpoint})`}`,
     `clusters: ${s.clusters.map((c) => `${c.name} (${c.kind})`).join(', ')}`,
-    `workspaces: ${s.workspaces.map((w) => w.name).join(', ') || '(any)'}`,
+    `workspaces: ${s.workspaces.map((w) => w.name).join(', ') || '(any)'}${s.workspaces.length > 0 ? `; v2 deployment lists refreshed after ${formatDuration(s.azureMlRefreshAfterMs)}` : ''}`,
     `channels: ${s.channels.map((c) => c.kind).join(', ')}`,
     `action links: ${s.interaction.actions ? `on (${s.interaction.actions.baseUrl}, good for ${formatDuration(s.interaction.actions.ttlMs)})` : 'off (no ACTION_SIGNING_KEY)'}; chat commands: ${s.interaction.outgoingWebhookKey ? 'on' : 'off (no TEAMS_OUTGOING_WEBHOOK_TOKEN)'}`,
     `sweep: ${s.sweepSchedule}; hang after ${formatDuration(s.hangAfterMs)}; repeat after ${formatDuration(s.repeatAfterMs)}`,

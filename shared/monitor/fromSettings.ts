@@ -162,7 +162,8 @@ export async function buildRuntime(settings: Settings, parts: RuntimeParts = {})
   for (const [kind, s] of parts.senders ?? sendersFor(settings.channels, channelCredential))
     senders.set(kind, s);
 
-  // Azure ML's half: one list per configured workspace per sweep, with the host's identity (Reader on the workspace).
+  // Azure ML's half: two lists per configured workspace per sweep, with the host's identity (Reader on the workspace);
+  // its deployment cache lives as long as this runtime (one per process).
   const azureMl =
     parts.azureMl === undefined
       ? settings.workspaces.length > 0
@@ -173,6 +174,7 @@ export async function buildRuntime(settings: Settings, parts: RuntimeParts = {})
               resourceGroup: w.resourceGroup,
               workspace: w.name,
             })),
+            { refreshAfterMs: settings.azureMlRefreshAfterMs },
           )
         : undefined
       : (parts.azureMl ?? undefined);

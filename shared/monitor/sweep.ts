@@ -14,6 +14,7 @@ import { diagnoseHang, isHung } from '../diagnosis/engine.js';
 import { releaseHeld } from './hold.js';
 import { IMAGE_BUILD_CLUSTER } from './imageLogs.js';
 import { requeueStranded } from './stranded.js';
+import type { DeploymentHints } from '../azureml/deploymentCache.js';
 import type { AmlDeploymentRecord } from '../azureml/reader.js';
 import type { AzureMlWorkspaceView, ClusterSource, MonitorRuntime, WatchedDeployment } from './types.js';
 import type { IncidentRecord, Notification } from '../incidents/types.js';
@@ -45,14 +46,17 @@ class DiscoveryFailed extends Error {
 export async function runSweep(rt: MonitorRuntime): Promise<SweepSummary> {
   const summary: SweepSummary = { clusters: 0, deployments: 0, diagnosed: 0, notifications: [], errors: [] };
   const events = await rt.state.deploymentEvents.list();
-  const aml = await readAzureMl(rt, summary);
-  for (const cluster of rt.clusters) {
+  // The clusters are discovered first, so Azure ML's cached deployment lists are read again where a cluster shows a
+  // v2 deployment they lack.
+  const discoveries = await Promise.all(rt.clusters.map(discover));
+  const aml = await readAzureMl(rt, summary, azureMlHints(rt, events, discoveries));
+  for (const [i, cluster] of rt.clusters.entries()) {
     const changes: CommittedChanges = { alerts: [], resolved: [] };
     const before = summary.deployments;
     let error: string | undefined;
     let reachable = true;
     try {
-      await sweepCluster(rt, cluster, events, changes, summary, amlFor(rt, cluster, aml));
+      await sweepCluster(rt, cluster, discoveries[i]!, events, changes, summary, amlFor(rt, cluster, aml));
       summary.clusters += 1;
     } catch (err) {
       error = (err as Error).message;
@@ -94,11 +98,57 @@ interface PairedRecord {
   aml: AmlDeploymentRecord;
 }
 
-/** Azure ML's records for this sweep: one list per workspace; a failed read is logged and the sweep goes on. */
-async function readAzureMl(rt: MonitorRuntime, summary: SweepSummary): Promise<AzureMlWorkspaceView[]> {
+type Discovery = { ok: true; deployments: WatchedDeployment[] } | { ok: false; error: DiscoveryFailed };
+
+/** A cluster's deployments, or why they could not be listed (thrown by `sweepCluster` before anything is marked gone). */
+async function discover(cluster: ClusterSource): Promise<Discovery> {
+  try {
+    return { ok: true, deployments: await cluster.discover() };
+  } catch (err) {
+    const clusterError = (err as { clusterError?: ClusterError }).clusterError;
+    return { ok: false, error: new DiscoveryFailed((err as Error).message, clusterError) };
+  }
+}
+
+/**
+ * What says a cached v2 deployment list may be stale: the v2 deployments the clusters show, and the ARM writes on
+ * v2 deployments the event path recorded (`<endpoint>/<deployment>` rows, shared by every instance of the app).
+ */
+function azureMlHints(
+  rt: MonitorRuntime,
+  events: Row<DeploymentEventRecord>[],
+  discoveries: Discovery[],
+): DeploymentHints {
+  // A workspace guessed from the namespace (`azureml-workloads`) is no workspace: the hint then fits any.
+  const known = (w: string | undefined): string | undefined =>
+    w !== undefined && rt.options.workspaces.includes(w) ? w : undefined;
+  const cluster = discoveries.flatMap((d) =>
+    d.ok
+      ? d.deployments.flatMap((w) =>
+          w.flavor === 'v2' && w.endpoint && w.deployment
+            ? [{ workspace: known(w.workspace), endpoint: w.endpoint, deployment: w.deployment }]
+            : [],
+        )
+      : [],
+  );
+  const writes = events.flatMap(({ value: e }) => {
+    const [endpoint, deployment, extra] = e.service.split('/');
+    return endpoint && deployment && extra === undefined
+      ? [{ workspace: e.workspace, endpoint, deployment, at: e.lastEventAt }]
+      : [];
+  });
+  return { cluster, writes };
+}
+
+/** Azure ML's records for this sweep: two lists per workspace; a failed read is logged and the sweep goes on. */
+async function readAzureMl(
+  rt: MonitorRuntime,
+  summary: SweepSummary,
+  hints: DeploymentHints,
+): Promise<AzureMlWorkspaceView[]> {
   if (!rt.azureMl) return [];
   try {
-    const views = await rt.azureMl.list(rt.clock.now());
+    const views = await rt.azureMl.list(rt.clock.now(), hints);
     for (const v of views)
       for (const gap of v.gaps) rt.log.warn(`sweep: Azure ML workspace ${v.workspace}: ${gap}`);
     return views;
@@ -165,19 +215,15 @@ function recordNeedsLook(r: AmlDeploymentRecord | undefined): boolean {
 async function sweepCluster(
   rt: MonitorRuntime,
   cluster: ClusterSource,
+  discovery: Discovery,
   events: Row<DeploymentEventRecord>[],
   changes: CommittedChanges,
   summary: SweepSummary,
   paired: PairedRecord[] = [],
 ): Promise<void> {
   // A failed discovery throws here, before anything is marked gone.
-  let discovered: WatchedDeployment[];
-  try {
-    discovered = await cluster.discover();
-  } catch (err) {
-    const clusterError = (err as { clusterError?: ClusterError }).clusterError;
-    throw new DiscoveryFailed((err as Error).message, clusterError);
-  }
+  if (!discovery.ok) throw discovery.error;
+  const discovered = discovery.deployments;
   const records = await rt.state.deployments.list(cluster.name);
   // One read of the cluster's incidents serves every deployment; a conflicting write re-reads.
   const incidents = await rt.state.incidents.list(cluster.name);
@@ -195,19 +241,20 @@ async function sweepCluster(
   );
   const seen = new Set<string>();
   const used = new Set<PairedRecord>();
-  const watched: Array<{ d: WatchedDeployment; p: PairedRecord | undefined }> = discovered.map((d) => {
-    const p = pairedWith(d, paired);
-    if (p) used.add(p);
-    return { d: p && !d.workspace ? { ...d, workspace: p.workspace } : d, p };
-  });
-  for (const p of paired) if (!used.has(p)) watched.push({ d: watchedFromRecord(p), p });
-  for (const { d, p } of watched) {
+  const watched: Array<{ d: WatchedDeployment; p: PairedRecord | undefined; recordOnly?: true }> =
+    discovered.map((d) => {
+      const p = pairedWith(d, paired);
+      if (p) used.add(p);
+      return { d: p && !d.workspace ? { ...d, workspace: p.workspace } : d, p };
+    });
+  for (const p of paired) if (!used.has(p)) watched.push({ d: watchedFromRecord(p), p, recordOnly: true });
+  for (const { d, p, recordOnly } of watched) {
     seen.add(deploymentRow(d.namespace, d.service));
     summary.deployments += 1;
     try {
       mergeChanges(
         changes,
-        await sweepDeployment(rt, cluster, d, records, events, incidents, summary, p?.aml),
+        await sweepDeployment(rt, cluster, d, records, events, incidents, summary, p?.aml, recordOnly),
       );
     } catch (err) {
       const msg = `${cluster.name}/${d.namespace}/${d.service}: ${(err as Error).message}`;
@@ -294,6 +341,8 @@ async function sweepDeployment(
   incidents: Row<IncidentRecord>[],
   summary: SweepSummary,
   aml?: AmlDeploymentRecord,
+  /** Seen only in Azure ML's record: the cluster shows no objects of it, so Azure ML's word is the only one. */
+  recordOnly = false,
 ): Promise<CommittedChanges> {
   const now = rt.clock.now();
   const nowIso = now.toISOString();
@@ -362,8 +411,10 @@ async function sweepDeployment(
     } else if (PROBLEM_STATUSES.has(diagnosis.status) && root) {
       obs = { kind: 'problem', diagnosis, finding: root, observedAt: nowIso };
       status = diagnosis.status;
-    } else if (diagnosis.status === 'Healthy' || d.ready) {
+    } else if (diagnosis.status === 'Healthy' || d.ready || (recordOnly && !recordNeedsLook(aml))) {
       // Ready and nothing definite (a later operation running, a failure that is history): the cluster's word holds.
+      // With no cluster objects to look at, Azure ML's Healthy record and succeeded operation are that word (an
+      // update cancelled and then succeeded by a later one is a success, not a rollout that stopped moving).
       obs = d.ready
         ? { kind: 'healthy', observedAt: nowIso, resolution: readyResolution(d) }
         : { kind: 'healthy', observedAt: nowIso };

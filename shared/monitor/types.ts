@@ -1,5 +1,6 @@
 /** The monitor's collaborators, as narrow interfaces: the Functions app, `amlmon simulate` and `amlmon watch` wire them differently. */
 import type { AmlDeploymentRecord } from '../azureml/reader.js';
+import type { DeploymentHints } from '../azureml/deploymentCache.js';
 import type { InteractionSettings } from '../config/actions.js';
 import type { Diagnosis } from '../diagnosis/types.js';
 import type { ImageLogBlobEvent } from '../events/types.js';
@@ -156,7 +157,10 @@ export interface AzureMlWorkspaceView {
   gaps: string[];
 }
 
-/** Azure ML's half of the sweep: one list per workspace per sweep (never one call per service). */
+/**
+ * Azure ML's half of the sweep: two list calls per workspace per sweep (never one call per service); `hints` (what
+ * the clusters show, the ARM writes the event path recorded) say which cached v2 deployment lists to read again.
+ */
 export interface AzureMlSource {
-  list(now: Date): Promise<AzureMlWorkspaceView[]>;
+  list(now: Date, hints?: DeploymentHints): Promise<AzureMlWorkspaceView[]>;
 }

@@ -31,6 +31,11 @@ export interface StandInWorkspace {
   services: Record<string, unknown>[];
   /** v2 deployments as ARM returns them, optionally with `operation` (served as Activity Log entries). */
   deployments: { endpoint: string; deployment: Record<string, unknown> }[];
+  /** v2 endpoints' own state; an endpoint named only by its deployments is `Succeeded` with no traffic or systemData. */
+  endpoints?: Record<
+    string,
+    { provisioningState?: string; traffic?: Record<string, number>; lastModifiedAt?: string }
+  >;
   /** Model versions (`<name>:<version>` → `modelUri`, e.g. `azureml://.../datastores/<ds>/paths/<path>`). */
   models?: Record<string, string>;
   /** Blob datastores (`<name>` → container); `workspaceblobstore` is `azureml-blobstore-<ws>` when not given. */
@@ -277,21 +282,28 @@ export async function startAzureMlStandIn(options: { token?: string } = {}): Pro
         return;
       }
       if (rest === '/onlineEndpoints') {
-        const names = [...new Set(ws.deployments.map((d) => d.endpoint))];
+        const names = [
+          ...new Set([...ws.deployments.map((d) => d.endpoint), ...Object.keys(ws.endpoints ?? {})]),
+        ];
         json(res, 200, {
-          value: names.map((ep) => ({
-            id: `${id}/onlineEndpoints/${ep}`,
-            name: ep,
-            type: 'Microsoft.MachineLearningServices/workspaces/onlineEndpoints',
-            kind: 'Kubernetes',
-            location: 'westeurope',
-            identity: { type: 'SystemAssigned' },
-            properties: {
-              authMode: 'Key',
-              compute: `${id}/computes/${ws.cluster ?? 'k8s'}`,
-              provisioningState: 'Succeeded',
-            },
-          })),
+          value: names.map((ep) => {
+            const own = ws.endpoints?.[ep];
+            return {
+              id: `${id}/onlineEndpoints/${ep}`,
+              name: ep,
+              type: 'Microsoft.MachineLearningServices/workspaces/onlineEndpoints',
+              kind: 'Kubernetes',
+              location: 'westeurope',
+              identity: { type: 'SystemAssigned' },
+              ...(own?.lastModifiedAt ? { systemData: { lastModifiedAt: own.lastModifiedAt } } : {}),
+              properties: {
+                authMode: 'Key',
+                compute: `${id}/computes/${ws.cluster ?? 'k8s'}`,
+                provisioningState: own?.provisioningState ?? 'Succeeded',
+                ...(own?.traffic ? { traffic: own.traffic } : {}),
+              },
+            };
+          }),
         });
         return;
       }
