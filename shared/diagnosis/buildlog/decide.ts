@@ -174,7 +174,7 @@ export function decideBuildLog(
 ): BuildLogClassification {
   const base = baseOf(o, source, read);
   if (read.binaryReason) return { ...base, binary: true, reason: read.binaryReason, lastLine: undefined };
-  if (o.nonEmptyLines === 0) return { ...base, reason: 'the build log is empty' };
+  if (!o.sawText) return { ...base, reason: 'the build log is empty' };
   if (!o.sawBuildMarker) {
     return {
       ...base,

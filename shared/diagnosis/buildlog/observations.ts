@@ -48,7 +48,8 @@ export interface ObservedTiming {
 
 export interface BuildLogObservations {
   linesRead: number;
-  nonEmptyLines: number;
+  /** Any line with text once normalised (a log of blank lines and bare timestamps is empty). */
+  sawText: boolean;
   /** Any Dockerfile step, ACR Task, conda or pip line: without one the text is probably no build log. */
   sawBuildMarker: boolean;
   baseImage?: string;
@@ -84,7 +85,7 @@ export interface BuildLogObservations {
 export function emptyObservations(): BuildLogObservations {
   return {
     linesRead: 0,
-    nonEmptyLines: 0,
+    sawText: false,
     sawBuildMarker: false,
     timing: {},
     specific: new Map(),

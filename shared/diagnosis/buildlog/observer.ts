@@ -23,7 +23,7 @@ import type { BuildFailureDetail } from './types.js';
 /** Lines quoted per failure class. */
 const MAX_LINES_PER_CANDIDATE = 3;
 /** Last non-empty lines kept, for a log that just stops. */
-const LAST_LINES = 5;
+export const LAST_LINES = 5;
 /** How many lines after a conda error header or a pip conflict may still name its packages. */
 const LIST_WINDOW = 8;
 
@@ -53,6 +53,22 @@ export interface BuildLogLineObserver {
   push(rawLine: string): void;
   /** What the lines so far showed; the observer keeps going after it is read (a log being tailed). */
   readonly observations: Readonly<BuildLogObservations>;
+  /**
+   * Whether the next line matters even if it holds no trigger literal: inside conda's package list or pip's
+   * conflict window, or while a stall is open (any line with text ends it). A reader that skips lines must feed
+   * every line through `push` while this is true.
+   */
+  wantsEveryLine(): boolean;
+  /**
+   * Counts `n` lines the caller read past without pushing. Only for lines that hold no screen literal (screen.ts)
+   * while `wantsEveryLine()` is false: such a line changes nothing but the line count, the clock (`noteTime`) and
+   * the last lines (`setLastLines`), which the caller reports itself.
+   */
+  skipLines(n: number): void;
+  /** The time prefix of a skipped line (epoch ms), as `push` would have recorded it. */
+  noteTime(at: number): void;
+  /** The last non-empty lines, when the caller skipped some of them (oldest first, at most 5). */
+  setLastLines(lines: readonly LogHit[]): void;
 }
 
 /** Go durations as ACR prints them: `3m33s`, `1h30m0.5s`, `45.2s`. */
@@ -353,7 +369,7 @@ export function createLineObserver(opts: LineObserverOptions = {}): BuildLogLine
       o.timing.lastAt = at;
     }
     if (!text) return;
-    o.nonEmptyLines++;
+    o.sawText = true;
     const hit: LogHit = { lineNo: o.linesRead, text, at };
     o.lastLines.push(hit);
     if (o.lastLines.length > LAST_LINES) o.lastLines.shift();
@@ -367,5 +383,21 @@ export function createLineObserver(opts: LineObserverOptions = {}): BuildLogLine
     observeLine(o, ctx, text, hit);
   };
 
-  return { push, observations: o };
+  return {
+    push,
+    observations: o,
+    wantsEveryLine: () =>
+      ctx.packageList !== undefined || ctx.conflictWindow > 0 || o.openStall !== undefined || !prefilter,
+    skipLines(n: number): void {
+      o.linesRead += n;
+    },
+    noteTime(at: number): void {
+      o.timing.firstAt ??= at;
+      o.timing.lastAt = at;
+    },
+    setLastLines(lines: readonly LogHit[]): void {
+      o.lastLines = lines.slice(-LAST_LINES);
+      if (lines.length > 0) o.sawText = true;
+    },
+  };
 }

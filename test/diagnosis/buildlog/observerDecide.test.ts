@@ -88,7 +88,7 @@ describe('decision', () => {
   const withMarker = (patch: Partial<BuildLogObservations>): BuildLogObservations => ({
     ...emptyObservations(),
     linesRead: 20,
-    nonEmptyLines: 20,
+    sawText: true,
     sawBuildMarker: true,
     lastLines: [hit(20, 'last line')],
     ...patch,
@@ -178,7 +178,7 @@ describe('decision', () => {
     const notABuild = {
       ...emptyObservations(),
       linesRead: 1,
-      nonEmptyLines: 1,
+      sawText: true,
       lastLines: [hit(1, 'hello')],
     };
     expect(decideBuildLog(notABuild, 'build.log').reason).toMatch(/is this a build log/);
