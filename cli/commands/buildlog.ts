@@ -53,9 +53,9 @@ async function classifyFile(file: string): Promise<{ classification: BuildLogCla
   }
   let classification: BuildLogClassification;
   try {
-    // 1 MiB reads: fewer, larger chunks cost less per byte (docs/BENCHMARKS.md, build log classifier).
+    // 256 KiB reads: fewer chunks than the 64 KiB default; larger ones only grow RSS (docs/BENCHMARKS.md).
     classification = await classifyBuildLog(
-      createReadStream(file, { highWaterMark: 1024 * 1024 }),
+      createReadStream(file, { highWaterMark: 256 * 1024 }),
       basename(file),
     );
   } catch (err) {
