@@ -66,6 +66,17 @@ const PARTIAL_CONFIG_MAP: Exclusion = {
     'running it holds it), so live the suspected model blobs cannot be checked, and that is a gap',
   holds: (_c, o) => o.live.some((d) => /ConfigMap .* \(InitContainerConfig\) was not read/.test(d)),
 };
+const FILES_IN_REGISTERED_FOLDER: Exclusion = {
+  why:
+    "blobs.json lists a file inside a model registered as a folder (InitContainerConfig Path ending in '/'); the " +
+    'live check records one entry per registered Path (the folder, 200 when blobs are under it), not the files in it',
+  holds: (c) => {
+    const folders = v1BlobsToCheck(c.offline, c.offline.meta.service)
+      .map((b) => b.path)
+      .filter((p) => p.endsWith('/'));
+    return (c.offline.blobs ?? []).some((b) => folders.some((f) => b.path.startsWith(f) && b.path !== f));
+  },
+};
 const PARTIAL_ROUTER: Exclusion = {
   why:
     "partial capture: azureml-fe's pods without their Deployment (a user's `kubectl get pods`); the collector " +
@@ -95,6 +106,7 @@ const EXCLUDED: Record<string, Exclusion> = {
   'nearmiss.ImageBuildFailure.BuildTimeout.new-service-still-solving': NO_BUILD_LOG_POINTER,
   'nearmiss.ImageBuildFailure.BuildTimeout.still-solving-recent': NO_BUILD_LOG_POINTER,
   'eval.FrontendUnhealthy.none.v1-fe-pods-only-no-fe-deployment': PARTIAL_ROUTER,
+  'ScoringInitFailure.ModelFileNotFound.v1-model-path-wrapped-exception': FILES_IN_REGISTERED_FOLDER,
 };
 
 interface Case {

@@ -10,7 +10,7 @@ import { DOCS } from '../docs.js';
 import { clip, redact } from '../../text/redact.js';
 import { evidence, podSource } from '../context.js';
 import type { ClassifiedFailure } from '../logs/initFailureClass.js';
-import { comparePaths, registeredModelFiles } from '../signals/modelPaths.js';
+import { comparePaths, filesInFolder, registeredModelFiles } from '../signals/modelPaths.js';
 import type { FatalInitError } from '../logs/scoringLog.js';
 import type { AmlDeployment, Rule, RuleContext } from '../rule.js';
 import type { DetailOf, Evidence, RuleFinding } from '../types.js';
@@ -105,7 +105,12 @@ function movedApi(from: string, name: string): string | undefined {
   return MOVED_APIS[`${from} ${name}`];
 }
 
-function remedy(target: AmlDeployment, f: ClassifiedFailure & { kind: InitDetail }): string[] {
+function remedy(
+  target: AmlDeployment,
+  f: ClassifiedFailure & { kind: InitDetail },
+  /** The registered model file closest to the path init() opened (v1, from InitContainerConfig). */
+  registeredFile?: string,
+): string[] {
   const v1 = target.flavor === 'v1';
   const where = f.frame ? ` (${fileName(f.frame.file)} line ${f.frame.lineNo})` : '';
   const redeploy = redeployWord(target);
@@ -155,6 +160,14 @@ function remedy(target: AmlDeployment, f: ClassifiedFailure & { kind: InitDetail
         'Reproduce locally with the same environment: azmlinfsrv --entry_script score.py.',
       ];
     case 'ModelFileNotFound':
+      if (registeredFile && !registeredFile.endsWith('/') && f.path) {
+        // The cluster says which file is there: the fix is the path in score.py, not the registration.
+        const rel = /\/azureml-models\/[^/]+\/[^/]+\/(.+)$/.exec(registeredFile)?.[1];
+        return [
+          `Fix the path in score.py: init() opened ${f.path}, the registered model file is ${registeredFile}${rel ? ` (os.path.join(os.getenv('AZUREML_MODEL_DIR'), '${rel}'))` : ''}; then ${redeploy}.`,
+          'List what was actually delivered: the log prints "Model Directory Contents" after the failure (azmlinfsrv), or kubectl exec into a running replica and ls the model directory.',
+        ];
+      }
       return [
         v1
           ? `Load the model from Model.get_model_path('<registered name>') or os.path.join(os.getenv('AZUREML_MODEL_DIR'), '<file>'): models are mounted under /var/azureml-app/azureml-models/<name>/<version>/; check the name and version registered with the deployment${f.path ? ` (looked for ${f.path})` : ''}.`
@@ -214,7 +227,13 @@ function modelPathComparison(ctx: RuleContext, hit: Hit) {
   if (f.kind !== 'ModelFileNotFound' || !f.path?.startsWith('/')) return undefined;
   const registered = registeredModelFiles(ctx.snapshot, hit.sc.pod);
   if (!registered) return undefined;
-  const cmp = comparePaths(f.path, registered.paths);
+  const folderFiles = new Map(
+    [...registered.folders].map(([folder, prefix]) => [
+      folder,
+      filesInFolder(folder, prefix, ctx.snapshot.blobs ?? []),
+    ]),
+  );
+  const cmp = comparePaths(f.path, registered.paths, folderFiles);
   return cmp ? { ...cmp, configMap: registered.configMap } : undefined;
 }
 
@@ -229,7 +248,14 @@ function evidenceOf(hit: Hit, ctx: RuleContext): Evidence[] {
   const status = statusEvidence(sc);
   if (status) out.push(status);
   const cmp = modelPathComparison(ctx, hit);
-  if (cmp)
+  if (cmp?.folder)
+    out.push(
+      evidence(
+        `configmap/${cmp.configMap}/InitContainerConfig`,
+        `registered model folder: ${cmp.folder}${cmp.closest !== cmp.folder ? ` (blobs.json 200: ${cmp.closest})` : ''}`,
+      ),
+    );
+  else if (cmp)
     out.push(
       evidence(`configmap/${cmp.configMap}/InitContainerConfig`, `registered model file: ${cmp.closest}`),
     );
@@ -306,7 +332,7 @@ export const scoringInitFailure: Rule = {
         title: title(f),
         explanation: explanation(ctx, hit, pods),
         evidence: evidenceOf(hit, ctx),
-        remedy: remedy(ctx.target, f).map(redact),
+        remedy: remedy(ctx.target, f, modelPathComparison(ctx, hit)?.closest).map(redact),
         docs: docs(ctx.target, f.kind),
         stage: 'init',
         specificity: f.kind === 'InitException' ? SPECIFICITY.strong : SPECIFICITY.decisive,

@@ -6,13 +6,25 @@
  */
 import type { V1Pod } from '@kubernetes/client-node';
 import { initContainerConfigRefs } from '../../snapshot/initContainerConfig.js';
-import type { Snapshot } from '../../snapshot/types.js';
+import type { BlobCheck, Snapshot } from '../../snapshot/types.js';
 
 export interface RegisteredModelFiles {
   /** The ConfigMap the list came from, for evidence. */
   configMap: string;
   /** Absolute paths in the container, e.g. `/var/azureml-app/azureml-models/mnist/3/model.onnx`. */
   paths: string[];
+  /**
+   * Those of `paths` registered as a folder (the model's storage `Path` ends in `/`, e.g. `outputs/model/`), with
+   * that storage prefix: the folder's files are the blobs under it.
+   */
+  folders: Map<string, string>;
+}
+
+/** The files inside a registered folder, as the monitor's blob check found them (200), in container paths. */
+export function filesInFolder(folder: string, prefix: string, blobs: readonly BlobCheck[]): string[] {
+  return blobs
+    .filter((b) => b.status === 200 && b.path.startsWith(prefix) && b.path.length > prefix.length)
+    .map((b) => `${folder}/${b.path.slice(prefix.length)}`);
 }
 
 function join(base: string, rel: string): string {
@@ -27,13 +39,19 @@ export function registeredModelFiles(snapshot: Snapshot, pod: V1Pod): Registered
     try {
       const cfg = JSON.parse(raw) as {
         MountPath?: string;
-        Models?: Record<string, { ContainerPath?: string }[]>;
+        Models?: Record<string, { Path?: string; ContainerPath?: string }[]>;
       };
       const mount = cfg.MountPath ?? '/var/azureml-app';
+      const folders = new Map<string, string>();
       const paths = Object.values(cfg.Models ?? {}).flatMap((files) =>
-        files.flatMap((f) => (f.ContainerPath ? [join(mount, f.ContainerPath)] : [])),
+        files.flatMap((f) => {
+          if (!f.ContainerPath) return [];
+          const path = join(mount, f.ContainerPath).replace(/\/+$/, '');
+          if (f.Path?.endsWith('/')) folders.set(path, f.Path);
+          return [path];
+        }),
       );
-      if (paths.length) return { configMap, paths };
+      if (paths.length) return { configMap, paths, folders };
     } catch {
       return undefined;
     }
@@ -49,12 +67,14 @@ function commonPrefix(a: string[], b: string[]): number {
 
 /**
  * The registered file closest to the opened path (most leading directories in common) and one sentence on the
- * difference: another file name in the same folder, another version, or another model.
+ * difference: another file name in the same folder, another version, or another model. A model registered as a
+ * folder is described as one, with the files found in it (`folderFiles`), never as a file of that name.
  */
 export function comparePaths(
   opened: string,
   registered: string[],
-): { closest: string; sentence: string } | undefined {
+  folderFiles: ReadonlyMap<string, readonly string[]> = new Map(),
+): { closest: string; folder?: string; sentence: string } | undefined {
   const o = opened.split('/').filter(Boolean);
   const ranked = registered
     .map((p) => ({ p, parts: p.split('/').filter(Boolean) }))
@@ -62,6 +82,25 @@ export function comparePaths(
   const best = ranked[0];
   if (!best) return undefined;
   if (best.p === opened) return undefined;
+  const inFolder = folderFiles.get(best.p);
+  if (inFolder) {
+    if (inFolder.includes(opened)) return undefined;
+    const files = [...inFolder].sort(
+      (a, b) => commonPrefix(b.split('/').filter(Boolean), o) - commonPrefix(a.split('/').filter(Boolean), o),
+    );
+    const file = files[0];
+    const listed =
+      files.length === 0
+        ? ' (its files were not checked)'
+        : files.length === 1
+          ? `; the file in it is ${file}`
+          : `; the files in it include ${files.slice(0, 3).join(', ')}`;
+    return {
+      closest: file ?? `${best.p}/`,
+      folder: `${best.p}/`,
+      sentence: `The registered model is a folder ${best.p}/${listed}; init() opened ${opened}`,
+    };
+  }
   const shared = commonPrefix(best.parts, o);
   const dirOf = (parts: string[]) => parts.slice(0, -1).join('/');
   let what: string;

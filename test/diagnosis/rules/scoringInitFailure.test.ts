@@ -71,7 +71,20 @@ const CASES: Record<string, Case> = {
       'NO_SUCHFILE',
       'registered model file: /var/azureml-app/azureml-models/digits-svc-model/1/model.pkl',
     ],
-    remedy: /Model\.get_model_path/,
+    remedy:
+      /Fix the path in score\.py: .* the registered model file is \/var\/azureml-app\/azureml-models\/digits-svc-model\/1\/model\.pkl \(os\.path\.join\(os\.getenv\('AZUREML_MODEL_DIR'\), 'model\.pkl'\)\)/,
+  },
+  'ScoringInitFailure.ModelFileNotFound.v1-model-path-wrapped-exception': {
+    detail: 'ModelFileNotFound',
+    title:
+      /could not find the model file: \/var\/azureml-app\/azureml-models\/churn-model\/4\/churn_model\.pkl$/,
+    evidence: [
+      'registered model folder: /var/azureml-app/azureml-models/churn-model/4/model/',
+      '(blobs.json 200: /var/azureml-app/azureml-models/churn-model/4/model/model.pkl)',
+    ],
+    // A folder is never described as a file of that name.
+    notEvidence: 'registered model file',
+    remedy: /Fix the path in score\.py: .*'model\/model\.pkl'/,
   },
   'ScoringInitFailure.ModelFileNotFound.v1-not-a-directory-file-as-folder': {
     detail: 'ModelFileNotFound',
@@ -80,7 +93,7 @@ const CASES: Record<string, Case> = {
       'NotADirectoryError',
       'registered model file: /var/azureml-app/azureml-models/churn-svc-model/1/model.pkl',
     ],
-    remedy: /Model\.get_model_path/,
+    remedy: /Fix the path in score\.py/,
   },
   'ScoringInitFailure.ModelFileNotFound.v2-azureml-model-dir': {
     detail: 'ModelFileNotFound',
@@ -225,6 +238,18 @@ describe('scoringInitFailure time and state awareness', () => {
     st.lastState = {};
     st.state = { running: { startedAt: ctx.now } };
     expect(scoringInitFailure.diagnose(ctx)).toEqual([]);
+  });
+
+  it('describes a model registered as a folder as a folder, with the file found in it', async () => {
+    const [f] = await run(
+      scoringInitFailure,
+      'ScoringInitFailure.ModelFileNotFound.v1-model-path-wrapped-exception',
+    );
+    expect(f!.explanation).toContain(
+      'The registered model is a folder /var/azureml-app/azureml-models/churn-model/4/model/; the file in it is /var/azureml-app/azureml-models/churn-model/4/model/model.pkl; init() opened /var/azureml-app/azureml-models/churn-model/4/churn_model.pkl.',
+    );
+    expect(f!.explanation).not.toContain('same folder, different file name');
+    expect(f!.explanation).toContain('exit code 3');
   });
 
   it('tells a script without init()/run() to define them', async () => {
