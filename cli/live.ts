@@ -1,7 +1,7 @@
 /** Live evidence for the CLI: a kubeconfig target and one collection, with progress on stderr when it is a TTY. */
 import type { ClusterTarget } from '../shared/cluster/index.js';
 import type { Snapshot } from '../shared/snapshot/types.js';
-import { usageError } from './errors.js';
+import { inputError, usageError } from './errors.js';
 
 export interface LiveOptions {
   kubeconfig: string;
@@ -11,8 +11,9 @@ export interface LiveOptions {
 }
 
 /**
- * The cluster of `--kubeconfig [--context]`; a kubeconfig that cannot be used is a usage error (exit 2). The
- * Kubernetes client is loaded on demand: offline commands never pay for (or depend on) its HTTP stack.
+ * The cluster of `--kubeconfig [--context]`. A kubeconfig file that cannot be read or is not a kubeconfig is input
+ * it cannot read (exit 3, like a bundle); a context it does not have is a usage error (exit 2). The Kubernetes
+ * client is loaded on demand: offline commands never pay for (or depend on) its HTTP stack.
  */
 export async function kubeconfigTarget(opts: {
   kubeconfig: string;
@@ -22,7 +23,8 @@ export async function kubeconfigTarget(opts: {
   try {
     return loadKubeconfigTarget({ kubeconfig: opts.kubeconfig, context: opts.context });
   } catch (err) {
-    if (err instanceof KubeconfigError) throw usageError(`--kubeconfig: ${err.message}`);
+    if (err instanceof KubeconfigError)
+      throw (err.problem === 'context' ? usageError : inputError)(`--kubeconfig: ${err.message}`);
     throw err;
   }
 }

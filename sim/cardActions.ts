@@ -81,6 +81,8 @@ export interface FollowResult {
   text: string;
   /** Its heading and sentences (no facts table): what a person reads as the outcome. */
   message: string;
+  /** The follow-up links the last page offers (the Unmute link on a page that confirms a mute). */
+  links: OpenUrl[];
 }
 
 function decode(html: string): string {
@@ -104,6 +106,13 @@ function pageText(body: unknown): string {
   return decode(String(body ?? '').replace(/<head>[\s\S]*<\/head>/, ''));
 }
 
+function pageLinks(body: unknown): OpenUrl[] {
+  return [...String(body ?? '').matchAll(/<a href="([^"]+)"[^>]*>([^<]*)<\/a>/g)].map((m) => ({
+    title: decode(m[2] ?? ''),
+    url: decode(m[1] ?? ''),
+  }));
+}
+
 function pageMessage(body: unknown): string {
   const html = String(body ?? '');
   const parts = [...html.matchAll(/<(h1|p)\b[^>]*>([\s\S]*?)<\/\1>/g)].map((m) => decode(m[2] ?? ''));
@@ -122,7 +131,12 @@ export async function followActionLink(
   const form = /<form method="post" action="([^"]+)">/.exec(html);
   const token = /<input type="hidden" name="t" value="([^"]+)">/.exec(html);
   if ((page.status ?? 200) !== 200 || !form?.[1] || !token?.[1])
-    return { pageStatus: page.status ?? 200, text: pageText(html), message: pageMessage(html) };
+    return {
+      pageStatus: page.status ?? 200,
+      text: pageText(html),
+      message: pageMessage(html),
+      links: pageLinks(html),
+    };
   const body = new URLSearchParams({ t: token[1], reason: opts.reason ?? '' }).toString();
   const submit = await handler(
     new HttpRequest({
@@ -142,5 +156,6 @@ export async function followActionLink(
     submitStatus: submit.status ?? 200,
     text: pageText(submit.body),
     message: pageMessage(submit.body),
+    links: pageLinks(submit.body),
   };
 }

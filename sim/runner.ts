@@ -121,17 +121,23 @@ export const SIM_ACTION_LINKS: ActionLinkSettings = {
   ttlMs: 7 * 86_400_000,
 };
 
-/** Does what a person would: opens the link of the last card delivered for the service and submits the form. */
+/**
+ * Does what a person would: opens the link of the last card delivered for the service and submits the form. A
+ * muted service's cards were sent before the mute and carry no Unmute link, so Unmute is the link on the page that
+ * confirmed the service's last mute (`undo`, by service), as a person who muted would find it.
+ */
 async function performCardAction(
   a: ScenarioAction,
   sweepIndex: number,
   channels: SimChannels,
   clock: SimulatedClock,
   context: () => Context,
+  undo: Map<string, string>,
 ): Promise<SimAction> {
   const title = actionTitle(a);
   const base = { sweep: sweepIndex, at: clock.now().toISOString(), action: title, service: a.service };
-  const url = findCardLink(channels.teamsCards?.() ?? [], a.service, title);
+  const fromCard = (): string | undefined => findCardLink(channels.teamsCards?.() ?? [], a.service, title);
+  const url = a.action === 'unmute' ? (undo.get(a.service) ?? fromCard()) : fromCard();
   if (!url) {
     return {
       ...base,
@@ -140,6 +146,9 @@ async function performCardAction(
     };
   }
   const r = await followActionLink(url, act, context, a.reason !== undefined ? { reason: a.reason } : {});
+  const unmute = r.links.find((l) => l.title === actionTitle({ action: 'unmute' }));
+  if (a.action === 'mute' && unmute) undo.set(a.service, unmute.url);
+  if (a.action === 'unmute') undo.delete(a.service);
   return {
     ...base,
     link: title,
@@ -422,6 +431,7 @@ export async function runSimulation(dir: string, opts: SimulationOptions = {}): 
       await drainOutbox();
     };
 
+    const undoLinks = new Map<string, string>();
     for (let k = 0; k < scenario.sweeps; k += 1) {
       const at = new Date(scenario.start.getTime() + k * scenario.sweepIntervalMs);
       await runDigestIfDue(at);
@@ -458,7 +468,7 @@ export async function runSimulation(dir: string, opts: SimulationOptions = {}): 
         }
       }
       for (const a of scenario.actions.filter((x) => x.sweep === k)) {
-        result.actions.push(await performCardAction(a, k, channels, clock, () => context('act')));
+        result.actions.push(await performCardAction(a, k, channels, clock, () => context('act'), undoLinks));
       }
       await sweep(timerInfo(at, scenario.sweepIntervalMs), context('sweep'));
       await drainOutbox();

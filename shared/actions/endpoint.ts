@@ -9,7 +9,13 @@ import type { MonitorRuntime } from '../monitor/types.js';
 import { NONCE_PARTITION } from '../silences/types.js';
 import { MAX_REASON_CHARS, oneLineText, performAction } from './apply.js';
 import { PAGE_HEADERS, renderPage, type PageContent } from './page.js';
-import { ACT_ROUTE, verifyAction, type ActionClaims, type ActionLinkSettings } from './token.js';
+import {
+  ACT_ROUTE,
+  alertActionLinks,
+  verifyAction,
+  type ActionClaims,
+  type ActionLinkSettings,
+} from './token.js';
 
 export interface ActionHttpRequest {
   method: string;
@@ -165,9 +171,18 @@ export async function handleActionRequest(
       facts,
       lines: [outcome.message],
     });
+  // Alerts carry no Unmute link while the service is not muted, and nothing is sent while it is: the page that
+  // confirms a mute is where it can be undone.
+  const undo =
+    claims.action === 'mute'
+      ? alertActionLinks(settings, claims.incident, now.toISOString())
+          .filter((l) => l.action === 'unmute')
+          .map(({ title, url }) => ({ title, url }))
+      : [];
   return page(200, {
     heading: `${describe(claims)}: done`,
     facts,
     lines: [outcome.message, `Recorded as done by ${by} at ${now.toISOString()}.`],
+    links: undo,
   });
 }

@@ -20,6 +20,7 @@ const PAGE = hb.compile(
 {{#each facts}}<tr><td style="color:#616161;padding:2px 12px 2px 0;">{{name}}</td><td style="padding:2px 0;">{{value}}</td></tr>{{/each}}
 </table>{{/if}}
 {{#each lines}}<p style="font-size:14px;margin:8px 0;">{{this}}</p>{{/each}}
+{{#if links.length}}<p style="font-size:14px;margin:12px 0 4px 0;">{{#each links}}<a href="{{url}}" style="display:inline-block;margin:0 8px 6px 0;padding:6px 12px;border:1px solid #0f6cbd;border-radius:4px;color:#0f6cbd;text-decoration:none;">{{title}}</a>{{/each}}</p>{{/if}}
 {{#if form}}<form method="post" action="{{form.action}}">
 <input type="hidden" name="t" value="{{form.token}}">
 <label for="reason" style="display:block;font-size:14px;margin:12px 0 4px 0;">Why (optional, shown in the next messages)</label>
@@ -38,6 +39,8 @@ export interface PageContent {
   heading: string;
   facts?: Array<{ name: string; value: string }>;
   lines?: string[];
+  /** Signed follow-up links (e.g. Unmute after a mute), shown as buttons. */
+  links?: Array<{ title: string; url: string }>;
   form?: { action: string; token: string; button: string; maxReason: number };
 }
 
@@ -47,6 +50,7 @@ export function renderPage(p: PageContent): string {
     heading: p.heading,
     facts: p.facts ?? [],
     lines: p.lines ?? [],
+    links: p.links ?? [],
     form: p.form,
   });
 }

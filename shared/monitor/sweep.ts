@@ -241,19 +241,20 @@ async function sweepCluster(
   );
   const seen = new Set<string>();
   const used = new Set<PairedRecord>();
-  const watched: Array<{ d: WatchedDeployment; p: PairedRecord | undefined }> = discovered.map((d) => {
-    const p = pairedWith(d, paired);
-    if (p) used.add(p);
-    return { d: p && !d.workspace ? { ...d, workspace: p.workspace } : d, p };
-  });
-  for (const p of paired) if (!used.has(p)) watched.push({ d: watchedFromRecord(p), p });
-  for (const { d, p } of watched) {
+  const watched: Array<{ d: WatchedDeployment; p: PairedRecord | undefined; recordOnly?: true }> =
+    discovered.map((d) => {
+      const p = pairedWith(d, paired);
+      if (p) used.add(p);
+      return { d: p && !d.workspace ? { ...d, workspace: p.workspace } : d, p };
+    });
+  for (const p of paired) if (!used.has(p)) watched.push({ d: watchedFromRecord(p), p, recordOnly: true });
+  for (const { d, p, recordOnly } of watched) {
     seen.add(deploymentRow(d.namespace, d.service));
     summary.deployments += 1;
     try {
       mergeChanges(
         changes,
-        await sweepDeployment(rt, cluster, d, records, events, incidents, summary, p?.aml),
+        await sweepDeployment(rt, cluster, d, records, events, incidents, summary, p?.aml, recordOnly),
       );
     } catch (err) {
       const msg = `${cluster.name}/${d.namespace}/${d.service}: ${(err as Error).message}`;
@@ -340,6 +341,8 @@ async function sweepDeployment(
   incidents: Row<IncidentRecord>[],
   summary: SweepSummary,
   aml?: AmlDeploymentRecord,
+  /** Seen only in Azure ML's record: the cluster shows no objects of it, so Azure ML's word is the only one. */
+  recordOnly = false,
 ): Promise<CommittedChanges> {
   const now = rt.clock.now();
   const nowIso = now.toISOString();
@@ -408,8 +411,10 @@ async function sweepDeployment(
     } else if (PROBLEM_STATUSES.has(diagnosis.status) && root) {
       obs = { kind: 'problem', diagnosis, finding: root, observedAt: nowIso };
       status = diagnosis.status;
-    } else if (diagnosis.status === 'Healthy' || d.ready) {
+    } else if (diagnosis.status === 'Healthy' || d.ready || (recordOnly && !recordNeedsLook(aml))) {
       // Ready and nothing definite (a later operation running, a failure that is history): the cluster's word holds.
+      // With no cluster objects to look at, Azure ML's Healthy record and succeeded operation are that word (an
+      // update cancelled and then succeeded by a later one is a success, not a rollout that stopped moving).
       obs = d.ready
         ? { kind: 'healthy', observedAt: nowIso, resolution: readyResolution(d) }
         : { kind: 'healthy', observedAt: nowIso };

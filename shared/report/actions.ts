@@ -16,17 +16,32 @@ export interface IncidentAction {
   url: string;
 }
 
-/** The signed links of one incident of an alert (none on resolved notices, digests, or without settings). */
+/**
+ * Whether the incident's service is muted at `now`: a mute until it resolves holds while the incident is open, a
+ * timed one until its end. (A row keeps the note of a mute that ran out, so the next alert can say who muted it.)
+ */
+export function muteInForce(incident: IncidentRecord, now: string): boolean {
+  const m = incident.mute;
+  if (!m || incident.resolvedAt !== undefined) return false;
+  if (m.untilResolved || m.until === undefined) return true;
+  const end = Date.parse(m.until);
+  return !Number.isFinite(end) || end > Date.parse(now);
+}
+
+/**
+ * The signed links of one incident of an alert (none on resolved notices, digests, or without settings): Unmute
+ * only while the service is muted, the Mute links only while it is not.
+ */
 export function incidentActions(
   n: Notification,
   incident: IncidentRecord,
   ctx: ReportContext,
 ): IncidentAction[] {
   if (!ctx.actionLinks || n.kind !== 'alert' || incident.resolvedAt !== undefined) return [];
-  return alertActionLinks(ctx.actionLinks, incident.fingerprint, ctx.now).map(({ title, url }) => ({
-    title,
-    url,
-  }));
+  const muted = muteInForce(incident, ctx.now);
+  return alertActionLinks(ctx.actionLinks, incident.fingerprint, ctx.now)
+    .filter((a) => (a.action === 'unmute' ? muted : a.action === 'mute' ? !muted : true))
+    .map(({ title, url }) => ({ title, url }));
 }
 
 /** Lines for people: who acknowledged or muted, what held the alert back, what this incident explains. */

@@ -6,14 +6,15 @@
 import type { Digest } from '../digest/types.js';
 import { isDigest } from '../digest/types.js';
 import type { Diagnosis, Finding } from '../diagnosis/types.js';
-import type { IncidentRecord, Notification, NotificationKind } from '../incidents/types.js';
+import type { HoldReason, IncidentRecord, Notification, NotificationKind } from '../incidents/types.js';
 import { redact } from '../text/redact.js';
 import type { ReportContext } from './context.js';
+import { muteInForce } from './actions.js';
 import { oneLine } from './format.js';
 import { checkIncident, codeLabel } from './view.js';
 
 export const WEBHOOK_SCHEMA = 'amlmon.webhook/v1';
-export const WEBHOOK_SCHEMA_VERSION = '1.1';
+export const WEBHOOK_SCHEMA_VERSION = '1.2';
 
 export interface WebhookIncident {
   fingerprint: string;
@@ -39,6 +40,34 @@ export interface WebhookIncident {
   deployment: string | null;
   /** 1.1: on resolved notices, what changed and when the deployment was seen ready. */
   resolution: { what: string; readyAt: string | null } | null;
+  /** 1.2: who acknowledged the incident, when and why (no repeats since); null when nobody did. */
+  ack: { by: string; at: string; reason: string | null } | null;
+  /** 1.2: the service's mute as the email and card show it; `inForce` is false once a timed mute ran out. */
+  mute: {
+    by: string;
+    at: string;
+    reason: string | null;
+    silenceId: string;
+    until: string | null;
+    untilResolved: boolean;
+    inForce: boolean;
+  } | null;
+  /** 1.2: why its alerts are held back now (a silence or mute, or the platform incident that explains it). */
+  held: WebhookHold | null;
+  /** 1.2: the hold that ended just before this alert (why the alert comes now). */
+  released: WebhookHold | null;
+  /** 1.2: services whose alerts this platform incident holds back (inhibition). */
+  covers: string[];
+}
+
+export interface WebhookHold {
+  since: string;
+  /** The silence or mute that holds it, or null. */
+  silenceId: string | null;
+  /** The fingerprint of the platform incident that explains it (inhibition), or null. */
+  inhibitedBy: string | null;
+  /** One line for people, e.g. "muted by ana@contoso.com until 2026-11-26T12:00:00.000Z". */
+  text: string;
 }
 
 export interface WebhookPayload {
@@ -73,6 +102,16 @@ function redactFinding(f: Finding): Finding {
     docs: f.docs.map(r),
     ...(f.since !== undefined ? { since: f.since } : {}),
     ...(f.commands ? { commands: f.commands.map(r) } : {}),
+  };
+}
+
+function hold(h: HoldReason | undefined): WebhookHold | null {
+  if (!h) return null;
+  return {
+    since: h.since,
+    silenceId: h.silenceId === undefined ? null : r(h.silenceId),
+    inhibitedBy: h.inhibitedBy === undefined ? null : r(h.inhibitedBy),
+    text: r(h.text),
   };
 }
 
@@ -116,6 +155,21 @@ function incident(i: IncidentRecord, at: string): WebhookIncident {
     endpoint: i.endpoint === undefined ? null : r(i.endpoint),
     deployment: i.deployment === undefined ? null : r(i.deployment),
     resolution: i.resolution ? { what: r(i.resolution.what), readyAt: i.resolution.readyAt ?? null } : null,
+    ack: i.ack ? { by: r(i.ack.by), at: i.ack.at, reason: i.ack.reason ? r(i.ack.reason) : null } : null,
+    mute: i.mute
+      ? {
+          by: r(i.mute.by),
+          at: i.mute.at,
+          reason: i.mute.reason ? r(i.mute.reason) : null,
+          silenceId: r(i.mute.silenceId),
+          until: i.mute.until ?? null,
+          untilResolved: i.mute.untilResolved === true,
+          inForce: muteInForce(i, at),
+        }
+      : null,
+    held: hold(i.held),
+    released: hold(i.released),
+    covers: (i.covers ?? []).map(r),
   };
 }
 

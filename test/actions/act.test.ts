@@ -134,7 +134,7 @@ describe('the act function', () => {
     expect(again.text).toContain('already used');
   });
 
-  it('Mute 1 h records a mute silence; Unmute (another link) lifts it', async () => {
+  it('Mute 1 h records a mute silence; the Unmute link on the page that confirms it lifts it', async () => {
     const h = await setup();
     const r = await followActionLink(link('Mute 1 h'), act, ctx(h), { reason: 'deploy in progress' });
     expect(r.submitStatus).toBe(200);
@@ -149,8 +149,12 @@ describe('the act function', () => {
       },
     ]);
     expect((await current(h))?.mute).toMatchObject({ until: '2026-11-26T11:00:00.000Z' });
-    const un = await followActionLink(link('Unmute'), act, ctx(h));
+    // The alert was sent unmuted, so it has no Unmute link; the confirmation page offers one.
+    const undo = r.links.find((l) => l.title === 'Unmute');
+    expect(undo?.url).toMatch(/^https:\/\/amlmon\.example\.net\/api\/act\?t=/);
+    const un = await followActionLink(undo?.url ?? '', act, ctx(h));
     expect(un.submitStatus).toBe(200);
+    expect(un.message).toContain('Unmuted');
     expect((await h.rt.state.silences?.list(SILENCE_PARTITION))?.[0]?.value.expiredAt).toBe(
       '2026-11-26T10:00:00.000Z',
     );

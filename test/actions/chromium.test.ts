@@ -119,8 +119,10 @@ describe.skipIf(!available)('the Mute action of a rendered card, clicked in Chro
         { waitUntil: 'load' },
       );
       const text = String(await page.evaluate('document.body.innerText'));
-      for (const title of ['Acknowledge', 'Mute 1 h', 'Mute 1 day', 'Mute until resolved', 'Unmute'])
+      for (const title of ['Acknowledge', 'Mute 1 h', 'Mute 1 day', 'Mute until resolved'])
         expect(text).toContain(title);
+      // Not muted: no Unmute button.
+      expect(text).not.toContain('Unmute');
       await Promise.all([
         page.waitForURL((u) => u.pathname === '/api/act' && u.searchParams.has('t'), { timeout: 10_000 }),
         // The renderer gives Action.OpenUrl buttons the link role.
@@ -138,6 +140,12 @@ describe.skipIf(!available)('the Mute action of a rendered card, clicked in Chro
       const done = String(await page.evaluate('document.body.innerText'));
       expect(done).toContain('Mute 1 h: done');
       expect(done).toContain('Muted credit-scorer until 2026-11-26T09:50:00.000Z');
+      // The page that confirms the mute is where it can be undone: its Unmute link opens the Unmute confirmation.
+      await Promise.all([
+        page.waitForURL((u) => u.pathname === '/api/act' && u.searchParams.has('t'), { timeout: 10_000 }),
+        page.getByRole('link', { name: 'Unmute', exact: true }).click(),
+      ]);
+      expect(String(await page.evaluate('document.body.innerText'))).toContain('Unmute: credit-scorer?');
       expect(dialogs).toEqual([]);
     } finally {
       await page.close();

@@ -1,6 +1,7 @@
 /**
  * `amlmon simulate` with `actions/`: each action follows the link of the last Teams card delivered for the service,
- * exactly the URL a person clicks, through the confirmation page and its form, into the real `act` function.
+ * exactly the URL a person clicks, through the confirmation page and its form, into the real `act` function. Unmute
+ * follows the link on the page that confirmed the mute (cards sent while not muted carry no Unmute).
  */
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -24,6 +25,7 @@ describe('simulate: acting from the card', () => {
     });
     await write('1-ack-churn-model.json', { action: 'ack', service: 'churn-model' });
     await write('6-ack-blue-recsys.json', { action: 'ack', service: 'blue-recsys' });
+    await write('6-unmute-fraud-score.json', { action: 'unmute', service: 'fraud-score' });
     result = await runSimulation(dir, { outDir: join(dir, 'out') });
   }, 180_000);
   afterAll(async () => {
@@ -40,7 +42,7 @@ describe('simulate: acting from the card', () => {
   });
 
   it('followed the links: page 200, form 200, the outcome said; a service without a card gets no action', () => {
-    const byService = new Map(result.actions.map((a) => [a.service, a]));
+    const byService = new Map(result.actions.filter((a) => a.action !== 'Unmute').map((a) => [a.service, a]));
     expect(byService.get('fraud-score')).toMatchObject({
       link: 'Mute 1 h',
       pageStatus: 200,
@@ -63,6 +65,21 @@ describe('simulate: acting from the card', () => {
     expect(byService.get('churn-model')).toMatchObject({ link: '(none)' });
     expect(byService.get('churn-model')?.outcome).toContain('no Teams card');
     expect(result.log.some((l) => l.message.includes('action Mute 1 h on fraud-score'))).toBe(true);
+  });
+
+  it('unmutes fraud-score from the Unmute link of the page that confirmed its mute (its cards have none)', async () => {
+    const cards = await Promise.all(
+      result.written.filter((f) => f.endsWith('-teams.json')).map((f) => readFile(f, 'utf8')),
+    );
+    expect(cards.some((c) => c.includes('"title":"Unmute"') || c.includes('"title": "Unmute"'))).toBe(false);
+    expect(result.actions.find((a) => a.action === 'Unmute')).toMatchObject({
+      sweep: 6,
+      service: 'fraud-score',
+      link: 'Unmute',
+      pageStatus: 200,
+      submitStatus: 200,
+    });
+    expect(result.actions.find((a) => a.action === 'Unmute')?.outcome).toContain('Unmuted fraud-score');
   });
 
   it('the next messages show it: the 10:08 alert card carries the links, the 10:15 digest says who muted blue-recsys', async () => {

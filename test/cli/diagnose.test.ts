@@ -89,12 +89,52 @@ describe('amlmon diagnose <bundle-dir>', () => {
     expect(broken.code).toBe(3);
     expect(broken.stderr.trim().split('\n')).toHaveLength(1);
     expect(broken.stderr).toMatch(/snapshot\.yaml: is not valid YAML \(line \d+/);
+
+    // A --kubeconfig file is input like a bundle: missing or not a kubeconfig is exit 3, not a usage error.
+    const live = ['--namespace', 'ns', '--service', 'svc'];
+    const noKubeconfig = amlmon('diagnose', '--kubeconfig', join(dir, 'missing-kubeconfig'), ...live);
+    expect(noKubeconfig.code).toBe(3);
+    expect(noKubeconfig.stderr).toBe(
+      `amlmon: --kubeconfig: cannot read kubeconfig ${join(dir, 'missing-kubeconfig')}: ENOENT\n`,
+    );
+    await writeFile(join(dir, 'bad-kubeconfig'), 'clusters: [\n');
+    const badKubeconfig = amlmon('diagnose', '--kubeconfig', join(dir, 'bad-kubeconfig'), ...live);
+    expect(badKubeconfig.code).toBe(3);
+    expect(badKubeconfig.stderr).toMatch(/bad-kubeconfig is not a valid kubeconfig/);
+    expect(
+      amlmon('capture', '--kubeconfig', join(dir, 'missing-kubeconfig'), ...live, '--out', join(dir, 'o'))
+        .code,
+    ).toBe(3);
   });
 
-  it('exits 2 for usage errors', () => {
+  it('exits 2 for usage errors', async () => {
     expect(amlmon('diagnose').code).toBe(2);
     expect(amlmon('diagnose', someFailingFixture(), '--kubeconfig', '/x').code).toBe(2);
     expect(amlmon('diagnose', '--kubeconfig', '/x').code).toBe(2);
+    // A readable kubeconfig without the --context asked for: the argument is wrong, not the file.
+    const kubeconfig = JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'c', cluster: { server: 'https://127.0.0.1:1' } }],
+      users: [{ name: 'u', user: { token: 'x' } }],
+      contexts: [{ name: 'ctx', context: { cluster: 'c', user: 'u' } }],
+      'current-context': 'ctx',
+    });
+    const file = join(await mkdtemp(join(tmpdir(), 'amlmon-cli-')), 'kubeconfig');
+    await writeFile(file, kubeconfig);
+    const noContext = amlmon(
+      'diagnose',
+      '--kubeconfig',
+      file,
+      '--context',
+      'other',
+      '--namespace',
+      'n',
+      '--service',
+      's',
+    );
+    expect(noContext.code).toBe(2);
+    expect(noContext.stderr).toContain('context "other" is not in');
     expect(amlmon('frobnicate').code).toBe(2);
   });
 

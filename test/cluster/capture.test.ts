@@ -81,7 +81,7 @@ describe('amlmon capture', () => {
     expect(d[0]?.gaps).toContain('events: 403 Forbidden (the identity lacks list on events)');
   });
 
-  it('fails with a usage error (exit 2) for missing options or an unreadable kubeconfig', async () => {
+  it('fails with a usage error (exit 2) for missing options, an input error (exit 3) for an unreadable kubeconfig', async () => {
     const missing = await runCapture({ kubeconfig: cluster.kubeconfigPath, namespace: NS }).catch(
       (e: unknown) => e,
     );
@@ -93,7 +93,7 @@ describe('amlmon capture', () => {
       service: 'my-svc',
       out: join(work, 'never'),
     }).catch((e: unknown) => e);
-    expect((bad as CliError).exitCode).toBe(2);
+    expect((bad as CliError).exitCode).toBe(3);
     expect((bad as CliError).message).toMatch(/cannot read kubeconfig/);
   });
 });

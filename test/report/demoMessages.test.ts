@@ -123,13 +123,14 @@ describe('every alert of the demo, as received', () => {
     const txt = await read('06-', '.txt');
     expect(txt).not.toContain('(unknown workspace)');
     // fraud-score was alerted Failed (and recovered), blue-recsys Hung, churn-model deployed fine; credit-limit's
-    // build failed and demand-forecast's update was refused (both named in demo-ws now); pricing was attempted.
-    expect(txt).toContain('demo-ws | 6 | 1 | 3 | 1 | 4 | 1 |');
-    expect(txt).toContain('All workspaces | 6 | 1 | 3 | 1 | 4 | 1 |');
+    // build failed and demand-forecast's update was refused (both named in demo-ws now); pricing's update was
+    // cancelled and then succeeded by a later one: a success.
+    expect(txt).toContain('demo-ws | 6 | 2 | 3 | 1 | 4 | 1 |');
+    expect(txt).toContain('All workspaces | 6 | 2 | 3 | 1 | 4 | 1 |');
     expect(txt).not.toContain('without a known workspace');
     const html = await read('06-', '.html');
     expect(html).toContain(
-      '<title>[amlmon] Daily digest 2026-11-26: 4 incidents, 6 deployments (1 ok, 3 failed, 1 hung), 1 resolved</title>',
+      '<title>[amlmon] Daily digest 2026-11-26: 4 incidents, 6 deployments (2 ok, 3 failed, 1 hung), 1 resolved</title>',
     );
     const card = await read('06-teams', '.json');
     expect(card).toContain('1 resolved');

@@ -2,7 +2,7 @@
  * `amlmon simulate` with Azure ML's half: `azureml/<k>/` scenario files served by the HTTPS Azure ML stand-in, read by
  * the sweep through the real SDK clients, paired with what the scenario cluster shows.
  */
-import { cp, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -197,6 +197,39 @@ describe('amlmon simulate with azureml/ scenario files', () => {
 
   it('says nothing of an update cancelled and then superseded by a successful one', () => {
     expect(result.deliveries.filter((d) => d.service === 'pricing')).toEqual([]);
+  });
+});
+
+describe('an update cancelled, then succeeded by a later one, with no Kubernetes objects of its own', () => {
+  let result: SimulationResult;
+  beforeAll(async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'amlmon-sim-aml-cancel-'));
+    // Past HANG_AFTER (10m) after the success at 10:04, and a digest after that.
+    await put(dir, 'scenario.json', {
+      start: '2026-11-26T10:00:00Z',
+      sweeps: 10,
+      sweepInterval: '2m',
+      digestAt: '2026-11-26T10:17:00Z',
+      workspaces: [{ name: 'demo-ws', storageAccount: 'demowsstorage7f3a', cluster: 'aks-demo' }],
+    });
+    await mkdir(join(dir, 'cluster', '0'), { recursive: true });
+    for (const k of ['0', '1', '2'])
+      await cp(
+        `examples/demo/azureml/${k}/demo-ws/services/pricing.json`,
+        join(dir, `azureml/${k}/demo-ws/services/pricing.json`),
+      );
+    result = await runSimulation(dir, { outDir: join(dir, 'out') });
+  }, 120_000);
+
+  it('is never alerted (Azure ML says Healthy and Succeeded: not a hang once HANG_AFTER passes)', () => {
+    expect(result.deliveries.filter((d) => d.kind !== 'digest')).toEqual([]);
+  });
+
+  it('counts as attempted and succeeded in the digest', async () => {
+    const file = result.written.find((f) => f.includes('digest') && f.endsWith('.txt'));
+    const text = await readFile(file ?? '', 'utf8');
+    // workspace | attempted | succeeded | failed | hung | incidents opened | resolved
+    expect(text).toContain('demo-ws | 1 | 1 | 0 | 0 | 0 | 0 |');
   });
 });
 

@@ -3,8 +3,21 @@ import { readFileSync } from 'node:fs';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { ClusterTarget } from '../types.js';
 
+/**
+ * What is wrong: the kubeconfig could not be read or is not a kubeconfig (`input`), or it is fine but the context
+ * asked for (or its current context) names no cluster (`context`, a wrong argument).
+ */
+export type KubeconfigProblem = 'input' | 'context';
+
 export class KubeconfigError extends Error {
   override readonly name = 'KubeconfigError';
+
+  constructor(
+    message: string,
+    readonly problem: KubeconfigProblem = 'input',
+  ) {
+    super(message);
+  }
 }
 
 export interface KubeconfigTargetOptions {
@@ -52,13 +65,14 @@ export function loadKubeconfigTarget(options: KubeconfigTargetOptions): ClusterT
       const known = kc.getContexts().map((c) => c.name);
       throw new KubeconfigError(
         `context "${options.context}" is not in ${source} (it has: ${known.join(', ') || 'no contexts'})`,
+        'context',
       );
     }
     kc.setCurrentContext(options.context);
   }
   const context = kc.getCurrentContext();
   if (!context || !kc.getCurrentCluster()) {
-    throw new KubeconfigError(`${source} has no current context with a cluster; pass --context`);
+    throw new KubeconfigError(`${source} has no current context with a cluster; pass --context`, 'context');
   }
   return { name: context, kubeConfig: () => Promise.resolve(kc) };
 }
