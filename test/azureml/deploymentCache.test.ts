@@ -171,6 +171,25 @@ describe('Azure ML calls per sweep through the deployment cache', () => {
     expect(src.cache.size).toEqual({ endpoints: 2, operations: 1 });
   });
 
+  it('workspaces of one region read the discovery document once, even side by side', async () => {
+    const second: StandInWorkspace = { ...ws, name: 'contoso-ml-2', deployments: [], services: [] };
+    standIn.setWorkspaces([ws, second]);
+    const reader = new AzureMlReader({
+      credential,
+      armEndpoint: standIn.url,
+      caCert: standIn.caCert,
+      extraDataPlaneHost: standIn.host,
+      onCall: (w) => calls.push(w),
+    });
+    const both = azureMlSourceFromReader(reader, [REF, { ...REF, workspace: 'contoso-ml-2' }], {
+      refreshAfterMs: REFRESH,
+    });
+    const views = await both.list(clock.now());
+    expect(views.map((v) => v.gaps)).toEqual([[], []]);
+    expect(calls.filter((c) => c === 'discovery')).toHaveLength(1);
+    expect(calls.filter((c) => c === 'v1 services')).toHaveLength(2);
+  });
+
   it('a new failure without an event is found within the refresh period (the Clock decides)', async () => {
     const src = source();
     await sweepRead(src);
