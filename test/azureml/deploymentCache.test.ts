@@ -224,14 +224,21 @@ describe('Azure ML calls per sweep through the deployment cache', () => {
     expect(refreshed.record('ranker-main')?.record.operation?.error?.code).toBe('OutOfQuota');
   });
 
-  it('a deployment still moving is listed every sweep until it settles; its failure is read once', async () => {
+  it('a deployment still moving is listed every sweep until it settles; its write is read once per revision', async () => {
     const src = source();
-    setDeployment('chat', deployment('green', 'Updating', '2024-05-14T10:29:00Z'));
-    await sweepRead(src);
+    const started = { status: 'InProgress', startTime: '2024-05-14T10:29:00Z' };
+    setDeployment('chat', deployment('green', 'Updating', '2024-05-14T10:29:00Z', started));
+    const cold = await sweepRead(src);
+    // The running write's start (when the hang clock starts) comes from its Activity Log `Started` entry.
+    const op = cold.record('chat-green')?.record.operation;
+    expect(op?.status).toBe('InProgress');
+    expect(Date.parse(op?.startTime ?? '')).toBe(Date.parse(started.startTime));
+    expect(cold.calls.filter((c) => c === 'activity log')).toHaveLength(2);
     clock.advance(2 * MIN);
     const moving = await sweepRead(src);
     expect(moving.calls).toEqual(['v1 services', 'v2 deployments', 'v2 endpoints']);
     expect(src.cache.lastRelists.get(REF.workspace)).toEqual([{ endpoint: 'chat', reason: 'in progress' }]);
+    expect(moving.record('chat-green')?.record.operation).toEqual(op);
 
     setDeployment(
       'chat',
