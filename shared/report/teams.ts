@@ -13,8 +13,10 @@ import {
   type CardElement,
   type ContainerStyle,
   type OpenUrlAction,
+  type Spacing,
   type TeamsMessage,
   type TextBlock,
+  type TextRun,
 } from './cardTypes.js';
 import { DEFAULT_MAX_CARD_BYTES, type ReportContext } from './context.js';
 import { oneLine } from './format.js';
@@ -77,10 +79,56 @@ function factSet(facts: ReadonlyArray<{ label: string; value: string }>): CardEl
 }
 
 /**
+ * The longest run without a break opportunity that one line of the card holds: the card is about 500 px wide
+ * inside its padding, 55 to 65 monospace characters (checked in Chromium with the Adaptive Cards renderer). Blob
+ * paths, image names with digests and resource ids are longer. (A phone is narrower: about 40.)
+ */
+export const LONG_TOKEN_CHARS = 48;
+
+/**
+ * Whether the text holds a run longer than LONG_TOKEN_CHARS with no place to wrap: browsers break lines at spaces
+ * and after a hyphen followed by a letter (not inside `0000-0000`, Unicode line breaking's HY × NU).
+ */
+export function hasLongToken(value: string): boolean {
+  return value.split(/\s+|-(?=[^\s\d-])/).some((t) => [...t].length > LONG_TOKEN_CHARS);
+}
+
+/**
+ * One line of code or log text. A TextRun keeps it exactly as written (no markdown), but a RichTextBlock wraps only
+ * at spaces, so a longer unbroken token would run past the card's edge and be cut off (Chromium with the Adaptive
+ * Cards renderer: test/report/screenshot.test.ts). Such a line becomes a wrapping TextBlock, which breaks inside
+ * words; its markdown escaping renders the same characters, so what a person copies is still the text as written
+ * (no zero-width spaces).
+ */
+function codeLine(
+  value: string,
+  style: Pick<TextRun, 'size' | 'isSubtle'> & { spacing: Spacing },
+): CardElement {
+  const { spacing, ...run } = style;
+  if (hasLongToken(value))
+    return { type: 'TextBlock', text: md(value), wrap: true, fontType: 'Monospace', spacing, ...run };
+  return {
+    type: 'RichTextBlock',
+    spacing,
+    inlines: [{ type: 'TextRun', text: value, fontType: 'Monospace', ...run }],
+  };
+}
+
+/**
  * Rule text with its backtick spans as monospace runs (TextRuns are plain text: no markdown, no escaping). A
- * RichTextBlock always wraps, so code is kept exactly as written: no zero-width spaces in text a person copies.
+ * RichTextBlock always wraps at spaces, so code is kept exactly as written: no zero-width spaces in text a person
+ * copies. Text with a token too long for a line is a wrapping TextBlock instead (plain font: see codeLine).
  */
 function codeAware(value: string, extra: { isSubtle?: boolean; prefix?: string } = {}): CardElement {
+  const plain = codeParts(value)
+    .map((p) => p.text)
+    .join('');
+  // The backticks go: a TextBlock cannot show part of a line as code, and a literal backtick is noise.
+  if (hasLongToken(plain))
+    return text(`${extra.prefix ?? ''}${plain}`, {
+      spacing: 'Small',
+      ...(extra.isSubtle ? { isSubtle: true } : {}),
+    });
   return {
     type: 'RichTextBlock',
     spacing: 'Small',
@@ -102,11 +150,7 @@ function commandBox(commands: string[]): CardElement {
     type: 'Container',
     style: 'emphasis',
     spacing: 'Small',
-    items: commands.map((c): CardElement => ({
-      type: 'RichTextBlock',
-      spacing: 'Small',
-      inlines: [{ type: 'TextRun', text: c, fontType: 'Monospace', size: 'Small' }],
-    })),
+    items: commands.map((c) => codeLine(c, { size: 'Small', spacing: 'Small' })),
   };
 }
 
@@ -123,7 +167,11 @@ function incidentSection(v: IncidentView, lim: Limits, ctx: ReportContext, notes
   }
   if (v.changes.length > 0) {
     items.push(heading('Changed since the last ready revision'));
-    items.push(factSet(v.changes.map((c) => ({ label: c.field, value: `${c.before} → ${c.after}` }))));
+    const changes = v.changes.map((c) => ({ label: c.field, value: `${c.before} → ${c.after}` }));
+    // A FactSet's value column does not break a long image name or path: such changes are lines that wrap.
+    if (changes.some((c) => hasLongToken(c.value)))
+      for (const c of changes) items.push(text(`${c.label}: ${c.value}`, { spacing: 'Small' }));
+    else items.push(factSet(changes));
   }
   if (v.evidence.length > 0) {
     const shown = v.evidence.slice(0, lim.evidence);
@@ -134,18 +182,8 @@ function incidentSection(v: IncidentView, lim: Limits, ctx: ReportContext, notes
         style: 'emphasis',
         spacing: 'Small',
         items: shown.flatMap((e): CardElement[] => [
-          {
-            type: 'RichTextBlock',
-            spacing: 'Small',
-            inlines: [
-              { type: 'TextRun', text: e.source, fontType: 'Monospace', size: 'Small', isSubtle: true },
-            ],
-          },
-          {
-            type: 'RichTextBlock',
-            spacing: 'None',
-            inlines: [{ type: 'TextRun', text: e.text, fontType: 'Monospace' }],
-          },
+          codeLine(e.source, { size: 'Small', isSubtle: true, spacing: 'Small' }),
+          codeLine(e.text, { spacing: 'None' }),
         ]),
       });
     }

@@ -118,8 +118,22 @@ describe('untrusted cluster text', () => {
 });
 
 describe('Teams size budget', () => {
+  /** Evidence lines shown: the items of the box after each "Evidence" heading, two per line (source, text). */
   function evidenceRuns(card: TeamsMessage): number {
-    return (JSON.stringify(card).match(/"fontType":"Monospace"}\]/g) ?? []).length;
+    let lines = 0;
+    const visit = (node: unknown): void => {
+      if (Array.isArray(node)) {
+        node.forEach((n, i) => {
+          const prev = node[i - 1] as { type?: string; text?: string } | undefined;
+          const box = n as { type?: string; items?: unknown[] };
+          if (prev?.type === 'TextBlock' && prev.text === 'Evidence' && box.type === 'Container')
+            lines += (box.items?.length ?? 0) / 2;
+          visit(n);
+        });
+      } else if (typeof node === 'object' && node !== null) Object.values(node).forEach(visit);
+    };
+    visit(card);
+    return lines;
   }
 
   test('a card with 200 long evidence lines is cut to whole lines with a visible note and a link', () => {

@@ -134,9 +134,20 @@ function build(
   ctx: RuleContext,
   decision: UnschedulableDecision,
   evidenceLines: Evidence[],
-  opts: { pod?: V1Pod; pendingCount: number; since?: Date; scaleOutOnly: boolean; schedulerText?: string },
+  opts: {
+    pod?: V1Pod;
+    pendingCount: number;
+    since?: Date;
+    scaleOutOnly: boolean;
+    schedulerText?: string;
+    /** Only Azure ML's record says so (no pod of the revision exists); `refusedWhileServing`: the old one serves. */
+    recordOnly?: { refusedWhileServing: boolean };
+  },
 ): RuleFinding {
   const { target } = ctx;
+  // Only a capacity refusal needs the record-only wording; other record-only reasons keep the rule's own text.
+  const capacityFromRecord =
+    opts.recordOnly && decision.detail?.startsWith('Insufficient') ? opts.recordOnly : undefined;
   const pending = opts.since ? humanDuration(secondsBetween(opts.since, ctx.now) ?? 0) : undefined;
   const who = opts.pod
     ? `Pod ${opts.pod.metadata?.name}${opts.pendingCount > 1 ? ` (and ${opts.pendingCount - 1} more replica(s))` : ''}`
@@ -167,24 +178,29 @@ function build(
     detail: decision.detail,
     severity: opts.scaleOutOnly ? 'warning' : 'critical',
     title: unschedulableTitle(decision),
-    explanation: parts.filter(Boolean).join(' '),
+    explanation: capacityFromRecord
+      ? recordOnlyExplanation(ctx, capacityFromRecord.refusedWhileServing)
+      : parts.filter(Boolean).join(' '),
     evidence: evidenceLines.slice(0, 5),
-    remedy: [
-      ...(opts.scaleOutOnly
-        ? [
-            target.flavor === 'v1'
-              ? 'Only extra replicas are stuck: azureml-fe scales v1 services up to autoscale_max_replicas, so lower it (or num_replicas) in AksWebservice.deploy_configuration, or add capacity as below'
-              : 'Only extra replicas are stuck: lower instance_count / scale_settings max_instances in the deployment YAML, or add capacity as below',
-          ]
-        : []),
-      ...unschedulableRemedy(target, decision),
-    ],
+    remedy: capacityFromRecord
+      ? recordOnlyRemedy(ctx)
+      : [
+          ...(opts.scaleOutOnly
+            ? [
+                target.flavor === 'v1'
+                  ? 'Only extra replicas are stuck: azureml-fe scales v1 services up to autoscale_max_replicas, so lower it (or num_replicas) in AksWebservice.deploy_configuration, or add capacity as below'
+                  : 'Only extra replicas are stuck: lower instance_count / scale_settings max_instances in the deployment YAML, or add capacity as below',
+              ]
+            : []),
+          ...unschedulableRemedy(target, decision),
+        ],
     docs,
     stage: 'schedule',
     specificity: decision.nodeHealthOnly
       ? Math.min(decision.specificity, SPECIFICITY.classified)
       : decision.specificity,
     role,
+    ...(opts.recordOnly ? { since: recordSince(ctx) } : {}),
   };
 }
 
@@ -208,11 +224,11 @@ export const podUnschedulable: Rule = {
       const decision = decideUnschedulable(parsed, serviceLines.join(' '), undefined, []);
       const ev = serviceLines.map((l) => evidence('service.json', l));
       return [
-        recordOnly(
-          ctx,
-          build(ctx, decision, ev, { pendingCount: 0, scaleOutOnly: false }),
-          refusedWhileServing,
-        ),
+        build(ctx, decision, ev, {
+          pendingCount: 0,
+          scaleOutOnly: false,
+          recordOnly: { refusedWhileServing },
+        }),
       ];
     }
 
@@ -269,32 +285,33 @@ function withAutoscaler(why: string, e: CoreV1Event | undefined, now: Date): str
 
 export type { Detail as PodUnschedulableDetail };
 
+/** When a record-only finding started: the refused operation's start, else the record's last update. */
+function recordSince(ctx: RuleContext): string | null {
+  const op = ctx.snapshot.service?.operation;
+  return op?.startTime ?? ctx.snapshot.service?.updatedTime ?? null;
+}
+
 /**
  * A capacity refusal that only Azure ML's record shows: no pod of the new revision exists, so nothing says whether
  * the nodes are too small or merely full. The explanation says what the record says (and that the old revision
  * still serves, when it does); the fix starts with how to tell the two apart instead of guessing.
  */
-function recordOnly(ctx: RuleContext, f: RuleFinding, refusedWhileServing: boolean): RuleFinding {
-  const op = ctx.snapshot.service?.operation;
-  const since = op?.startTime ?? ctx.snapshot.service?.updatedTime ?? null;
-  // Only a capacity refusal needs this wording; other record-only reasons keep the rule's own text.
-  if (!f.detail?.startsWith('Insufficient')) return { ...f, since };
+function recordOnlyExplanation(ctx: RuleContext, refusedWhileServing: boolean): string {
   const label = serviceLabel(ctx.target);
   const what = refusedWhileServing
     ? `Azure ML refused the update of ${label} because the cluster has no room for the new revision's replicas; no pod of that revision was created, and the previous revision keeps serving, so only the change is blocked.`
     : `Azure ML could not place ${label} on the cluster: no node has room for its replicas, and no pod of the deployment got a node.`;
+  return `${what} The record gives the request it could not place (quoted in the evidence).`;
+}
+
+function recordOnlyRemedy(ctx: RuleContext): string[] {
   const lower =
     ctx.target.flavor === 'v1'
       ? 'lower cpu_cores / memory_gb (or num_replicas) in AksWebservice.deploy_configuration; v1 rolling updates need room for one extra replica (maxSurge 1)'
       : 'pick a smaller instance type (or lower instance_count) in the deployment YAML; a rolling update needs room for one extra instance';
-  return {
-    ...f,
-    explanation: `${what} The record gives the request it could not place (quoted in the evidence).`,
-    remedy: [
-      'Tell "no node is big enough" from "the nodes are full": `kubectl describe nodes` shows each node\'s Allocatable and Allocated resources; compare them with the request in the evidence',
-      'Nodes full: scale out the node pool (`az aks nodepool scale --node-count <n>`, or enable the cluster autoscaler), or remove unused deployments from the cluster. No node big enough: add a node pool with a larger VM size (`az aks nodepool add --node-vm-size <size>`)',
-      `Or ${lower}, then redeploy`,
-    ],
-    since,
-  };
+  return [
+    'Tell "no node is big enough" from "the nodes are full": `kubectl describe nodes` shows each node\'s Allocatable and Allocated resources; compare them with the request in the evidence',
+    'Nodes full: scale out the node pool (`az aks nodepool scale --node-count <n>`, or enable the cluster autoscaler), or remove unused deployments from the cluster. No node big enough: add a node pool with a larger VM size (`az aks nodepool add --node-vm-size <size>`)',
+    `Or ${lower}, then redeploy`,
+  ];
 }
