@@ -1,12 +1,23 @@
 /**
  * Azure ML's half of one service read live for `diagnose --workspace` and `capture --workspace`: its record
- * (`service.json`) and the blobs it reads (`blobs.json`), attached to the snapshot; what could not be read is a gap.
+ * (`service.json`), the blobs it reads (`blobs.json`) and the build log its record points at (`build.log`), attached
+ * to the snapshot; what could not be read is a gap.
  */
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
-import { checkBlobs, v1BlobsToCheck, type BlobAccess, type BlobRef } from '../shared/azureml/blobs.js';
+import {
+  blobCheckSuspected,
+  buildLogBlob,
+  checkBlobs,
+  readBuildLogBlob,
+  v1BlobsToCheck,
+  type BlobAccess,
+  type BlobRef,
+} from '../shared/azureml/blobs.js';
+import { readBuildLogEvidence } from '../shared/diagnosis/buildlog/classify.js';
 import { AzureMlReader } from '../shared/azureml/reader.js';
 import { parseWorkspaceId, type WorkspaceFacts } from '../shared/azureml/workspace.js';
 import type { Snapshot } from '../shared/snapshot/types.js';
+import { systemClock, type Clock } from '../shared/time/clock.js';
 import { usageError } from './errors.js';
 
 export interface AzureMlOptions {
@@ -20,6 +31,8 @@ export interface AzureMlDeps {
   azureMl?: () => AzureMlReader;
   /** How to reach the workspace storage account for the blob checks. */
   blobAccess?: (facts: WorkspaceFacts) => BlobAccess;
+  /** "Now" when no cluster was read (the Activity Log window, `capturedAt`); the system clock by default. */
+  clock?: Clock;
 }
 
 /**
@@ -37,7 +50,8 @@ function defaultBlobAccess(credential: TokenCredential): (facts: WorkspaceFacts)
 /**
  * Attaches Azure ML's record of `opts.service` and the checks of the blobs it reads. v1 blobs are the `Path`s of
  * the `InitContainerConfig` ConfigMap the cluster half holds (so without a cluster they are not checked); v2's is
- * the model version's path. `clusterRead` says whether the snapshot holds the cluster's half.
+ * the model version's path. The image's build log is read from the workspace storage when the record points at
+ * one (`buildLogBlob`). `clusterRead` says whether the snapshot holds the cluster's half.
  */
 export async function withAzureMl(
   snapshot: Snapshot,
@@ -54,7 +68,11 @@ export async function withAzureMl(
   let credential: TokenCredential | undefined;
   const shared = (): TokenCredential => (credential ??= new DefaultAzureCredential());
   const reader = deps.azureMl?.() ?? new AzureMlReader({ credential: shared() });
-  const now = new Date();
+  // "Now" is when the cluster half was read (its API server's clock), so both halves describe the same moment.
+  const now =
+    clusterRead && snapshot.meta.capturedAt
+      ? new Date(snapshot.meta.capturedAt)
+      : (deps.clock ?? systemClock).now();
   const { value, gaps } = await reader.deployments(ref, now);
   const wanted = (opts.service ?? '').replace('/', '-');
   const found = value.records.find((r) => r.service === wanted);
@@ -77,20 +95,25 @@ export async function withAzureMl(
     if (found.flavor === 'v1') {
       if (clusterRead) {
         const paths = v1BlobsToCheck(snapshot, found.service);
-        if (paths.missing)
+        // Not being able to check the blobs only matters when a download, mount or model-file failure is suspected.
+        if (paths.missing && blobCheckSuspected(snapshot))
           allGaps.push(
             `blobs: ConfigMap ${paths.missing.join(', ')} (InitContainerConfig) was not read, so the model blobs were not checked`,
           );
-        else wantedBlobs = [...paths];
+        else if (!paths.missing) wantedBlobs = [...paths];
       }
     } else if (found.record.model) {
       const blob = await reader.modelBlob(ref, found.record.model);
       allGaps.push(...blob.gaps);
       if (blob.value) wantedBlobs = [blob.value];
     } else wantedBlobs = [];
-    if (wantedBlobs) {
-      const access = (deps.blobAccess ?? defaultBlobAccess(shared()))(value.facts);
-      snapshot.blobs = await checkBlobs(access, wantedBlobs);
+    const access = (): BlobAccess => (deps.blobAccess ?? defaultBlobAccess(shared()))(value.facts);
+    if (wantedBlobs) snapshot.blobs = await checkBlobs(access(), wantedBlobs);
+    const buildLog = buildLogBlob(found.record);
+    if (buildLog && !snapshot.buildLog) {
+      const read = await readBuildLogBlob(access(), buildLog, readBuildLogEvidence);
+      if (read.evidence) snapshot.buildLog = read.evidence;
+      if (read.gap) allGaps.push(read.gap);
     }
   }
   if (allGaps.length) meta.gaps = allGaps;

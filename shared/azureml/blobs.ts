@@ -14,7 +14,8 @@
 import { BlobServiceClient, RestError } from '@azure/storage-blob';
 import type { TokenCredential } from '@azure/identity';
 import type { V1Deployment } from '@kubernetes/client-node';
-import type { BlobCheck, Snapshot } from '../snapshot/types.js';
+import type { BlobCheck, BuildLogEvidence, ServiceRecord, Snapshot } from '../snapshot/types.js';
+import { BUILD_LOG_TAIL_BYTES, type BuildLogEvidenceReader } from '../snapshot/bundle.js';
 import { initContainerConfigRefs } from '../snapshot/initContainerConfig.js';
 import { redact } from '../text/redact.js';
 import { checkBlobUrl, storageAccountOfTopic, UntrustedUrlError } from '../events/blobUrl.js';
@@ -129,7 +130,19 @@ export function blobCheckSuspected(snapshot: Snapshot): boolean {
     if (FILE_TROUBLE.test(logs.current ?? '') || FILE_TROUBLE.test(logs.previous ?? '')) return true;
   const record = snapshot.service;
   const said = [record?.error?.message, record?.operation?.error?.message].filter(Boolean).join('\n');
-  return /model|blob|storage|download/i.test(said);
+  return /model|blob|storage|download/i.test(withoutBuildLogPointers(said));
+}
+
+/**
+ * A record's message without where it says the build log is ("...available in the workspace blob store ... under
+ * the path '/azureml/ImageLogs/...'", a SAS URL to it): pointing at a build log does not blame the model or storage.
+ */
+function withoutBuildLogPointers(message: string): string {
+  return message
+    .replace(/https?:\/\/\S+/g, '')
+    .split(/(?<=[.!?])\s+/)
+    .filter((sentence) => !/\bbuild log\b/i.test(sentence))
+    .join(' ');
 }
 
 /** The `Path`s of an `InitContainerConfig` document (models and dependencies); `[]` when it is not JSON. */
@@ -202,4 +215,54 @@ export function v2ModelBlob(
     // not a URL: reported below
   }
   return { error: `model path ${modelUri.split('?')[0]} is not a datastore or blob URI` };
+}
+
+/** Where Azure ML's answer says an image build's log is: `azureml/ImageLogs/<id>/build.log` in the workspace storage. */
+const IMAGE_LOG_PATH = /\bImageLogs\/([A-Za-z0-9._:-]+)\/build\.log/;
+
+/**
+ * The build log of the service's image, when Azure ML's record points at one: the path its error names (v1 gives a
+ * SAS URL, v2 "the path '/azureml/ImageLogs/<id>/build.log'"; only the path is used, never the URL's host), else,
+ * for a service not yet healthy, the log of the image it runs (`imageId`, as the monitor pairs `ImageLogs/<id>`).
+ */
+export function buildLogBlob(record: ServiceRecord): BlobRef | undefined {
+  const said = [record.error, record.operation?.error]
+    .flatMap((e) => [e?.message, ...(e?.details ?? []).map((d) => d.message)])
+    .filter((m): m is string => !!m)
+    .join('\n');
+  const named = IMAGE_LOG_PATH.exec(said)?.[1];
+  if (named) return { container: V1_CONTAINER, path: `ImageLogs/${named}/build.log` };
+  if (record.imageId && !/^(healthy|succeeded)$/i.test(record.state ?? ''))
+    return { container: V1_CONTAINER, path: `ImageLogs/${record.imageId}/build.log` };
+  return undefined;
+}
+
+/**
+ * Streams a build log blob through `read` (classification and redacted tail in one pass, as `loadBundle` reads a
+ * bundle's build.log). A log that does not exist is no evidence (like a bundle without build.log); any other
+ * failure is returned as a gap.
+ */
+export async function readBuildLogBlob(
+  access: BlobAccess,
+  blob: BlobRef,
+  read: BuildLogEvidenceReader,
+): Promise<{ evidence?: BuildLogEvidence; gap?: string }> {
+  const source = `${blob.container}/${blob.path}`;
+  try {
+    const download = await blobServiceClient(access)
+      .getContainerClient(blob.container)
+      .getBlobClient(blob.path)
+      .download();
+    const body = download.readableStreamBody;
+    if (!body) return { gap: `build log ${source}: no body` };
+    return { evidence: await read(body as AsyncIterable<Uint8Array>, source, BUILD_LOG_TAIL_BYTES) };
+  } catch (err) {
+    if (err instanceof RestError && err.statusCode === 404) return {};
+    const e = err as { statusCode?: number; code?: string; message?: string };
+    return {
+      gap: oneLine(
+        `build log ${source}: ${e.statusCode ? `HTTP ${e.statusCode} ` : ''}${e.code ? `${e.code}: ` : ''}${e.message ?? String(err)}`,
+      ),
+    };
+  }
 }

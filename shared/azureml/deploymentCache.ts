@@ -15,6 +15,7 @@
 import type { AmlOperation } from '../snapshot/types.js';
 import {
   failedOrCanceled,
+  writeInFlight,
   type AmlDeploymentRecord,
   type AzureMlReader,
   type Read,
@@ -86,8 +87,6 @@ interface CachedOperation {
 }
 
 const TERMINAL = /^(succeeded|failed|cancel+ed)$/i;
-/** A write Azure ML is still carrying out: its Activity Log `Started` entry says since when. */
-const IN_FLIGHT = /^(creating|updating|deleting)$/i;
 
 /** A Map used as a bounded LRU: reading an entry makes it the most recent; the oldest go first. */
 class Bounded<V> {
@@ -232,7 +231,7 @@ export class AzureMlDeploymentCache {
       // A copy: the sweep may add to the record it is given, the cache keeps Azure ML's answer.
       const record = structuredClone(d.record);
       const failed = failedOrCanceled(record);
-      if (d.resourceId && (failed || IN_FLIGHT.test(record.state ?? ''))) {
+      if (d.resourceId && (failed || writeInFlight(record))) {
         const op = await this.operation(ref, d.resourceId, revision, failed, since, now);
         gaps.push(...op.gaps);
         if (op.value) record.operation = op.value;

@@ -4,6 +4,8 @@
  * - v1 AksWebservice records from the workspace's regional model-management API
  *   (`{region}.api.azureml.ms/modelmanagement/v1.0/.../services?api-version=2018-11-19&expand=true&computeType=AKS`,
  *   the paths azureml-core's Webservice.list uses), with an Entra token for `https://management.azure.com/.default`;
+ *   a record that is not simply healthy also gets its latest async operation (`operationId` →
+ *   `.../workspaces/{ws}/operations/{id}`, AsyncOperationStatus in the model-management REST spec 2019-08-01);
  * - v2 Kubernetes online endpoints and deployments from ARM, and for a failed or cancelled write the Activity Log
  *   entry of that write (`@azure/arm-monitor`), whose error becomes the record's `operation`.
  * Every failure becomes a gap naming the call; nothing throws. A token is only ever sent to the ARM endpoint and to a
@@ -74,12 +76,54 @@ export function failedOrCanceled(record: ServiceRecord): boolean {
   return /^(failed|cancel+ed)$/i.test(record.state ?? '');
 }
 
+/**
+ * A v2 deployment whose write is still running (`Creating`, `Updating`, `Deleting`): its Activity Log `Started`
+ * entry says when Azure ML started it, which is when the hang clock starts.
+ */
+export function writeInFlight(record: ServiceRecord): boolean {
+  return /^(creating|updating|deleting)$/i.test(record.state ?? '');
+}
+
+/**
+ * RFC 3339 as Azure returns it: whole seconds without a `.000` fraction, so a time read live prints like the same
+ * time read from a bundle.
+ */
+function rfc3339(d: Date | undefined): string | undefined {
+  if (!d || Number.isNaN(d.getTime())) return undefined;
+  return d.toISOString().replace(/\.000Z$/, 'Z');
+}
+
 function message(err: unknown): string {
   const e = err as { statusCode?: number; code?: string; message?: string };
   const status = e?.statusCode ? `${e.statusCode} ` : '';
   return redact(`${status}${e?.code ? `${e.code}: ` : ''}${e?.message ?? String(err)}`)
     .split('\n')[0]!
     .slice(0, 300);
+}
+
+/**
+ * Whether a v1 record's latest operation explains something: it names one (`operationId`) and the service is not
+ * simply healthy (a healthy record with an error may still be history or a refused update). One call per such
+ * service, like the Activity Log read of a failing v2 deployment.
+ */
+function v1OperationWorthReading(item: Record<string, unknown>): boolean {
+  return typeof item.operationId === 'string' && (item.state !== 'Healthy' || item.error !== undefined);
+}
+
+/**
+ * A model-management AsyncOperationStatus (`state`: NotStarted, Running, Cancelled, Succeeded, Failed, TimedOut;
+ * `createdTime`, `endTime`, `error`) as the bundle's `operation` (`status`: InProgress, Canceled, ...).
+ */
+function mmsOperation(op: Record<string, unknown>): Record<string, unknown> {
+  const state = typeof op.state === 'string' ? op.state : '';
+  const status = /^(notstarted|running)$/i.test(state)
+    ? 'InProgress'
+    : /^cancel+ed$/i.test(state)
+      ? 'Canceled'
+      : /^timedout$/i.test(state)
+        ? 'Failed'
+        : state || undefined;
+  return { status, startTime: op.createdTime, endTime: op.endTime, error: op.error };
 }
 
 /** `Succeeded`/`Failed`/`Canceled`/`Started`... of an Activity Log entry, as an operation status. */
@@ -119,6 +163,8 @@ export class AzureMlReader {
   private readonly facts = new Map<string, WorkspaceFacts>();
   /** Discovery answers by URL, in flight or done: workspaces of one region read it once, even side by side. */
   private readonly mmsBase = new Map<string, Promise<string>>();
+  /** v1 operations that have ended, by id: an ended operation never changes, so it is read once per process. */
+  private readonly endedV1Operations = new Map<string, Record<string, unknown>>();
 
   constructor(private readonly options: AzureMlReaderOptions) {}
 
@@ -238,19 +284,59 @@ export class AzureMlReader {
       url.searchParams.set('expand', 'true');
       url.searchParams.set('computeType', 'AKS');
       const out: AmlDeploymentRecord[] = [];
+      const gaps: string[] = [];
       let next: URL | undefined = url;
       for (let page = 0; next && page < 20; page++) {
         this.count('v1 services');
         const body = asRecord(await this.get(next, true));
-        for (const item of Array.isArray(body?.value) ? body.value : []) {
-          const record = { ...normaliseServiceRecord(item), flavor: 'v1' as const };
+        for (const raw of Array.isArray(body?.value) ? body.value : []) {
+          const item = asRecord(raw) ?? {};
+          const operation = v1OperationWorthReading(item)
+            ? await this.v1Operation(base, ref, item.operationId as string)
+            : undefined;
+          if (operation?.gap) gaps.push(`azureml v1 operation of ${String(item.name)}: ${operation.gap}`);
+          const record = {
+            ...normaliseServiceRecord(operation?.value ? { ...item, operation: operation.value } : item),
+            flavor: 'v1' as const,
+          };
           if (record.name) out.push({ flavor: 'v1', service: record.name, record });
         }
         next = typeof body?.nextLink === 'string' ? new URL(body.nextLink) : undefined;
       }
-      return { value: out, gaps: [] };
+      return { value: out, gaps };
     } catch (err) {
       return { value: [], gaps: [`azureml v1 services of ${ref.workspace}: ${message(err)}`] };
+    }
+  }
+
+  /**
+   * The model-management async operation a v1 record names as its latest (`operationId`), as
+   * `GET .../workspaces/{ws}/operations/{id}` returns it (AsyncOperationStatus); a failure is a gap.
+   */
+  private async v1Operation(
+    base: string,
+    ref: WorkspaceRef,
+    id: string,
+  ): Promise<{ value?: Record<string, unknown>; gap?: string }> {
+    const key = `${workspaceId(ref).toLowerCase()}/${id}`;
+    const ended = this.endedV1Operations.get(key);
+    if (ended) return { value: ended };
+    try {
+      const url = new URL(
+        `${base}/modelmanagement/v1.0/subscriptions/${ref.subscriptionId}/resourceGroups/${ref.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${ref.workspace}/operations/${encodeURIComponent(id)}`,
+      );
+      url.searchParams.set('api-version', MMS_API_VERSION);
+      this.count('v1 operation');
+      const value = mmsOperation(asRecord(await this.get(url, true)) ?? {});
+      if (value.status !== 'InProgress' && value.status !== undefined) {
+        // Bounded: the oldest entry goes first, which only costs a re-read.
+        if (this.endedV1Operations.size >= 2000)
+          this.endedV1Operations.delete(this.endedV1Operations.keys().next().value!);
+        this.endedV1Operations.set(key, value);
+      }
+      return { value };
+    } catch (err) {
+      return { gap: message(err) };
     }
   }
 
@@ -319,8 +405,8 @@ export class AzureMlReader {
 
   /**
    * v2 Kubernetes online deployments, uncached (the CLI's one-off read): one endpoints list, then the deployments of
-   * each Kubernetes endpoint; a deployment whose last write failed or was cancelled gets that write's Activity Log
-   * entry as `operation`. The monitor's sweep reads through `AzureMlDeploymentCache` instead.
+   * each Kubernetes endpoint; a deployment whose last write failed, was cancelled or is still running gets that
+   * write's Activity Log entry as `operation`. The monitor's sweep reads through `AzureMlDeploymentCache` instead.
    */
   async v2Deployments(
     facts: WorkspaceFacts,
@@ -335,7 +421,7 @@ export class AzureMlReader {
       gaps.push(...listed.gaps);
       for (const { revision: _revision, ...d } of listed.value) {
         void _revision;
-        if (d.resourceId && failedOrCanceled(d.record)) {
+        if (d.resourceId && (failedOrCanceled(d.record) || writeInFlight(d.record))) {
           const op = await this.lastWrite(facts.ref, d.resourceId, since, until);
           gaps.push(...op.gaps);
           if (op.value) d.record.operation = op.value;
@@ -364,7 +450,7 @@ export class AzureMlReader {
       for await (const e of monitor.activityLogs.list(filter)) {
         const op = e.operationName?.value ?? '';
         if (!/\/write$/i.test(op) || !e.correlationId) continue;
-        const at = e.eventTimestamp?.toISOString();
+        const at = rfc3339(e.eventTimestamp);
         const entry = byCorrelation.get(e.correlationId) ?? {};
         const status = activityStatus(e.status?.value);
         if (!entry.startTime || (at && at < entry.startTime)) entry.startTime = at;

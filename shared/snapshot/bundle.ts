@@ -177,8 +177,10 @@ function normaliseError(raw: unknown): AmlError | undefined {
 
 function time(file: string, field: string, v: unknown): string | undefined {
   if (v === undefined || v === null) return undefined;
-  // The ARM SDK hands systemData times over as Dates; files carry strings.
-  const t = v instanceof Date && !Number.isNaN(v.getTime()) ? v.toISOString() : asString(v);
+  // The ARM SDK hands systemData times over as Dates; files carry strings (whole seconds print without ".000", as
+  // Azure writes them, so a record read live prints like the same record read from a bundle).
+  const t =
+    v instanceof Date && !Number.isNaN(v.getTime()) ? v.toISOString().replace(/\.000Z$/, 'Z') : asString(v);
   if (t === undefined || Number.isNaN(Date.parse(t)))
     throw new BundleError(file, `${field} ${JSON.stringify(v)} is not an RFC 3339 time`);
   return t;

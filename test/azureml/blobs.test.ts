@@ -16,16 +16,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   blobCheckSuspected,
   blobServiceClient,
+  buildLogBlob,
   checkBlobs,
   initContainerConfigPaths,
+  readBuildLogBlob,
   v1BlobsToCheck,
   v2ModelBlob,
 } from '../../shared/azureml/blobs.js';
 import { loadBundle } from '../../shared/snapshot/bundle.js';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { readBuildLogEvidence } from '../../shared/diagnosis/buildlog/classify.js';
 import { AZURITE_ACCOUNT, AZURITE_KEY, startAzurite, type AzuriteInstance } from '../../sim/azurite.js';
 
 let azurite: AzuriteInstance;
+const FIXTURES_ROOT = join(import.meta.dirname, '..', 'fixtures');
 const MODEL = 'ExperimentRun/dcid.28lbtgl9v84r/outputs/model.pkl';
 
 beforeAll(async () => {
@@ -178,5 +182,78 @@ describe('when a blob check is worth doing', () => {
 
   it.each(healthy)('does not in %s', async (name) => {
     expect(blobCheckSuspected(await loadBundle(join(FIXTURES, name)))).toBe(false);
+  });
+
+  // An image build failure's record says where the build log is ("workspace blob store", a SAS URL to
+  // blob.core.windows.net): that blames neither the model nor the storage.
+  it.each([
+    'ImageBuildFailure.BuildTimeout.v1-context-deadline-exceeded',
+    'ImageBuildFailure.BuildTimeout.v2-stops-at-pip-install',
+  ])('does not for a record that only points at its build log (%s)', async (name) => {
+    expect(blobCheckSuspected(await loadBundle(join(FIXTURES, name)))).toBe(false);
+  });
+});
+
+describe('where a build log is', () => {
+  it('is the path the record names (v1 SAS URL, v2 blob store path), never the URL host', () => {
+    expect(
+      buildLogBlob({
+        state: 'Failed',
+        error: {
+          message:
+            'Please check the build log for details: https://evil.example/azureml/ImageLogs/00008f00005705080000/build.log?sv=x&sig=y',
+        },
+      }),
+    ).toEqual({ container: 'azureml', path: 'ImageLogs/00008f00005705080000/build.log' });
+    expect(
+      buildLogBlob({
+        flavor: 'v2',
+        state: 'Failed',
+        operation: {
+          status: 'Failed',
+          error: {
+            message:
+              "The build log is available in the workspace blob store 'contosoml1234' under the path '/azureml/ImageLogs/0400020000009204f00f/build.log'.",
+          },
+        },
+      }),
+    ).toEqual({ container: 'azureml', path: 'ImageLogs/0400020000009204f00f/build.log' });
+  });
+
+  it("is the image's log for a service not yet healthy, and none when nothing points at one", () => {
+    expect(buildLogBlob({ state: 'Transitioning', imageId: 'churn-svc:12' })).toEqual({
+      container: 'azureml',
+      path: 'ImageLogs/churn-svc:12/build.log',
+    });
+    expect(buildLogBlob({ state: 'Healthy', imageId: 'churn-svc:12' })).toBeUndefined();
+    expect(
+      buildLogBlob({ state: 'Failed', error: { message: 'Failed building the Environment.' } }),
+    ).toBeUndefined();
+  });
+
+  it('reads and classifies the log from storage; a missing log is no evidence and no gap', async () => {
+    const access = { kind: 'connectionString' as const, connectionString: azurite.connectionString };
+    const path = 'ImageLogs/0000aaaa/build.log';
+    const log = join(
+      FIXTURES_ROOT,
+      'ImageBuildFailure.CondaResolveFailure.v1-resolve-package-not-found',
+      'build.log',
+    );
+    const text = readFileSync(log);
+    await BlobServiceClient.fromConnectionString(azurite.connectionString)
+      .getContainerClient('azureml')
+      .getBlockBlobClient(path)
+      .upload(text, text.length);
+    const read = await readBuildLogBlob(access, { container: 'azureml', path }, readBuildLogEvidence);
+    expect(read.gap).toBeUndefined();
+    expect(read.evidence?.source).toBe(`azureml/${path}`);
+    expect(read.evidence?.classification).toMatchObject({ outcome: 'failed', detail: 'CondaResolveFailure' });
+    expect(
+      await readBuildLogBlob(
+        access,
+        { container: 'azureml', path: 'ImageLogs/none/build.log' },
+        readBuildLogEvidence,
+      ),
+    ).toEqual({});
   });
 });

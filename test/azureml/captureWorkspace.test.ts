@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCapture } from '../../cli/commands/capture.js';
 import { runDiagnose } from '../../cli/commands/diagnose.js';
 import { AzureMlReader } from '../../shared/azureml/reader.js';
+import { SimulatedClock } from '../../shared/time/clock.js';
 import type { Diagnosis } from '../../shared/diagnosis/types.js';
 import type { BlobCheck } from '../../shared/snapshot/types.js';
 import { startAzurite, type AzuriteInstance } from '../../sim/azurite.js';
@@ -106,6 +107,8 @@ function deps() {
         caCert: standIn.caCert,
         extraDataPlaneHost: standIn.host,
       }),
+    // The bundle's moment: the Activity Log is read for the week before it, as it would have been then.
+    clock: new SimulatedClock('2024-05-14T10:30:00Z'),
     blobAccess: () => ({ kind: 'connectionString' as const, connectionString: azurite.connectionString }),
   };
 }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDiagnose } from '../../cli/commands/diagnose.js';
 import { AzureMlReader } from '../../shared/azureml/reader.js';
+import { SimulatedClock } from '../../shared/time/clock.js';
 import type { Diagnosis } from '../../shared/diagnosis/types.js';
 import { startAzureMlStandIn, type AzureMlStandIn } from '../../sim/standins/azureml/index.js';
 
@@ -55,6 +56,8 @@ function deps() {
         caCert: standIn.caCert,
         extraDataPlaneHost: standIn.host,
       }),
+    // The bundle's moment: the Activity Log is read for the week before it, as it would have been then.
+    clock: new SimulatedClock('2024-05-14T10:30:00Z'),
   };
 }
 

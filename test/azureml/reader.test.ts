@@ -119,6 +119,16 @@ describe('AzureMlReader against the stand-in', () => {
       record: { state: 'Failed', computeName: 'aks-prod' },
     });
     expect(v1?.record.error?.details?.[0]?.code).toBe('ResourceNotFound');
+    // The record names its latest operation by id; the operation itself is read from model management.
+    expect(v1?.record.operation).toMatchObject({
+      status: 'Failed',
+      startTime: '2024-05-14T10:05:00Z',
+      endTime: '2024-05-14T10:07:00Z',
+      error: { code: 'BadArgument' },
+    });
+    expect(
+      standIn.requests.some((q) => /\/workspaces\/contoso-ml\/operations\/[0-9a-f-]{36}$/.test(q.path)),
+    ).toBe(true);
     const v2 = value.records.find((x) => x.flavor === 'v2');
     expect(v2).toMatchObject({
       service: 'chat-blue',
@@ -126,19 +136,71 @@ describe('AzureMlReader against the stand-in', () => {
     });
     expect(v2?.record.operation).toMatchObject({
       status: 'Failed',
-      startTime: '2024-05-14T10:10:00.000Z',
-      endTime: '2024-05-14T10:10:50.000Z',
+      startTime: '2024-05-14T10:10:00Z',
+      endTime: '2024-05-14T10:10:50Z',
       error: { code: 'SecretsInjectionError' },
     });
-    // discovery + v1 list + endpoints list = the workspace's sweep calls; deployments list + Activity Log for the
-    // failing one.
+    // discovery + v1 list + endpoints list = the workspace's sweep calls; deployments list, and for each failing
+    // deployment its operation (v2: Activity Log; v1: model management's async operation).
     expect(calls.filter((c) => c !== 'discovery').sort()).toEqual([
       'activity log',
+      'v1 operation',
       'v1 services',
       'v2 deployments',
       'v2 endpoints',
     ]);
     expect(standIn.requests.every((q) => q.authorized || q.path === '/discovery')).toBe(true);
+  });
+
+  it('reads a v1 operation that has ended once per reader (it never changes), a running one every time', async () => {
+    const calls: string[] = [];
+    const r = reader(standIn.token, calls);
+    await r.deployments(REF, new Date('2024-05-14T10:30:00Z'));
+    const second = await r.deployments(REF, new Date('2024-05-14T10:35:00Z'));
+    expect(calls.filter((c) => c === 'v1 operation')).toHaveLength(1);
+    expect(second.value.records.find((x) => x.flavor === 'v1')?.record.operation?.status).toBe('Failed');
+
+    const running = {
+      name: 'pricing',
+      state: 'Transitioning',
+      computeType: 'AKS',
+      operation: { status: 'InProgress', startTime: '2024-05-14T10:20:00Z' },
+    };
+    standIn.setWorkspaces([{ ...workspace, services: [running] }]);
+    try {
+      calls.length = 0;
+      await r.deployments(REF, new Date('2024-05-14T10:30:00Z'));
+      const again = await r.deployments(REF, new Date('2024-05-14T10:35:00Z'));
+      expect(calls.filter((c) => c === 'v1 operation')).toHaveLength(2);
+      expect(again.value.records[0]?.record.operation).toMatchObject({
+        status: 'InProgress',
+        startTime: '2024-05-14T10:20:00Z',
+      });
+    } finally {
+      standIn.setWorkspaces([workspace]);
+    }
+  });
+
+  it('reads a write only inside the Activity Log window it asks for (the week before "now")', async () => {
+    const later = await reader().deployments(REF, new Date('2024-06-30T00:00:00Z'));
+    const blue = later.value.records.find((x) => x.service === 'chat-blue');
+    expect(blue?.record.state).toBe('Failed');
+    expect(blue?.record.operation).toBeUndefined();
+    expect(later.gaps).toEqual([]);
+  });
+
+  it('reads the running write of a deployment still updating: when Azure ML started it', async () => {
+    const updating = await json('nearmiss.DeploymentRejected.PolicyDenied.later-update-running/service.json');
+    standIn.setWorkspaces([{ ...workspace, deployments: [{ endpoint: 'fraud', deployment: updating }] }]);
+    try {
+      const { value } = await reader().deployments(REF, new Date('2024-05-14T10:30:00Z'));
+      expect(value.records.find((x) => x.service === 'fraud-green')?.record).toMatchObject({
+        state: 'Updating',
+        operation: { status: 'InProgress', startTime: '2024-05-14T10:28:00Z' },
+      });
+    } finally {
+      standIn.setWorkspaces([workspace]);
+    }
   });
 
   it('what it reads diagnoses like the offline bundle', async () => {

@@ -6,12 +6,13 @@
  *   deployment's `operation`, a `Started` write event and the final one, whose `properties.statusMessage` carries the
  *   error as ARM writes it (`{"error":{code,message,details}}`), under one correlation id;
  * - the workspace discovery document (`/discovery` → `{"api": <this server>}`) and the v1 model-management API
- *   (`/modelmanagement/v1.0/.../workspaces/{ws}/services`).
+ *   (`/modelmanagement/v1.0/.../workspaces/{ws}/services`, each record naming its latest async operation by
+ *   `operationId`, and `.../operations/{id}` serving it as AsyncOperationStatus).
  * Every call but discovery needs `Authorization: Bearer <token>` with the token it was started with; others get 401.
  * Used by tests and by `amlmon simulate` (scenario files `azureml/<k>/<workspace>/...`): no vitest imports.
  */
 import { asRecord, asString } from '../../../shared/snapshot/objects.js';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -82,10 +83,15 @@ function armDeployment(
   endpoint: string,
   d: Record<string, unknown>,
 ): Record<string, unknown> {
-  const { operation: _op, ...rest } = d;
+  // azure-ai-ml's flattened `provisioning_state` (a record saved from the Python SDK) is ARM's
+  // `properties.provisioningState` on the wire.
+  const { operation: _op, provisioning_state: sdkState, ...rest } = d;
   void _op;
   const name = asString(d.name) ?? 'deployment';
-  const props = asRecord(d.properties) ?? {};
+  const props = {
+    ...(asString(sdkState) ? { provisioningState: asString(sdkState) } : {}),
+    ...(asRecord(d.properties) ?? {}),
+  };
   return {
     ...rest,
     id: `${wsId(ws)}/onlineEndpoints/${endpoint}/deployments/${name}`,
@@ -153,9 +159,56 @@ function activityEvents(
   return events;
 }
 
+/**
+ * A v1 record as model management returns it: its latest async operation is named by `operationId` (read with
+ * `GET .../operations/{id}`), not embedded; a bundle's `operation` gets a stable id derived from it.
+ */
+function mmsService(s: Record<string, unknown>): Record<string, unknown> {
+  const { operation, ...rest } = s;
+  const op = asRecord(operation);
+  return {
+    computeType: 'AKS',
+    ...rest,
+    ...(op && rest.operationId === undefined ? { operationId: v1OperationId(s) } : {}),
+  };
+}
+
+function v1OperationId(s: Record<string, unknown>): string {
+  const op = asRecord(s.operation);
+  const seed = `${asString(s.name) ?? ''}|${asString(op?.startTime) ?? ''}`;
+  const hex = createHash('sha256').update(seed).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** A bundle's v1 `operation` as model management's AsyncOperationStatus. */
+function mmsOperationStatus(s: Record<string, unknown>): Record<string, unknown> {
+  const op = asRecord(s.operation) ?? {};
+  const status = asString(op.status);
+  const state =
+    status === 'InProgress' ? 'Running' : status === 'Canceled' ? 'Cancelled' : (status ?? 'Running');
+  return {
+    id: v1OperationId(s),
+    operationType: 'Service',
+    state,
+    createdTime: asString(op.startTime),
+    ...(asString(op.endTime) ? { endTime: asString(op.endTime) } : {}),
+    ...(op.error !== undefined ? { error: op.error } : {}),
+    resourceLocation: `/services/${asString(s.name) ?? ''}`,
+  };
+}
+
 /** `resourceUri eq '<id>'` from an Activity Log `$filter`. */
 function filterResource(filter: string | null): string | undefined {
   return filter ? /resourceUri eq '([^']+)'/i.exec(filter)?.[1] : undefined;
+}
+
+/** Whether an event falls inside the `eventTimestamp ge '<t>'` / `le '<t>'` bounds of an Activity Log `$filter`. */
+function inTimeWindow(filter: string | null, event: Record<string, unknown>): boolean {
+  const at = Date.parse(asString(event.eventTimestamp) ?? '');
+  if (!filter || Number.isNaN(at)) return true;
+  const ge = Date.parse(/eventTimestamp ge '([^']+)'/i.exec(filter)?.[1] ?? '');
+  const le = Date.parse(/eventTimestamp le '([^']+)'/i.exec(filter)?.[1] ?? '');
+  return !(at < ge) && !(at > le);
 }
 
 export async function startAzureMlStandIn(options: { token?: string } = {}): Promise<AzureMlStandIn> {
@@ -206,7 +259,8 @@ export async function startAzureMlStandIn(options: { token?: string } = {}): Pro
       const value = workspaces
         .filter((w) => w.subscriptionId.toLowerCase() === m![1]!.toLowerCase())
         .flatMap((w) => w.deployments.flatMap((d) => activityEvents(w, d.endpoint, d.deployment)))
-        .filter((e) => !resource || asString(e.resourceId)?.toLowerCase() === resource);
+        .filter((e) => !resource || asString(e.resourceId)?.toLowerCase() === resource)
+        .filter((e) => inTimeWindow(u.searchParams.get('$filter'), e));
       json(res, 200, { value });
       return;
     }
@@ -224,11 +278,22 @@ export async function startAzureMlStandIn(options: { token?: string } = {}): Pro
       if (m[4]) {
         const one = list.find((s) => s.name === m![4]);
         return one
-          ? json(res, 200, one)
+          ? json(res, 200, mmsService(one))
           : armError(res, 404, 'WebserviceNotFound', `Webservice ${m[4]} not found`);
       }
-      json(res, 200, { value: list.map((s) => ({ computeType: 'AKS', ...s })) });
+      json(res, 200, { value: list.map(mmsService) });
       return;
+    }
+    m =
+      /^\/modelmanagement\/v1\.0\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.MachineLearningServices\/workspaces\/([^/]+)\/operations\/([^/]+)$/i.exec(
+        path,
+      );
+    if (m) {
+      const ws = find(m[1]!, m[2]!, m[3]!);
+      const owner = ws?.services.find((s) => asRecord(s.operation) && v1OperationId(s) === m![4]);
+      return owner
+        ? json(res, 200, mmsOperationStatus(owner))
+        : armError(res, 404, 'OperationNotFound', `Operation ${m[4]} not found`);
     }
     m =
       /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.MachineLearningServices\/workspaces\/([^/]+)(\/.*)?$/i.exec(
