@@ -36,8 +36,18 @@ const NOT_SECRET_NAME =
 /** Value of an assignment: a quoted string, or a run up to whitespace or a separator. */
 const VALUE = `(?:\\\\"[^"\\\\\\n]*|"(?:[^"\\\\\\n]|\\\\.)*"|'[^'\\n]*'|[^\\s"'&,;}<>\\]\\)\\\\]+)`;
 
-function redactAssignment(_m: string, name: string, sep: string, value: string): string {
+function redactAssignment(
+  _m: string,
+  name: string,
+  sep: string,
+  value: string,
+  /** The blank and letter after the value, when a word follows it (a look-ahead group: may be undefined). */
+  wordAfter?: string,
+): string {
   if (NOT_SECRET_NAME.test(name)) return _m;
+  // Prose, not an assignment: "Failed to refresh token: cluster identity is not set up" (a lowercase word after
+  // `name: ` and more words after it). A secret value has digits, capitals or symbols, or ends the line.
+  if (/^[ \t]*:[ \t]+$/.test(sep) && /^[a-z]+$/.test(value) && wordAfter !== undefined) return _m;
   if (value.startsWith(REDACTED) || value === `"${REDACTED}"` || value === `'${REDACTED}'`) return _m;
   // A JSON/YAML object or list as the value (`"password": {`) is structure, not the secret itself.
   if (/^[[{]/.test(value)) return _m;
@@ -80,7 +90,7 @@ const PATTERNS: Pattern[] = [
   // AccountKey=x;, Ocp-Apim-Subscription-Key: x, AZURE_CLIENT_SECRET=x, client_secret: x.
   {
     re: new RegExp(
-      `(?<![A-Za-z0-9_.-])((?:[A-Za-z0-9_.-]*?)${SECRET_NAME_SUFFIX})(\\\\?["']?[ \\t]*[:=][ \\t]*)(${VALUE})`,
+      `(?<![A-Za-z0-9_.-])((?:[A-Za-z0-9_.-]*?)${SECRET_NAME_SUFFIX})(\\\\?["']?[ \\t]*[:=][ \\t]*)(${VALUE})(?=([ \\t]+[a-z])?)`,
       'gi',
     ),
     replace: redactAssignment,

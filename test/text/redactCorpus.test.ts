@@ -39,8 +39,22 @@ describe('redact: the secret corpus', () => {
       'MountVolume.SetUp failed for volume "model" : rpc error: code = Internal desc = exit status 1',
       'Error: ImagePullBackOff: rpc error: code = NotFound desc = manifest unknown',
       'tolerations: key: node.kubernetes.io/not-ready',
+      // A secret-named label in prose: the word after it is prose, not a value.
+      'Failed to refresh token: cluster identity is not set up properly.',
     ])
       expect(redact(line)).toBe(line);
+  });
+
+  it('still redacts a value after a secret name when it ends the line or has digits, capitals or symbols', () => {
+    for (const [line, kept] of [
+      ['password: hunter', 'password: '],
+      ['DB_PASSWORD: hunter2 and more', 'DB_PASSWORD: '],
+      ['token: Zm9vYmFy words after', 'token: '],
+      ['client_secret: abc-def more', 'client_secret: '],
+    ] as const) {
+      const out = redact(line);
+      expect(out.startsWith(`${kept}[REDACTED]`), out).toBe(true);
+    }
   });
 
   it('redacts secret-named values in objects, and env name/value pairs', () => {
