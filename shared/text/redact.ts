@@ -46,8 +46,12 @@ function redactAssignment(
 ): string {
   if (NOT_SECRET_NAME.test(name)) return _m;
   // Prose, not an assignment: "Failed to refresh token: cluster identity is not set up" (a lowercase word after
-  // `name: ` and more words after it). A secret value has digits, capitals or symbols, or ends the line.
-  if (/^[ \t]*:[ \t]+$/.test(sep) && /^[a-z]+$/.test(value) && wordAfter !== undefined) return _m;
+  // `name: ` and more words after it), ".../oauth2/token: 401 Unauthorized" (an HTTP status and its reason). A secret
+  // value has digits, capitals or symbols, or ends the line.
+  if (/^[ \t]*:[ \t]+$/.test(sep) && /^(?:[a-z]+|[1-5]\d\d)$/.test(value) && wordAfter !== undefined)
+    return _m;
+  // A code span (`kubectl get secret …`) is a command we or the log quote, not a value.
+  if (value.startsWith('`')) return _m;
   if (value.startsWith(REDACTED) || value === `"${REDACTED}"` || value === `'${REDACTED}'`) return _m;
   // A JSON/YAML object or list as the value (`"password": {`) is structure, not the secret itself.
   if (/^[[{]/.test(value)) return _m;
@@ -103,9 +107,10 @@ const PATTERNS: Pattern[] = [
     ),
     replace: `$1${REDACTED}`,
   },
-  // Command-line flags: --password X, --password=X, --token X, --client-secret X, -p X after a login verb.
+  // Command-line flags: --password X, --password=X, --token X, --client-secret X, -p X after a login verb; a flag
+  // starts a word (`ns/x-secret — …` is a name, not the flag `-secret`).
   {
-    re: /(--?(?:password|passwd|pass|token|secret|client-secret|account-key|sas-token|api-key|access-key|key)(?:[ \t]+|=))("[^"\n]*"|'[^'\n]*'|[^\s"'-][^\s"']*)/gi,
+    re: /(?<![^\s"'=(])(--?(?:password|passwd|pass|token|secret|client-secret|account-key|sas-token|api-key|access-key|key)(?:[ \t]+|=))("[^"\n]*"|'[^'\n]*'|[^\s"'-][^\s"']*)/gi,
     replace: `$1${REDACTED}`,
   },
   // HTTP authorization headers and bearer tokens.

@@ -41,6 +41,10 @@ describe('redact: the secret corpus', () => {
       'tolerations: key: node.kubernetes.io/not-ready',
       // A secret-named label in prose: the word after it is prose, not a value.
       'Failed to refresh token: cluster identity is not set up properly.',
+      'POST request to https://myacr.azurecr.io/oauth2/token: 401 Unauthorized',
+      // Names with a secret-like tail, and commands we quote in code spans.
+      'the key secret azureml-demo/azure-storage-secret — usually the account key was rotated',
+      'Re-apply the SSL configuration so Azure ML recreates the secret: `AksCompute.update(AksUpdateConfiguration(x))`',
     ])
       expect(redact(line)).toBe(line);
   });
@@ -51,6 +55,7 @@ describe('redact: the secret corpus', () => {
       ['DB_PASSWORD: hunter2 and more', 'DB_PASSWORD: '],
       ['token: Zm9vYmFy words after', 'token: '],
       ['client_secret: abc-def more', 'client_secret: '],
+      ['az acr login -n x --password Zx9 now', 'az acr login -n x --password '],
     ] as const) {
       const out = redact(line);
       expect(out.startsWith(`${kept}[REDACTED]`), out).toBe(true);
