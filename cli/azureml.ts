@@ -4,15 +4,8 @@
  * to the snapshot; what could not be read is a gap.
  */
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
-import {
-  blobCheckSuspected,
-  buildLogBlob,
-  checkBlobs,
-  readBuildLogBlob,
-  v1BlobsToCheck,
-  type BlobAccess,
-  type BlobRef,
-} from '../shared/azureml/blobs.js';
+import { buildLogBlob, readBuildLogBlob, type BlobAccess } from '../shared/azureml/blobs.js';
+import { checkDeploymentBlobs, workspaceBlobAccess } from '../shared/azureml/deploymentBlobs.js';
 import { readBuildLogEvidence } from '../shared/diagnosis/buildlog/classify.js';
 import { AzureMlReader } from '../shared/azureml/reader.js';
 import { parseWorkspaceId, type WorkspaceFacts } from '../shared/azureml/workspace.js';
@@ -43,7 +36,7 @@ function defaultBlobAccess(credential: TokenCredential): (facts: WorkspaceFacts)
   return (facts) => {
     const connectionString = process.env.AMLMON_STORAGE_CONNECTION_STRING;
     if (connectionString) return { kind: 'connectionString', connectionString };
-    return { kind: 'credential', credential, storageAccountId: facts.storageAccount ?? '' };
+    return workspaceBlobAccess(facts, credential);
   };
 }
 
@@ -91,24 +84,14 @@ export async function withAzureMl(
     allGaps.push(`azureml: no Kubernetes deployment ${wanted} in workspace ${ref.workspace}`);
 
   if (found) {
-    let wantedBlobs: BlobRef[] | undefined;
-    if (found.flavor === 'v1') {
-      if (clusterRead) {
-        const paths = v1BlobsToCheck(snapshot, found.service);
-        // Not being able to check the blobs only matters when a download, mount or model-file failure is suspected.
-        if (paths.missing && blobCheckSuspected(snapshot))
-          allGaps.push(
-            `blobs: ConfigMap ${paths.missing.join(', ')} (InitContainerConfig) was not read, so the model blobs were not checked`,
-          );
-        else if (!paths.missing) wantedBlobs = [...paths];
-      }
-    } else if (found.record.model) {
-      const blob = await reader.modelBlob(ref, found.record.model);
-      allGaps.push(...blob.gaps);
-      if (blob.value) wantedBlobs = [blob.value];
-    } else wantedBlobs = [];
     const access = (): BlobAccess => (deps.blobAccess ?? defaultBlobAccess(shared()))(value.facts);
-    if (wantedBlobs) snapshot.blobs = await checkBlobs(access(), wantedBlobs);
+    allGaps.push(
+      ...(await checkDeploymentBlobs(snapshot, found, {
+        clusterRead,
+        modelBlob: (model) => reader.modelBlob(ref, model),
+        access,
+      })),
+    );
     const buildLog = buildLogBlob(found.record);
     if (buildLog && !snapshot.buildLog) {
       const read = await readBuildLogBlob(access(), buildLog, readBuildLogEvidence);

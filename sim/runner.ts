@@ -389,7 +389,11 @@ export async function runSimulation(dir: string, opts: SimulationOptions = {}): 
               resourceGroup: SIM_RESOURCE_GROUP,
               workspace,
             })),
-            { refreshAfterMs: settings.azureMlRefreshAfterMs },
+            // The scenario's workspace storage account is Azurite.
+            {
+              refreshAfterMs: settings.azureMlRefreshAfterMs,
+              blobAccess: () => ({ kind: 'connectionString', connectionString: azurite.connectionString }),
+            },
           )
         : null,
     });

@@ -57,8 +57,17 @@ function oneLine(text: string): string {
 }
 
 /** Checks each blob once (HEAD); the order of `wanted` is kept, duplicates are checked once. */
-export async function checkBlobs(access: BlobAccess, wanted: readonly BlobRef[]): Promise<BlobCheck[]> {
+export async function checkBlobs(
+  access: BlobAccess,
+  wanted: readonly BlobRef[],
+  opts: { timeoutMs?: number } = {},
+): Promise<BlobCheck[]> {
   const unique = [...new Map(wanted.map((b) => [`${b.container}/${b.path}`, b])).values()];
+  // One deadline for all the checks of a deployment: a storage account that hangs costs the sweep this much, no more.
+  const abortSignal = opts.timeoutMs !== undefined ? AbortSignal.timeout(opts.timeoutMs) : undefined;
+  const ms = opts.timeoutMs ?? 0;
+  const timedOut = (): string =>
+    `not checked: no answer within ${ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`}`;
   let service: BlobServiceClient;
   try {
     service = blobServiceClient(access);
@@ -69,11 +78,15 @@ export async function checkBlobs(access: BlobAccess, wanted: readonly BlobRef[])
   return Promise.all(
     unique.map(async (b): Promise<BlobCheck> => {
       try {
-        const props = await service.getContainerClient(b.container).getBlobClient(b.path).getProperties();
+        const props = await service
+          .getContainerClient(b.container)
+          .getBlobClient(b.path)
+          .getProperties(abortSignal ? { abortSignal } : {});
         return { ...b, status: 200, size: props.contentLength ?? null };
       } catch (err) {
+        if (abortSignal?.aborted) return { ...b, status: null, size: null, error: timedOut() };
         const status = err instanceof RestError ? err.statusCode : undefined;
-        if (status === 404) return folderOrMissing(service, b);
+        if (status === 404) return folderOrMissing(service, b, abortSignal);
         if (status === 403) return { ...b, status, size: null };
         const e = err as { code?: string; message?: string };
         const why = `${status ? `HTTP ${status} ` : ''}${e.code ? `${e.code}: ` : ''}${e.message ?? String(err)}`;
@@ -87,17 +100,23 @@ export async function checkBlobs(access: BlobAccess, wanted: readonly BlobRef[])
  * A model registered from a folder has no blob at its path, only blobs under `<path>/`: then it exists (200), its
  * size being the total of the first page of blobs under it. Otherwise the 404 stands.
  */
-async function folderOrMissing(service: BlobServiceClient, b: BlobRef): Promise<BlobCheck> {
+async function folderOrMissing(
+  service: BlobServiceClient,
+  b: BlobRef,
+  abortSignal: AbortSignal | undefined,
+): Promise<BlobCheck> {
   try {
     const page = await service
       .getContainerClient(b.container)
-      .listBlobsFlat({ prefix: `${b.path}/` })
+      .listBlobsFlat({ prefix: `${b.path}/`, ...(abortSignal ? { abortSignal } : {}) })
       .byPage({ maxPageSize: 1000 })
       .next();
     const items = page.done ? [] : page.value.segment.blobItems;
     if (items.length === 0) return { ...b, status: 404, size: null };
     return { ...b, status: 200, size: items.reduce((n, i) => n + (i.properties.contentLength ?? 0), 0) };
   } catch {
+    if (abortSignal?.aborted)
+      return { ...b, status: null, size: null, error: 'not checked: no answer in time' };
     return { ...b, status: 404, size: null };
   }
 }

@@ -57,6 +57,8 @@ export interface AmlDeploymentRecord {
   record: ServiceRecord;
   /** v2: the ARM id (for the Activity Log). */
   resourceId?: string;
+  /** The attached compute it runs on: v1 the record's `computeName`, v2 its endpoint's `compute` (last segment). */
+  compute?: string;
 }
 
 /** A v2 Kubernetes online endpoint as listed: its name and what changes when its deployments may have changed. */
@@ -163,6 +165,8 @@ export class AzureMlReader {
   private readonly facts = new Map<string, WorkspaceFacts>();
   /** Discovery answers by URL, in flight or done: workspaces of one region read it once, even side by side. */
   private readonly mmsBase = new Map<string, Promise<string>>();
+  /** `<workspace id>|<endpoint>` → the compute the endpoint runs on, as its last listing said. */
+  private readonly endpointCompute = new Map<string, string>();
   /** v1 operations that have ended, by id: an ended operation never changes, so it is read once per process. */
   private readonly endedV1Operations = new Map<string, Record<string, unknown>>();
 
@@ -299,7 +303,13 @@ export class AzureMlReader {
             ...normaliseServiceRecord(operation?.value ? { ...item, operation: operation.value } : item),
             flavor: 'v1' as const,
           };
-          if (record.name) out.push({ flavor: 'v1', service: record.name, record });
+          if (record.name)
+            out.push({
+              flavor: 'v1',
+              service: record.name,
+              record,
+              ...(record.computeName ? { compute: record.computeName } : {}),
+            });
         }
         next = typeof body?.nextLink === 'string' ? new URL(body.nextLink) : undefined;
       }
@@ -352,6 +362,11 @@ export class AzureMlReader {
       for await (const ep of this.ml(ref).onlineEndpoints.list(ref.resourceGroup, ref.workspace)) {
         const kind = ep.kind ?? ep.properties.compute ?? '';
         if (!ep.name || !(/kubernetes/i.test(kind) || ep.properties.compute)) continue;
+        // `properties.compute` is the compute's ARM id (or its name): pairs the endpoint's deployments with a cluster.
+        const compute = ep.properties.compute?.split('/').filter(Boolean).pop();
+        const key = `${workspaceId(ref).toLowerCase()}|${ep.name}`;
+        if (compute) this.endpointCompute.set(key, compute);
+        else this.endpointCompute.delete(key);
         const traffic = Object.entries(ep.properties.traffic ?? {}).sort(([a], [b]) => a.localeCompare(b));
         out.push({
           name: ep.name,
@@ -359,6 +374,8 @@ export class AzureMlReader {
             ep.properties.provisioningState ?? '',
             ep.systemData?.lastModifiedAt?.toISOString() ?? '',
             traffic,
+            // The cached deployments carry the endpoint's compute: another one makes them stale.
+            compute ?? '',
           ]),
         });
       }
@@ -389,11 +406,13 @@ export class AzureMlReader {
           endpointName: endpoint,
         };
         const modified = d.systemData?.lastModifiedAt?.toISOString() ?? JSON.stringify(d.properties);
+        const compute = this.endpointCompute.get(`${workspaceId(ref).toLowerCase()}|${endpoint}`);
         out.push({
           flavor: 'v2',
           service: `${endpoint}-${d.name}`,
           record,
           resourceId: d.id,
+          ...(compute ? { compute } : {}),
           revision: `${record.state ?? ''}|${modified}`,
         });
       }

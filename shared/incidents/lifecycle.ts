@@ -4,7 +4,7 @@
  * shared/monitor applies the decisions with ETags and re-decides after a conflict, then holds back what silences,
  * mutes and inhibition cover (shared/monitor/hold.ts) before anything is queued.
  */
-import type { Diagnosis, Finding } from '../diagnosis/types.js';
+import type { Code, Diagnosis, Finding } from '../diagnosis/types.js';
 import type { Versioned } from '../state/table.js';
 import { fingerprint, type DeploymentIdentity } from './fingerprint.js';
 import type { IncidentRecord } from './types.js';
@@ -20,8 +20,11 @@ export type Observation =
       evidenceUrl?: string;
       imageId?: string;
     }
-  /** All replicas ready / deployed successfully; `resolution` says what changed, for the resolved notice. */
-  | { kind: 'healthy'; observedAt: string; resolution?: IncidentRecord['resolution'] }
+  /**
+   * All replicas ready / deployed successfully; `resolution` says what changed, for the resolved notice. With
+   * `only`, just the incidents of that code resolve (a rebuild that succeeded says nothing of the pods).
+   */
+  | { kind: 'healthy'; observedAt: string; resolution?: IncidentRecord['resolution']; only?: Code }
   /** The deployment no longer exists. */
   | { kind: 'gone'; observedAt: string; resolution?: IncidentRecord['resolution'] }
   /** Still inside the normal start-up window: nothing to decide. */
@@ -56,8 +59,9 @@ export function decideIncidents(
   const open = incidents.filter((i) => isOpen(i.value));
   if (obs.kind === 'pending') return [];
   if (obs.kind === 'healthy' || obs.kind === 'gone') {
+    const only = obs.kind === 'healthy' ? obs.only : undefined;
     return open
-      .filter((i) => i.value.openedAt <= obs.observedAt)
+      .filter((i) => i.value.openedAt <= obs.observedAt && (only === undefined || i.value.code === only))
       .map((i) => ({
         type: 'resolve' as const,
         record: { ...i.value, resolvedAt: now, ...(obs.resolution ? { resolution: obs.resolution } : {}) },

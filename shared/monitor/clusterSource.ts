@@ -19,7 +19,11 @@ export function watchedFromDiscovered(d: DiscoveredDeployment): WatchedDeploymen
     flavor: d.flavor,
     endpoint: d.endpoint,
     deployment: d.deploymentName,
-    workspace: d.namespace.startsWith('azureml-') ? d.namespace.slice('azureml-'.length) : undefined,
+    // v1 deploys into `azureml-<workspace>`; a v2 namespace is the compute's choice (`azureml-workloads` is no workspace).
+    workspace:
+      d.flavor !== 'v2' && d.namespace.startsWith('azureml-')
+        ? d.namespace.slice('azureml-'.length)
+        : undefined,
     ready: d.healthy,
     progress: [
       d.generation,
@@ -32,9 +36,14 @@ export function watchedFromDiscovered(d: DiscoveredDeployment): WatchedDeploymen
   };
 }
 
-export function clusterSourceFromTarget(name: string, target: ClusterTarget): ClusterSource {
+export function clusterSourceFromTarget(
+  name: string,
+  target: ClusterTarget,
+  resourceId?: string,
+): ClusterSource {
   return {
     name,
+    ...(resourceId ? { resourceId } : {}),
     discover: async () => (await discover(target)).map(watchedFromDiscovered),
     collect: (d: WatchedDeployment) =>
       collectSnapshot(target, { namespace: d.namespace, service: d.service }),

@@ -26,6 +26,7 @@ import {
 import { clusterSourceFromTarget } from './clusterSource.js';
 import { AzureMlReader } from '../azureml/reader.js';
 import { azureMlSourceFromReader } from './azureMlSource.js';
+import { workspaceBlobAccess } from '../azureml/deploymentBlobs.js';
 import { sendersFor } from './senders.js';
 import type { Sender } from '../notify/types.js';
 import type { Clock } from '../time/clock.js';
@@ -156,7 +157,13 @@ export async function buildRuntime(settings: Settings, parts: RuntimeParts = {})
 
   const clusters =
     parts.clusters ??
-    settings.clusters.map((c) => clusterSourceFromTarget(c.name, targetOf(c, hostCredential())));
+    settings.clusters.map((c) =>
+      clusterSourceFromTarget(
+        c.name,
+        targetOf(c, hostCredential()),
+        c.kind === 'aks' ? c.resourceId : undefined,
+      ),
+    );
   const senders = new Map<string, Sender>();
   for (const s of parts.extraSenders ?? []) senders.set(s.kind, s);
   for (const [kind, s] of parts.senders ?? sendersFor(settings.channels, channelCredential))
@@ -174,7 +181,14 @@ export async function buildRuntime(settings: Settings, parts: RuntimeParts = {})
               resourceGroup: w.resourceGroup,
               workspace: w.name,
             })),
-            { refreshAfterMs: settings.azureMlRefreshAfterMs },
+            {
+              refreshAfterMs: settings.azureMlRefreshAfterMs,
+              // The workspace's own storage account (from its ARM facts) with the host's identity; Azurite locally.
+              blobAccess: (facts) =>
+                settings.imageLogConnectionString
+                  ? { kind: 'connectionString', connectionString: settings.imageLogConnectionString }
+                  : workspaceBlobAccess(facts, hostCredential()),
+            },
           )
         : undefined
       : (parts.azureMl ?? undefined);

@@ -7,12 +7,14 @@ import { classifyBuildLog } from '../diagnosis/buildlog/classify.js';
 import type { BuildLogClassification } from '../diagnosis/buildlog/types.js';
 import type { Diagnosis, Finding } from '../diagnosis/types.js';
 import type { ImageLogBlobEvent } from '../events/types.js';
-import type { DeploymentIdentity } from '../incidents/fingerprint.js';
+import { fingerprint, type DeploymentIdentity } from '../incidents/fingerprint.js';
+import type { Observation } from '../incidents/lifecycle.js';
 import { emptySnapshot } from '../snapshot/types.js';
 import { redact } from '../text/redact.js';
-import { rememberEvent, wasEventSeen } from '../state/store.js';
+import { deploymentRow, rememberEvent, wasEventSeen } from '../state/store.js';
 import { commitObservation } from './commit.js';
-import { enqueueNotifications } from './enqueue.js';
+import { enqueueNotifications, mergeChanges } from './enqueue.js';
+import { placeRecords, type PlacedRecord } from './pairing.js';
 import type { AzureMlWorkspaceView, MonitorRuntime } from './types.js';
 
 export type ImageLogOutcome =
@@ -23,13 +25,22 @@ export type ImageLogOutcome =
   | { kind: 'incident'; opened: boolean; classification: BuildLogClassification }
   | { kind: 'inconclusive'; classification: BuildLogClassification };
 
-/** The pseudo-cluster of incidents that come from a workspace's storage account rather than a cluster. */
+/**
+ * The partition of build incidents no service could be linked to (and of those raised before builds were keyed to
+ * their service): named by the image id and the workspace that owns the storage account.
+ */
 export const IMAGE_BUILD_CLUSTER = 'image-builds';
+/** The namespace of those incidents. */
+export const IMAGE_BUILD_NAMESPACE = 'ImageLogs';
 
-/** Whom a build belongs to: the service whose record runs the image, and the workspace that owns the storage. */
+/**
+ * Whom a build belongs to: the service whose record runs the image and the workspace that owns the storage; with
+ * `placed`, the cluster and namespace the service runs in (its incidents are keyed there).
+ */
 interface BuildOwner {
   service: string;
   workspace?: string;
+  placed?: { cluster: string; namespace: string; endpoint?: string; deployment?: string };
 }
 
 /** `.../storageAccounts/<name>` → `<name>`, lower case. */
@@ -58,9 +69,29 @@ async function buildOwner(rt: MonitorRuntime, e: ImageLogBlobEvent): Promise<Bui
   const candidates = byStorage ? [byStorage, ...views.filter((v) => v !== byStorage)] : views;
   for (const v of candidates) {
     const r = v.records.find((x) => x.record.imageId?.toLowerCase() === image);
-    if (r) return { service: r.service, workspace: v.workspace };
+    if (!r) continue;
+    const [p] = placeRecords(rt.clusters, [{ ...v, records: [r] }]);
+    const placed = p ? await clusterOf(rt, p) : undefined;
+    return { service: r.service, workspace: v.workspace, ...(placed ? { placed } : {}) };
   }
   return { service: e.imageId, ...(byStorage ? { workspace: byStorage.workspace } : {}) };
+}
+
+/**
+ * Where the sweep watches the service: the candidate cluster holding its deployment row, else the last candidate
+ * (where the sweep watches a deployment it sees nowhere from its record alone).
+ */
+async function clusterOf(rt: MonitorRuntime, p: PlacedRecord): Promise<BuildOwner['placed']> {
+  const r = p.aml.record;
+  const v2 =
+    p.aml.flavor === 'v2' && r.endpointName && r.name ? { endpoint: r.endpointName, deployment: r.name } : {};
+  for (const c of p.candidates) {
+    const row = deploymentRow(c.namespace, p.aml.service);
+    const rows = await rt.state.deployments.list(c.cluster);
+    if (rows.some((x) => x.row === row && !x.value.deleted)) return { ...c, ...v2 };
+  }
+  const last = p.candidates[p.candidates.length - 1];
+  return last ? { ...last, ...v2 } : undefined;
 }
 
 async function* chunks(text: string): AsyncIterable<string> {
@@ -108,9 +139,18 @@ async function readAndClassify(
     return { kind: 'incident', opened, classification };
   }
   if (classification.outcome === 'succeeded') {
-    // A rebuild of the same image id that now succeeds clears an earlier build failure.
-    const id = buildIdentity(await buildOwner(rt, e));
-    await enqueueNotifications(rt, await commitObservation(rt, id, { kind: 'healthy', observedAt: e.time }));
+    // A rebuild of the same image id that now succeeds clears an earlier build failure (only that: the service's
+    // other incidents are the sweep's to resolve), under the service's key and under the key used before it.
+    const owner = await buildOwner(rt, e);
+    const rebuilt: Observation = {
+      kind: 'healthy',
+      observedAt: e.time,
+      only: 'ImageBuildFailure',
+      resolution: { what: `a rebuild of image ${e.imageId} succeeded` },
+    };
+    const changes = await commitObservation(rt, buildIdentity(owner), rebuilt);
+    if (owner.placed) mergeChanges(changes, await commitObservation(rt, legacyBuildIdentity(owner), rebuilt));
+    await enqueueNotifications(rt, changes);
     return { kind: 'succeeded' };
   }
   // Incomplete: an append blob still being written, or a log that simply stops. Look again later.
@@ -125,10 +165,18 @@ async function readAndClassify(
   return { kind: 'inconclusive', classification };
 }
 
+/** The service's own identity when it is placed on a cluster; else the image-builds partition's. */
 function buildIdentity(owner: BuildOwner): DeploymentIdentity {
+  return owner.placed
+    ? { ...owner.placed, service: owner.service, ...(owner.workspace ? { workspace: owner.workspace } : {}) }
+    : legacyBuildIdentity(owner);
+}
+
+/** The identity build incidents had before they were keyed to their service (and still have when unplaced). */
+function legacyBuildIdentity(owner: BuildOwner): DeploymentIdentity {
   return {
     cluster: IMAGE_BUILD_CLUSTER,
-    namespace: 'ImageLogs',
+    namespace: IMAGE_BUILD_NAMESPACE,
     service: owner.service,
     ...(owner.workspace ? { workspace: owner.workspace } : {}),
   };
@@ -159,7 +207,7 @@ async function raiseBuildIncident(
   const id = buildIdentity(owner);
   const snapshot = emptySnapshot({
     service: owner.service,
-    namespace: 'ImageLogs',
+    namespace: id.namespace,
     ...(owner.workspace ? { workspace: owner.workspace } : {}),
     capturedAt: rt.clock.now().toISOString(),
   });
@@ -175,7 +223,7 @@ async function raiseBuildIncident(
   };
   const diagnosis: Diagnosis = rt.diagnose(snapshot, { service: owner.service })[0] ?? {
     service: owner.service,
-    namespace: 'ImageLogs',
+    namespace: id.namespace,
     status: 'Unknown',
     findings: [],
     gaps: ['the diagnosis engine returned nothing for this build log'],
@@ -195,5 +243,26 @@ async function raiseBuildIncident(
       }),
   );
   await enqueueNotifications(rt, changes);
+  if (owner.placed) await supersedeLegacy(rt, owner, id, finding);
   return changes.alerts.length > 0;
+}
+
+/**
+ * Build incidents of this service raised before builds were keyed to their service (under `image-builds`) are
+ * replaced by the one under the service's key: resolved quietly, pointing at it, so the two never stay open together.
+ */
+async function supersedeLegacy(
+  rt: MonitorRuntime,
+  owner: BuildOwner,
+  id: DeploymentIdentity,
+  finding: Finding,
+): Promise<void> {
+  const now = rt.clock.now().toISOString();
+  const fp = fingerprint(id, finding.code, finding.detail);
+  for (const r of await rt.state.incidents.list(IMAGE_BUILD_CLUSTER)) {
+    const i = r.value;
+    if (i.resolvedAt || i.service !== owner.service || i.workspace !== owner.workspace) continue;
+    // A lost race means another instance resolved it first.
+    await rt.state.incidents.replace(r.partition, r.row, { ...i, resolvedAt: now, supersededBy: fp }, r.etag);
+  }
 }

@@ -12,10 +12,12 @@ import { commitObservation, type CommittedChanges } from './commit.js';
 import { enqueueNotifications, mergeChanges } from './enqueue.js';
 import { diagnoseHang, isHung } from '../diagnosis/engine.js';
 import { releaseHeld } from './hold.js';
-import { IMAGE_BUILD_CLUSTER } from './imageLogs.js';
+import { IMAGE_BUILD_CLUSTER, IMAGE_BUILD_NAMESPACE } from './imageLogs.js';
 import { requeueStranded } from './stranded.js';
 import type { DeploymentHints } from '../azureml/deploymentCache.js';
 import type { AmlDeploymentRecord } from '../azureml/reader.js';
+import { blobCheckSuspected } from '../azureml/blobs.js';
+import { candidateOn, placeRecords, recordOf, type PlacedRecord } from './pairing.js';
 import type { AzureMlWorkspaceView, ClusterSource, MonitorRuntime, WatchedDeployment } from './types.js';
 import type { IncidentRecord, Notification } from '../incidents/types.js';
 import { emptySnapshot, type ClusterError, type Snapshot } from '../snapshot/types.js';
@@ -49,14 +51,30 @@ export async function runSweep(rt: MonitorRuntime): Promise<SweepSummary> {
   // The clusters are discovered first, so Azure ML's cached deployment lists are read again where a cluster shows a
   // v2 deployment they lack.
   const discoveries = await Promise.all(rt.clusters.map(discover));
-  const aml = await readAzureMl(rt, summary, azureMlHints(rt, events, discoveries));
+  const placed = placeRecords(
+    rt.clusters,
+    await readAzureMl(rt, summary, azureMlHints(rt, events, discoveries)),
+  );
+  // Records a cluster swept so far showed (or watched from the record): the others wait for their last candidate.
+  const claimed = new Set<PlacedRecord>();
+  for (const p of placed)
+    if (p.candidates.length === 0)
+      rt.log.info(
+        `sweep: Azure ML deployment ${p.workspace}/${p.aml.service} runs on compute ${p.aml.compute ?? '(not named)'}, attached to no configured cluster: not watched`,
+      );
+  const builds = await legacyBuildIncidents(rt, summary);
   for (const [i, cluster] of rt.clusters.entries()) {
     const changes: CommittedChanges = { alerts: [], resolved: [] };
     const before = summary.deployments;
     let error: string | undefined;
     let reachable = true;
     try {
-      await sweepCluster(rt, cluster, discoveries[i]!, events, changes, summary, amlFor(rt, cluster, aml));
+      await sweepCluster(rt, cluster, discoveries[i]!, events, changes, summary, {
+        placed,
+        claimed,
+        builds,
+        unlisted: new Set(rt.clusters.filter((_, k) => !discoveries[k]!.ok).map((c) => c.name)),
+      });
       summary.clusters += 1;
     } catch (err) {
       error = (err as Error).message;
@@ -89,13 +107,6 @@ export async function runSweep(rt: MonitorRuntime): Promise<SweepSummary> {
   }
   summary.notifications.push(...(await requeueStranded(rt, IMAGE_BUILD_CLUSTER)));
   return summary;
-}
-
-/** One record of Azure ML, with the workspace it came from and the namespace its compute deploys into. */
-interface PairedRecord {
-  workspace: string;
-  namespace: string;
-  aml: AmlDeploymentRecord;
 }
 
 type Discovery = { ok: true; deployments: WatchedDeployment[] } | { ok: false; error: DiscoveryFailed };
@@ -160,39 +171,14 @@ async function readAzureMl(
   }
 }
 
-/**
- * The records whose deployments run on this cluster: the record's compute is named like the cluster (scenarios, and
- * clusters configured by their compute name), or the monitor watches just this one cluster.
- */
-function amlFor(rt: MonitorRuntime, cluster: ClusterSource, views: AzureMlWorkspaceView[]): PairedRecord[] {
-  const out: PairedRecord[] = [];
-  for (const v of views) {
-    for (const aml of v.records) {
-      const computeName = aml.record.computeName;
-      if (rt.clusters.length > 1 && computeName !== cluster.name) continue;
-      const compute = v.computes.find((c) => c.name === computeName);
-      const namespace =
-        compute?.namespace ?? (aml.flavor === 'v1' ? `azureml-${v.workspace}` : 'azureml-workloads');
-      out.push({ workspace: v.workspace, namespace, aml });
-    }
-  }
-  return out;
-}
-
-function pairedWith(d: WatchedDeployment, paired: PairedRecord[]): PairedRecord | undefined {
-  return paired.find(
-    (p) => p.aml.service === d.service && (d.workspace === undefined || d.workspace === p.workspace),
-  );
-}
-
 /** A deployment Azure ML knows that has no Kubernetes objects (yet, or any more): watched from its record alone. */
-function watchedFromRecord(p: PairedRecord): WatchedDeployment {
+function watchedFromRecord(p: PlacedRecord, namespace: string): WatchedDeployment {
   const r = p.aml.record;
   const op = r.operation;
   const endpoint = p.aml.flavor === 'v2' ? r.endpointName : undefined;
   const deployment = endpoint && r.name ? r.name : undefined;
   return {
-    namespace: p.namespace,
+    namespace,
     service: p.aml.service,
     workspace: p.workspace,
     flavor: p.aml.flavor,
@@ -219,8 +205,9 @@ async function sweepCluster(
   events: Row<DeploymentEventRecord>[],
   changes: CommittedChanges,
   summary: SweepSummary,
-  paired: PairedRecord[] = [],
+  aml: SweepAzureMl,
 ): Promise<void> {
+  const { placed, claimed } = aml;
   // A failed discovery throws here, before anything is marked gone.
   if (!discovery.ok) throw discovery.error;
   const discovered = discovery.deployments;
@@ -240,21 +227,30 @@ async function sweepCluster(
     ),
   );
   const seen = new Set<string>();
-  const used = new Set<PairedRecord>();
-  const watched: Array<{ d: WatchedDeployment; p: PairedRecord | undefined; recordOnly?: true }> =
+  const watched: Array<{ d: WatchedDeployment; p: PlacedRecord | undefined; recordOnly?: true }> =
     discovered.map((d) => {
-      const p = pairedWith(d, paired);
-      if (p) used.add(p);
-      return { d: p && !d.workspace ? { ...d, workspace: p.workspace } : d, p };
+      const p = recordOf(placed, cluster.name, d);
+      if (p) claimed.add(p);
+      return { d: p && d.workspace !== p.workspace ? { ...d, workspace: p.workspace } : d, p };
     });
-  for (const p of paired) if (!used.has(p)) watched.push({ d: watchedFromRecord(p), p, recordOnly: true });
+  for (const p of placed) {
+    const here = candidateOn(p, cluster.name);
+    // Shown by no cluster swept so far: the last cluster it may run on watches it from its record alone (it starts
+    // to only when every cluster it may run on could be listed: one that could not may show it).
+    if (!here || claimed.has(p) || p.candidates[p.candidates.length - 1] !== here) continue;
+    const row = deploymentRow(here.namespace, p.aml.service);
+    const watching = records.some((r) => r.row === row && !r.value.deleted);
+    if (!watching && p.candidates.some((c) => aml.unlisted.has(c.cluster))) continue;
+    claimed.add(p);
+    watched.push({ d: watchedFromRecord(p, here.namespace), p, recordOnly: true });
+  }
   for (const { d, p, recordOnly } of watched) {
     seen.add(deploymentRow(d.namespace, d.service));
     summary.deployments += 1;
     try {
       mergeChanges(
         changes,
-        await sweepDeployment(rt, cluster, d, records, events, incidents, summary, p?.aml, recordOnly),
+        await sweepDeployment(rt, cluster, d, records, events, incidents, summary, aml.builds, p, recordOnly),
       );
     } catch (err) {
       const msg = `${cluster.name}/${d.namespace}/${d.service}: ${(err as Error).message}`;
@@ -340,10 +336,12 @@ async function sweepDeployment(
   events: Row<DeploymentEventRecord>[],
   incidents: Row<IncidentRecord>[],
   summary: SweepSummary,
-  aml?: AmlDeploymentRecord,
+  builds: Row<IncidentRecord>[],
+  placed?: PlacedRecord,
   /** Seen only in Azure ML's record: the cluster shows no objects of it, so Azure ML's word is the only one. */
   recordOnly = false,
 ): Promise<CommittedChanges> {
+  const aml = placed?.aml;
   const now = rt.clock.now();
   const nowIso = now.toISOString();
   const row = deploymentRow(d.namespace, d.service);
@@ -398,14 +396,25 @@ async function sweepDeployment(
       namespace: d.namespace,
       ...(id.workspace ? { workspace: id.workspace } : {}),
     };
+    // A download, mount or model-file failure is suspected: Azure ML's blobs are checked before the diagnosis, as
+    // `amlmon diagnose --workspace` does, so the finding can name the blob that is missing (errors become gaps).
+    if (placed && rt.azureMl?.checkBlobs && blobCheckSuspected(snapshot)) {
+      const gaps = await checkBlobsOf(rt, placed, snapshot);
+      if (gaps.length) snapshot.meta.gaps = [...(snapshot.meta.gaps ?? []), ...gaps];
+    }
     summary.diagnosed += 1;
     const diagnosis = pickDiagnosis(
       rt.diagnose(snapshot, { service: d.service, hangAfterMs: rt.options.hangAfterMs }),
       d,
     );
     const root: Finding | undefined = diagnosis.findings[0];
-    if (root && (await buildLogOwnsIt(rt, root, snapshot, id))) {
+    if (root && recordOnlyBuildFailure(root, snapshot) && buildLogOwnsIt(id, incidents, builds)) {
       // The build log's own incident (with the log's exact cause) already names this service: one alert, not two.
+      obs = { kind: 'pending', observedAt: nowIso };
+      status = diagnosis.status;
+    } else if (root && recordOnlyBuildFailure(root, snapshot) && awaitingBuildLog(aml, now)) {
+      // Azure ML's record says the build failed moments ago: its build log (the exact cause) is on its way through
+      // Event Grid; its alert is the one alert of this failure, whichever comes first.
       obs = { kind: 'pending', observedAt: nowIso };
       status = diagnosis.status;
     } else if (PROBLEM_STATUSES.has(diagnosis.status) && root) {
@@ -453,28 +462,101 @@ async function sweepDeployment(
   const archive = snap
     ? () => rt.evidence.archive(`${cluster.name}/${d.namespace}/${d.service}/${nowIso}`, snap)
     : undefined;
-  return commitObservation(rt, id, obs, archive, incidents);
+  const committed = await commitObservation(rt, id, obs, archive, incidents);
+  // A build incident of this service from before builds were keyed to their service ends with the service's own.
+  if (obs.kind === 'healthy') mergeChanges(committed, await resolveLegacyBuilds(rt, id, obs, builds));
+  return committed;
+}
+
+/** The blob checks of one deployment; a failure of the check itself is a gap, never a failed sweep. */
+async function checkBlobsOf(rt: MonitorRuntime, placed: PlacedRecord, snapshot: Snapshot): Promise<string[]> {
+  try {
+    return (await rt.azureMl?.checkBlobs?.(placed.workspace, placed.aml, snapshot)) ?? [];
+  } catch (err) {
+    return [`blobs: not checked: ${(err as Error).message.split('\n')[0]}`];
+  }
+}
+
+/** Azure ML's half of a sweep, shared by its clusters. */
+interface SweepAzureMl {
+  placed: readonly PlacedRecord[];
+  /** Records a cluster swept so far showed (or watched from the record). */
+  claimed: Set<PlacedRecord>;
+  /** Open build incidents under `image-builds` that name a service (raised before builds were keyed to it). */
+  builds: Row<IncidentRecord>[];
+  /** Clusters whose discovery failed this sweep. */
+  unlisted: ReadonlySet<string>;
+}
+
+/** How long a record's "image build failed" waits for the build log's own alert (Event Grid delivers in seconds). */
+export const BUILD_LOG_GRACE_MS = 5 * 60_000;
+
+/** Read once per sweep; a failed read only means older build incidents are not matched this time. */
+async function legacyBuildIncidents(
+  rt: MonitorRuntime,
+  summary: SweepSummary,
+): Promise<Row<IncidentRecord>[]> {
+  try {
+    return (await rt.state.incidents.list(IMAGE_BUILD_CLUSTER)).filter(
+      (r) =>
+        !r.value.resolvedAt && r.value.code === 'ImageBuildFailure' && r.value.service !== r.value.imageId,
+    );
+  } catch (err) {
+    const msg = `image-build incidents not read: ${(err as Error).message}`;
+    summary.errors.push(msg);
+    rt.log.error(`sweep: ${msg}`);
+    return [];
+  }
+}
+
+/** Azure ML's record says the image build failed, and no build log is in this snapshot. */
+function recordOnlyBuildFailure(root: Finding, snapshot: Snapshot): boolean {
+  return root.code === 'ImageBuildFailure' && !snapshot.buildLog;
 }
 
 /**
- * A record-only image-build failure (Azure ML's record says the image build failed, no build log in this snapshot)
- * that the build log's incident already covers: same service and workspace, still open.
+ * The build log's incident already covers this record-only failure: an open ImageBuildFailure of this service raised
+ * from its build log (it carries the image id), under the service's key or, from before, under `image-builds`.
  */
-async function buildLogOwnsIt(
-  rt: MonitorRuntime,
-  root: Finding,
-  snapshot: Snapshot,
+function buildLogOwnsIt(
   id: DeploymentIdentity,
-): Promise<boolean> {
-  if (root.code !== 'ImageBuildFailure' || snapshot.buildLog) return false;
-  const builds = await rt.state.incidents.list(IMAGE_BUILD_CLUSTER);
-  return builds.some(
+  incidents: Row<IncidentRecord>[],
+  builds: Row<IncidentRecord>[],
+): boolean {
+  const own = incidents.some(
     (b) =>
+      b.value.namespace === id.namespace &&
       b.value.service === id.service &&
-      b.value.workspace === id.workspace &&
       b.value.code === 'ImageBuildFailure' &&
+      b.value.imageId !== undefined &&
       !b.value.resolvedAt,
   );
+  return own || builds.some((b) => b.value.service === id.service && b.value.workspace === id.workspace);
+}
+
+/** The record's build failure ended less than BUILD_LOG_GRACE_MS ago (by the operation's end, else the record's). */
+function awaitingBuildLog(aml: AmlDeploymentRecord | undefined, now: Date): boolean {
+  const at = aml?.record.operation?.endTime ?? aml?.record.updatedTime;
+  const t = at ? Date.parse(at) : NaN;
+  return !Number.isNaN(t) && t <= now.getTime() && now.getTime() - t < BUILD_LOG_GRACE_MS;
+}
+
+/** Resolves (with the service's own notice) the older `image-builds` incidents of a service that is now healthy or gone. */
+async function resolveLegacyBuilds(
+  rt: MonitorRuntime,
+  id: DeploymentIdentity,
+  obs: Extract<Observation, { kind: 'healthy' }>,
+  builds: Row<IncidentRecord>[],
+): Promise<CommittedChanges> {
+  const mine = builds.filter((b) => b.value.service === id.service && b.value.workspace === id.workspace);
+  if (mine.length === 0) return { alerts: [], resolved: [] };
+  const legacy: DeploymentIdentity = {
+    cluster: IMAGE_BUILD_CLUSTER,
+    namespace: IMAGE_BUILD_NAMESPACE,
+    service: id.service,
+    ...(id.workspace ? { workspace: id.workspace } : {}),
+  };
+  return commitObservation(rt, legacy, { ...obs, only: 'ImageBuildFailure' }, undefined, mine);
 }
 
 /** What the resolved notice says changed: the rollout the cluster finished, from the progress it reports. */

@@ -30,6 +30,8 @@ export interface WatchedDeployment {
 export interface ClusterSource {
   /** The cluster's name in settings, state and notifications. */
   readonly name: string;
+  /** The AKS / Arc cluster's ARM id, when configured by it: pairs it with a workspace's attached compute. */
+  readonly resourceId?: string;
   discover(): Promise<WatchedDeployment[]>;
   collect(deployment: WatchedDeployment): Promise<Snapshot>;
 }
@@ -149,8 +151,11 @@ export interface ChatQueue {
 export interface AzureMlWorkspaceView {
   workspace: string;
   records: AmlDeploymentRecord[];
-  /** Attached Kubernetes computes: name → namespace (pairs records with a cluster and namespace). */
-  computes: { name: string; namespace?: string }[];
+  /**
+   * Attached Kubernetes computes: name → the AKS / Arc cluster's ARM id and the namespace it deploys into (pairs
+   * records with a configured cluster and namespace).
+   */
+  computes: { name: string; resourceId?: string; namespace?: string }[];
   /** ARM id of the workspace storage account (where `ImageLogs/<id>/build.log` is written). */
   storageAccount?: string;
   /** What could not be read (a call that failed); the sweep goes on with the cluster's half. */
@@ -163,4 +168,9 @@ export interface AzureMlWorkspaceView {
  */
 export interface AzureMlSource {
   list(now: Date, hints?: DeploymentHints): Promise<AzureMlWorkspaceView[]>;
+  /**
+   * Checks the model and code blobs `found` reads in the storage account of `workspace` (as read by this sweep's
+   * `list`), records them in `snapshot.blobs` and returns what could not be checked. Absent: blobs are not checked.
+   */
+  checkBlobs?(workspace: string, found: AmlDeploymentRecord, snapshot: Snapshot): Promise<string[]>;
 }

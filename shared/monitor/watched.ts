@@ -57,7 +57,9 @@ export function watchedFromDeployment(d: V1Deployment): WatchedDeployment | unde
     endpoint: v2 ? labels[V2_ENDPOINT] : undefined,
     deployment: v2 ? labels[V2_DEPLOYMENT] : undefined,
     workspace:
-      labels['ml.azure.com/workspace'] ?? (namespace.startsWith('azureml-') ? namespace.slice(8) : undefined),
+      labels['ml.azure.com/workspace'] ??
+      // v1 deploys into `azureml-<workspace>`; a v2 namespace (`azureml-workloads`) names no workspace.
+      (!v2 && namespace.startsWith('azureml-') ? namespace.slice(8) : undefined),
     ready: rolloutDone(d),
     progress: progressSignature(d),
     progressedAt: progressedAt(d),

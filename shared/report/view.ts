@@ -198,7 +198,8 @@ export function buildIncidentView(incident: IncidentRecord, ctx: ReportContext):
       `${incident.endpoint}${incident.deployment ? ` / deployment ${incident.deployment}` : ''}`,
     );
   fact('Workspace', incident.workspace);
-  if (!image) {
+  // A build linked to its service is keyed (and muted, acknowledged) where the service runs: say where.
+  if (incident.cluster !== IMAGE_BUILD_CLUSTER) {
     fact('Cluster', incident.cluster);
     fact('Namespace', incident.namespace);
   }

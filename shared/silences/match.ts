@@ -105,6 +105,8 @@ export function inhibitorOf(i: IncidentRecord, open: readonly IncidentRecord[]):
         p.fingerprint !== i.fingerprint &&
         p.cluster === i.cluster &&
         p.resolvedAt === undefined &&
+        // An image build runs in the workspace's registry, not on the cluster: no cluster problem explains it.
+        i.imageId === undefined &&
         (INHIBITS[p.code]?.includes('*') === true || INHIBITS[p.code]?.includes(i.code) === true),
     )
     // An incident of the same code only yields to an earlier one, so one of them always alerts.

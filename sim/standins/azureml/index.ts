@@ -28,10 +28,18 @@ export interface StandInWorkspace {
   /** The attached Kubernetes compute (also the cluster's name in scenarios) and its namespace. */
   cluster?: string;
   namespace?: string;
+  /**
+   * More attached Kubernetes computes besides `cluster`: each names the AKS cluster it is attached to (`clusterId`,
+   * its ARM id; default `managedClusters/<name>` in the workspace's group) and its namespace.
+   */
+  computes?: { name: string; clusterId?: string; namespace?: string }[];
   /** v1 service records as the model-management API returns them. */
   services: Record<string, unknown>[];
-  /** v2 deployments as ARM returns them, optionally with `operation` (served as Activity Log entries). */
-  deployments: { endpoint: string; deployment: Record<string, unknown> }[];
+  /**
+   * v2 deployments as ARM returns them, optionally with `operation` (served as Activity Log entries); `compute`
+   * names the endpoint's compute (default `cluster`).
+   */
+  deployments: { endpoint: string; deployment: Record<string, unknown>; compute?: string }[];
   /** v2 endpoints' own state; an endpoint named only by its deployments is `Succeeded` with no traffic or systemData. */
   endpoints?: Record<
     string,
@@ -327,22 +335,24 @@ export async function startAzureMlStandIn(options: { token?: string } = {}): Pro
         return;
       }
       if (rest === '/computes') {
+        const computes = [
+          ...(ws.cluster ? [{ name: ws.cluster, namespace: ws.namespace }] : []),
+          ...(ws.computes ?? []),
+        ] as { name: string; clusterId?: string; namespace?: string }[];
         json(res, 200, {
-          value: ws.cluster
-            ? [
-                {
-                  id: `${id}/computes/${ws.cluster}`,
-                  name: ws.cluster,
-                  type: 'Microsoft.MachineLearningServices/workspaces/computes',
-                  properties: {
-                    computeType: 'Kubernetes',
-                    resourceId: `/subscriptions/${ws.subscriptionId}/resourceGroups/${ws.resourceGroup}/providers/Microsoft.ContainerService/managedClusters/${ws.cluster}`,
-                    provisioningState: 'Succeeded',
-                    properties: { namespace: ws.namespace ?? 'azureml-workloads' },
-                  },
-                },
-              ]
-            : [],
+          value: computes.map((c) => ({
+            id: `${id}/computes/${c.name}`,
+            name: c.name,
+            type: 'Microsoft.MachineLearningServices/workspaces/computes',
+            properties: {
+              computeType: 'Kubernetes',
+              resourceId:
+                c.clusterId ??
+                `/subscriptions/${ws.subscriptionId}/resourceGroups/${ws.resourceGroup}/providers/Microsoft.ContainerService/managedClusters/${c.name}`,
+              provisioningState: 'Succeeded',
+              properties: { namespace: c.namespace ?? 'azureml-workloads' },
+            },
+          })),
         });
         return;
       }
@@ -363,7 +373,7 @@ export async function startAzureMlStandIn(options: { token?: string } = {}): Pro
               ...(own?.lastModifiedAt ? { systemData: { lastModifiedAt: own.lastModifiedAt } } : {}),
               properties: {
                 authMode: 'Key',
-                compute: `${id}/computes/${ws.cluster ?? 'k8s'}`,
+                compute: `${id}/computes/${ws.deployments.find((d) => d.endpoint === ep && d.compute)?.compute ?? ws.cluster ?? 'k8s'}`,
                 provisioningState: own?.provisioningState ?? 'Succeeded',
                 ...(own?.traffic ? { traffic: own.traffic } : {}),
               },
