@@ -43,6 +43,8 @@ export interface DeploymentWrite {
 /** What the sweep knows besides Azure ML that says a cached deployment list may be stale. */
 export interface DeploymentHints {
   cluster?: ClusterV2Deployment[];
+  /** A cluster could not be listed: what `cluster` lacks may just be on it (nothing counts as vanished). */
+  clusterIncomplete?: boolean;
   writes?: DeploymentWrite[];
 }
 
@@ -188,7 +190,8 @@ export class AzureMlDeploymentCache {
         const cached = this.endpoints.get(key);
         const reason = relistReason(ref, endpoint.name, endpoint.signature, cached, now, hints, this.options);
         if (!reason && cached) {
-          if (hints.cluster) cached.clusterLast = clusterNames(ref, endpoint.name, hints.cluster);
+          if (hints.cluster && !hints.clusterIncomplete)
+            cached.clusterLast = clusterNames(ref, endpoint.name, hints.cluster);
           deployments.push(...cached.deployments);
           continue;
         }
@@ -306,7 +309,7 @@ function relistReason(
     )
   )
     return 'cluster';
-  if (hints.cluster) {
+  if (hints.cluster && !hints.clusterIncomplete) {
     // A deployment the clusters showed last sweep and no longer show, while the cache still has it: deleted?
     const shown = clusterNames(ref, endpoint, hints.cluster);
     const vanished = cached.clusterLast.filter((n) => !shown.includes(n));

@@ -330,6 +330,12 @@ describe('Azure ML calls per sweep through the deployment cache', () => {
     expect((await sweepRead(src, shows)).calls).toEqual(['v1 services', 'v2 endpoints']);
     // A read without hints (an image-log event's) says nothing about the cluster.
     expect((await sweepRead(src)).calls).toEqual(['v1 services', 'v2 endpoints']);
+    // A cluster that could not be listed hides nothing: no list.
+    clock.advance(2 * MIN);
+    expect((await sweepRead(src, { cluster: [], clusterIncomplete: true })).calls).toEqual([
+      'v1 services',
+      'v2 endpoints',
+    ]);
     ws.deployments = ws.deployments.filter((d) => d.deployment.name !== 'green');
     ws.endpoints = { chat: {} };
     clock.advance(2 * MIN);
