@@ -1,8 +1,10 @@
 /**
- * Build log classifier: throughput and memory over a generated 100 MB build log, streamed from disk the way
- * `loadBundle` reads it (`classifyBuildLog(createReadStream(file))`), against reading it whole first for contrast.
- * Each run is a fresh child process so peak RSS is that run's own. Writes the section `## Build log classifier`
- * of docs/BENCHMARKS.md. Run: `npm run build && node --expose-gc dist/bench/buildlog.js` (or `npm run bench buildlog`).
+ * Build log classifier: throughput and memory over two generated 100 MiB build logs (a dense one where 4 lines in 10
+ * reach the line observer, and a progress-heavy one where 1 in 17 does), streamed from disk the way `amlmon buildlog`
+ * reads them (`classifyBuildLog(createReadStream(file))`), against `grep -E` with the classifier's own trigger
+ * patterns on the same files, and against reading a log whole first. Each run is a fresh child process so peak RSS
+ * is that run's own. Writes the section `## Build log classifier` of docs/BENCHMARKS.md.
+ * Run: `npm run build && node --expose-gc dist/bench/buildlog.js` (or `npm run bench buildlog`).
  */
 import { spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync, statSync } from 'node:fs';
@@ -10,12 +12,20 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { classifyBuildLog, classifyBuildLogText } from '../shared/diagnosis/buildlog/classify.js';
+import {
+  classifyBuildLog,
+  classifyBuildLogText,
+  readBuildLogEvidence,
+} from '../shared/diagnosis/buildlog/classify.js';
+import { LINE_TRIGGERS } from '../shared/diagnosis/buildlog/patterns.js';
+import { buildLogScreen, screenHits } from '../shared/diagnosis/buildlog/screen.js';
 import { median, writeBenchSection } from './support.js';
 
 const MB = 1024 * 1024;
 const TARGET_BYTES = 100 * MB;
 const RUNS = 5;
+/** The read size `amlmon buildlog` uses (cli/commands/buildlog.ts): 1 MiB reads cost no less CPU and ~60 MiB more RSS. */
+const READ_CHUNK = 256 * 1024;
 
 interface Sample {
   ms: number;
@@ -55,6 +65,40 @@ function* logLines(): Generator<string> {
   for (let i = 0; ; i++) yield body[i % body.length] as string;
 }
 
+/**
+ * A progress-heavy log, the kind that grows to 100 MB: docker layer progress, conda and pip progress bars, apt
+ * output, with a `Collecting`, a pip `(from ...)` line, a colour-wrapped stderr line and a timestamped line every
+ * 50 lines.
+ */
+function* progressLines(): Generator<string> {
+  yield "2024/05/14 08:00:00 Executing step ID: acb_step_0. Timeout(sec): 5400, Working directory: ''";
+  yield 'Step 8/15 : RUN conda env create -p /azureml-envs/azureml_x -f mutated_conda_dependencies.yml';
+  const bar = (i: number, width: number, ch: string): string =>
+    `${ch.repeat(i % width)}>${' '.repeat(width - 1 - (i % width))}`;
+  for (let i = 0; ; i++) {
+    const layer = (0xa1b514f3c2d9 + (i % 4096)).toString(16);
+    if (i % 50 === 0)
+      yield `2024-05-14T08:${String(Math.floor(i / 50_000) % 60).padStart(2, '0')}:02: Installing collected packages: threadpoolctl, joblib`;
+    else if (i % 50 === 10) yield `Collecting package-${i % 1000}==1.0.${i % 7}`;
+    else if (i % 50 === 30)
+      yield 'Requirement already satisfied: numpy>=1.14.6 in /azureml-envs/azureml_x/lib/python3.8/site-packages (from scikit-learn==1.0.2) (1.21.6)';
+    else if (i % 50 === 40)
+      yield '\u001b[91mdebconf: delaying package configuration, since apt-utils is not installed\u001b[0m';
+    else {
+      yield [
+        `${layer}: Downloading [${bar(i, 50, '=')}]  ${i % 77}.3MB/77.1MB`,
+        `${layer}: Extracting [${bar(i, 50, '=')}]  ${i % 77}.1MB/77.1MB`,
+        `pytorch-1.9.0        | 705.1 MB  | ${bar(i, 10, '#')} | ${(i * 7) % 100}% `,
+        `     |${bar(i, 32, '█')}| ${i % 26}.7 MB 40.2 MB/s eta 0:00:01`,
+        `Get:${i % 300} http://archive.ubuntu.com/ubuntu focal-updates/main amd64 libglib2.0-0 amd64 2.64.6-1~ubuntu20.04.7 [1289 kB]`,
+        'Unpacking libglib2.0-0:amd64 (2.64.6-1~ubuntu20.04.7) ...',
+        'Setting up libglib2.0-0:amd64 (2.64.6-1~ubuntu20.04.7) ...',
+        '  Downloading scikit_learn-1.0.2-cp38-cp38-manylinux_2_17_x86_64.manylinux2014_x86_64.whl (26.7 MB)',
+      ][i % 8] as string;
+    }
+  }
+}
+
 const TAIL = [
   'Pip subprocess error:',
   'ERROR: Could not find a version that satisfies the requirement torch==1.9.0+cu111 (from versions: 1.9.0, 1.9.1)',
@@ -64,10 +108,14 @@ const TAIL = [
   'failed to run step ID: acb_step_0: exit status 1',
 ];
 
-async function generate(path: string, target: number, oneLongLine = false): Promise<void> {
+async function generate(
+  path: string,
+  target: number,
+  shape: 'dense' | 'progress' | 'one-long-line' = 'dense',
+): Promise<void> {
   if (existsSync(path) && statSync(path).size >= target) return;
   const out = createWriteStream(path);
-  if (oneLongLine) {
+  if (shape === 'one-long-line') {
     // Progress output without line breaks: one line of `target` bytes, written in pieces.
     const piece = '#'.repeat(MB);
     out.write('Step 8/15 : RUN pip install -r requirements.txt\nDownloading ');
@@ -80,7 +128,7 @@ async function generate(path: string, target: number, oneLongLine = false): Prom
   }
   let bytes = 0;
   let batch: string[] = [];
-  for (const line of logLines()) {
+  for (const line of shape === 'progress' ? progressLines() : logLines()) {
     batch.push(line);
     bytes += Buffer.byteLength(line) + 1;
     if (batch.length === 5000 || bytes >= target) {
@@ -93,7 +141,10 @@ async function generate(path: string, target: number, oneLongLine = false): Prom
   await new Promise<void>((r) => out.once('finish', () => r()));
 }
 
-/** Child: one measured run. `mode` = stream (what the product does) or whole (read all, then classify). */
+/**
+ * Child: one measured run. `mode` = stream (what `amlmon buildlog` does), evidence (what loading a bundle does:
+ * classification and tail) or whole (read all, then classify).
+ */
 async function child(file: string, mode: string): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
@@ -105,10 +156,13 @@ async function child(file: string, mode: string): Promise<void> {
   }, 20);
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
+  const stream = (): AsyncIterable<Uint8Array> => createReadStream(file, { highWaterMark: READ_CHUNK });
   const c =
     mode === 'whole'
       ? classifyBuildLogText(await readFile(file, 'utf8'), 'build.log')
-      : await classifyBuildLog(createReadStream(file, { highWaterMark: 256 * 1024 }), 'build.log');
+      : mode === 'evidence'
+        ? (await readBuildLogEvidence(stream(), 'build.log')).classification
+        : await classifyBuildLog(stream(), 'build.log');
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   clearInterval(timer);
@@ -140,11 +194,54 @@ function runChild(file: string, mode: string): Sample {
 }
 
 /**
- * `grep -E` with patterns comparable to the classifier's triggers (the failure, step and success words), counting
- * matching lines: the baseline the classifier's throughput is held against. GNU time gives its CPU time and peak RSS.
+ * The classifier's trigger patterns (`LINE_TRIGGERS`: every line the observer looks at closely matches one) as one
+ * POSIX extended regular expression: unanchored (the classifier anchors on the normalised line, grep sees the raw
+ * one), `\d`/`\w`/`\s` spelled as POSIX classes, `(?:` as `(`.
  */
-const GREP_PATTERN =
-  'error|fail|denied|unauthori|not found|timed out|deadline exceeded|Step [0-9]+/|non-zero code|exit code|No matching distribution|Could not find a version|Successfully (built|tagged|pushed)|Executing step|toomanyrequests|manifest';
+export function triggersAsEre(triggers: readonly RegExp[] = LINE_TRIGGERS): string {
+  const ere = (source: string): string => {
+    let out = '';
+    let inClass = false;
+    for (let i = 0; i < source.length; i++) {
+      const c = source[i] as string;
+      if (c === '\\') {
+        const e = source[++i] as string;
+        const cls: Record<string, [string, string]> = {
+          d: ['[0-9]', '0-9'],
+          w: ['[[:alnum:]_]', '[:alnum:]_'],
+          s: ['[[:space:]]', '[:space:]'],
+          S: ['[^[:space:]]', ''],
+        };
+        const mapped = cls[e];
+        if (mapped && (!inClass || mapped[1])) out += inClass ? mapped[1] : mapped[0];
+        else if (mapped) throw new Error(`\\${e} inside a class has no POSIX spelling`);
+        else out += inClass ? e : `[${e}]`;
+      } else if (inClass) {
+        out += c;
+        if (c === ']') inClass = false;
+      } else if (c === '[') {
+        out += c;
+        inClass = true;
+        if (source[i + 1] === '^') out += source[++i];
+      } else if (c === '(' && source.startsWith('?:', i + 1)) {
+        out += '(';
+        i += 2;
+      } else if (c === '^') continue;
+      else out += c;
+    }
+    return out;
+  };
+  return triggers.map((re) => `(${ere(re.source)})`).join('|');
+}
+
+/**
+ * `LC_ALL=C grep -E -i -c` with the classifier's trigger patterns (above), counting matching lines: the baseline
+ * the classifier's throughput is held against. The C locale reads bytes, as the classifier's scanner does (in a
+ * UTF-8 locale the same grep is over ten times slower, because of the `[[:alnum:]_]*` classes, and would flatter
+ * us); `-i` for all patterns, though two of the three are case-sensitive in the classifier (grep has one case
+ * switch). GNU time gives its CPU time and peak RSS.
+ */
+const GREP_PATTERN = triggersAsEre();
 
 interface GrepSample {
   ms: number;
@@ -157,6 +254,7 @@ function runGrep(file: string): GrepSample {
   const t0 = performance.now();
   const r = spawnSync('/usr/bin/time', ['-f', '%U %S %M', 'grep', '-E', '-i', '-c', GREP_PATTERN, file], {
     encoding: 'utf8',
+    env: { ...process.env, LC_ALL: 'C' },
   });
   const ms = performance.now() - t0;
   if (r.status !== 0) throw new Error(`grep failed: ${r.stderr}`);
@@ -172,52 +270,92 @@ function runGrep(file: string): GrepSample {
 interface Scenario {
   label: string;
   file: string;
-  mode: 'stream' | 'whole';
+  mode: 'stream' | 'whole' | 'evidence';
   runs: number;
 }
 
+/** Lines of `file` and how many of them the screen passes to the line observer (a dense log flatters nobody). */
+async function screenedShare(file: string): Promise<{ lines: number; screened: number }> {
+  const screen = buildLogScreen();
+  let lines = 0;
+  let screened = 0;
+  let partial = '';
+  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: READ_CHUNK })) {
+    const parts = (partial + (chunk as string)).split('\n');
+    partial = parts.pop() ?? '';
+    for (const line of parts) {
+      lines++;
+      if (screenHits(screen, line)) screened++;
+    }
+  }
+  return { lines, screened };
+}
+
+interface Figures {
+  cpuMs: number;
+  ms: number;
+  mbPerSec: number;
+  rss: number;
+  heap: number;
+  peakRss: number;
+  lines: number;
+}
+
+function summarise(samples: Sample[]): Figures {
+  return {
+    ms: median(samples.map((x) => x.ms)),
+    cpuMs: median(samples.map((x) => x.cpuMs)),
+    mbPerSec: median(samples.map((x) => x.mbPerSec)),
+    rss: median(samples.map((x) => x.rssGrowthMiB)),
+    heap: median(samples.map((x) => x.heapGrowthMiB)),
+    peakRss: median(samples.map((x) => x.peakRssMiB)),
+    lines: (samples[0] as Sample).lines,
+  };
+}
+
 async function main(): Promise<void> {
-  const big = join(tmpdir(), 'amlmon-bench-build.log');
+  const dense = join(tmpdir(), 'amlmon-bench-build.log');
+  const progress = join(tmpdir(), 'amlmon-bench-build-progress.log');
   const small = join(tmpdir(), 'amlmon-bench-build-10mb.log');
   const longLine = join(tmpdir(), 'amlmon-bench-build-longline.log');
-  await generate(big, TARGET_BYTES);
+  await generate(dense, TARGET_BYTES);
+  await generate(progress, TARGET_BYTES, 'progress');
   await generate(small, 10 * MB);
-  await generate(longLine, 50 * MB, true);
+  await generate(longLine, 50 * MB, 'one-long-line');
+  const logs = [
+    { name: 'dense', file: dense, what: 'dense pip/conda log' },
+    { name: 'progress', file: progress, what: 'progress-heavy log' },
+  ];
   const scenarios: Scenario[] = [
-    {
-      label: '100 MiB log, `classifyBuildLog(createReadStream(file))` (product path)',
-      file: big,
-      mode: 'stream',
+    ...logs.map((l) => ({
+      label: `100 MiB ${l.what}, \`classifyBuildLog(createReadStream(file))\` (product path)`,
+      file: l.file,
+      mode: 'stream' as const,
       runs: RUNS,
-    },
+    })),
     {
-      label: '10 MiB log, same path (memory must not depend on size)',
+      label: '10 MiB dense log, same path (memory must not depend on size)',
       file: small,
       mode: 'stream',
       runs: RUNS,
     },
     { label: '50 MiB single line then the failure, same path', file: longLine, mode: 'stream', runs: 3 },
     {
-      label: '100 MiB log, `readFile` whole + `classifyBuildLogText` (contrast)',
-      file: big,
+      label:
+        '100 MiB progress-heavy log, `readBuildLogEvidence` (bundle loading: every line through the line splitter, plus the redacted 64 KiB tail)',
+      file: progress,
+      mode: 'evidence',
+      runs: 3,
+    },
+    {
+      label: '100 MiB dense log, `readFile` whole + `classifyBuildLogText` (contrast)',
+      file: dense,
       mode: 'whole',
       runs: 3,
     },
   ];
   const rows: string[] = [];
-  let wholeRss = 0;
-  let productCpuMs = 0;
-  let productMs = 0;
-  let productPeakRss = 0;
-  // Interleaved with the product runs below would be fairer still; at least both run in this one process, minutes apart.
-  const grepSamples: GrepSample[] = [];
-  for (let i = 0; i < RUNS; i++) grepSamples.push(runGrep(big));
-  const grep = {
-    ms: median(grepSamples.map((x) => x.ms)),
-    cpuMs: median(grepSamples.map((x) => x.cpuMs)),
-    peakRssMiB: median(grepSamples.map((x) => x.peakRssMiB)),
-  };
-  process.stdout.write(`grep -E: ${JSON.stringify(grep)}\n`);
+  const figures = new Map<string, Figures>();
   for (const sc of scenarios) {
     const samples: Sample[] = [];
     for (let i = 0; i < sc.runs; i++) samples.push(runChild(sc.file, sc.mode));
@@ -225,31 +363,50 @@ async function main(): Promise<void> {
       if (x.outcome !== 'failed' || x.detail !== 'PipPackageNotFound')
         throw new Error(`unexpected verdict ${x.outcome}/${x.detail} for ${sc.label}`);
     }
-    const s = {
-      ms: median(samples.map((x) => x.ms)),
-      cpuMs: median(samples.map((x) => x.cpuMs)),
-      mbPerSec: median(samples.map((x) => x.mbPerSec)),
-      rss: median(samples.map((x) => x.rssGrowthMiB)),
-      heap: median(samples.map((x) => x.heapGrowthMiB)),
-    };
-    if (sc.mode === 'whole') wholeRss = s.rss;
-    if (sc.file === big && sc.mode === 'stream') {
-      productCpuMs = s.cpuMs;
-      productMs = s.ms;
-      productPeakRss = median(samples.map((x) => x.peakRssMiB));
-    }
+    const s = summarise(samples);
+    figures.set(`${sc.file}:${sc.mode}`, s);
     rows.push(
-      `| ${sc.label} | ${(statSync(sc.file).size / MB).toFixed(0)} MiB / ${(samples[0] as Sample).lines.toLocaleString('en-US')} | ${sc.runs} | ${(s.cpuMs / 1000).toFixed(2)} s | ${(s.ms / 1000).toFixed(2)} s | ${s.mbPerSec.toFixed(0)} MiB/s | ${s.rss.toFixed(1)} MiB | ${s.heap.toFixed(1)} MiB |`,
+      `| ${sc.label} | ${(statSync(sc.file).size / MB).toFixed(0)} MiB / ${s.lines.toLocaleString('en-US')} | ${sc.runs} | ${(s.cpuMs / 1000).toFixed(2)} s | ${(s.ms / 1000).toFixed(2)} s | ${s.mbPerSec.toFixed(0)} MiB/s | ${s.rss.toFixed(1)} MiB | ${s.heap.toFixed(1)} MiB |`,
     );
     process.stdout.write(`${sc.label}: ${JSON.stringify(s)}\n`);
   }
-  const size = statSync(big).size / MB;
+  // grep right after, on the same files, in the same process.
+  const comparison: string[] = [];
+  const verdicts: string[] = [];
+  for (const log of logs) {
+    const grepSamples: GrepSample[] = [];
+    for (let i = 0; i < RUNS; i++) grepSamples.push(runGrep(log.file));
+    const grep = {
+      ms: median(grepSamples.map((x) => x.ms)),
+      cpuMs: median(grepSamples.map((x) => x.cpuMs)),
+      peakRssMiB: median(grepSamples.map((x) => x.peakRssMiB)),
+      matches: (grepSamples[0] as GrepSample).matches,
+    };
+    const ours = figures.get(`${log.file}:stream`) as Figures;
+    const share = await screenedShare(log.file);
+    const size = statSync(log.file).size / MB;
+    const ratio = grep.cpuMs / ours.cpuMs;
+    process.stdout.write(
+      `grep -E on ${log.name}: ${JSON.stringify(grep)}; screen ${JSON.stringify(share)}\n`,
+    );
+    const pct = (n: number): string => `${((100 * n) / share.lines).toFixed(1)} %`;
+    comparison.push(
+      `| ${log.what} | ${pct(share.screened)} / ${pct(grep.matches)} | \`grep -E\` | ${(grep.cpuMs / 1000).toFixed(2)} s | ${(grep.ms / 1000).toFixed(2)} s | ${(size / (grep.cpuMs / 1000)).toFixed(0)} MiB/s | ${grep.peakRssMiB.toFixed(0)} MiB | |`,
+      `| | | \`classifyBuildLog\` | ${(ours.cpuMs / 1000).toFixed(2)} s | ${(ours.ms / 1000).toFixed(2)} s | ${(size / (ours.cpuMs / 1000)).toFixed(0)} MiB/s | ${ours.peakRss.toFixed(0)} MiB | **${ratio.toFixed(2)}×** |`,
+    );
+    verdicts.push(
+      `${log.what}: ${ratio.toFixed(2)}× (${ratio >= 0.5 ? 'met' : 'NOT met'}), peak RSS ${ours.peakRss.toFixed(0)} MiB (${ours.peakRss * MB <= 150e6 ? 'met' : 'NOT met'})`,
+    );
+  }
+  const wholeRss = (figures.get(`${dense}:whole`) as Figures).rss;
   const md = [
     '## Build log classifier',
     '',
-    'Generated logs: pip/conda/docker progress with ANSI colour codes and timestamp prefixes, ending in a pip',
-    '"No matching distribution" failure (classified correctly in every run).',
-    `Each run is a fresh \`node --expose-gc\` process; medians. Machine: ${process.platform} ${process.arch}, Node ${process.version}.`,
+    'Two generated 100 MiB logs, both ending in a pip "No matching distribution" failure (classified correctly in every',
+    'run): a dense pip/conda log (10 lines repeated: `Collecting`, pip `(from ...)`, pip retry warnings, colour-wrapped',
+    'stderr, timestamps), and a progress-heavy log (docker layer, conda and pip progress bars, apt output; a',
+    '`Collecting`, a `(from ...)`, a colour-wrapped and a timestamped line every 50 lines), the kind that grows that large.',
+    `Each run is a fresh \`node --expose-gc\` process reading in ${READ_CHUNK / 1024} KiB chunks; medians. Machine: ${process.platform} ${process.arch}, Node ${process.version}, shared with other work.`,
     'Throughput is per CPU second (user + system), because wall time on a shared machine varies with its load.',
     'Peak RSS growth = `process.resourceUsage().maxRSS` after the run minus RSS before it; heap growth = peak',
     '`heapUsed` (sampled every 20 ms) minus `heapUsed` before.',
@@ -258,25 +415,34 @@ async function main(): Promise<void> {
     '|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
-    `Against \`grep -E -i -c\` with comparable patterns (\`${GREP_PATTERN}\`) on the same 100 MiB`,
-    `log, in the same run (medians of ${RUNS}; grep's CPU time and peak RSS from GNU time):`,
+    "Against `LC_ALL=C grep -E -i -c` with the classifier's own trigger patterns (`LINE_TRIGGERS` in",
+    '`shared/diagnosis/buildlog/patterns.ts`, unanchored, as one extended regular expression) on the same files, in the',
+    `same run (medians of ${RUNS}; grep's CPU time and peak RSS from GNU time). The C locale reads bytes like our scanner;`,
+    'in a UTF-8 locale the same grep takes over ten times longer (its `[[:alnum:]_]*` classes) and would flatter us.',
+    '"Lines screened" is the share of lines our screen passes to the line observer (it also stops at colour codes)',
+    'and the share grep counts.',
     '',
-    '| what | CPU time | wall time | throughput (per CPU second) | peak RSS (whole process) |',
-    '|---|---|---|---|---|',
-    `| \`grep -E\` | ${(grep.cpuMs / 1000).toFixed(2)} s | ${(grep.ms / 1000).toFixed(2)} s | ${(size / (grep.cpuMs / 1000)).toFixed(0)} MiB/s | ${grep.peakRssMiB.toFixed(0)} MiB |`,
-    `| \`classifyBuildLog\` (what \`amlmon buildlog\` runs) | ${(productCpuMs / 1000).toFixed(2)} s | ${(productMs / 1000).toFixed(2)} s | ${(size / (productCpuMs / 1000)).toFixed(0)} MiB/s | ${productPeakRss.toFixed(0)} MiB |`,
+    '| log | lines screened / grep matches | what | CPU time | wall time | throughput (per CPU second) | peak RSS (whole process) | ratio (per CPU second) |',
+    '|---|---|---|---|---|---|---|---|',
+    ...comparison,
     '',
-    `Ratio (classifier throughput / grep throughput, per CPU second): **${(grep.cpuMs / productCpuMs).toFixed(2)}×** (target ≥ 0.5×: ${grep.cpuMs / productCpuMs >= 0.5 ? 'met' : 'NOT met'}; peak RSS ${productPeakRss.toFixed(0)} MiB against the ≤ 150 MB target: ${productPeakRss * MB <= 150e6 ? 'met' : 'NOT met'}).`,
-    'The classifier screens each raw line with one alternation per flag set built from its own trigger patterns',
-    '(`LINE_TRIGGERS` in `shared/diagnosis/buildlog/patterns.ts`); lines that cannot trigger only advance the line',
-    'count, clock and last-lines ring. `test/diagnosis/buildlog/prefilter.test.ts` checks that every `.log` under `test/`',
-    'classifies identically with and without the screen.',
+    `Target ≥ 0.5× grep with ≤ 150 MB peak RSS — ${verdicts.join('; ')}.`,
+    '',
+    'How it reads: the bytes of each chunk go through one table-driven automaton (`screen.ts`, built from literals every',
+    'trigger match contains, a property test checks that for each trigger alternative); lines it passes through are only',
+    'counted by their line breaks and never become strings; a line it stops in is decoded and handed to the line',
+    'observer (`byteReader.ts`). `test/diagnosis/buildlog/byteReader.test.ts` checks that every `.log` under `test/`',
+    'classifies identically through the line splitter, in chunks of 1, 7, 4093 bytes and 1 MiB. The automaton costs',
+    'about 2.5 ns per byte in V8 on this machine (a 100 MiB scan alone is ~0.25 s CPU), where grep skips ahead with',
+    'Boyer–Moore-style search: on the progress-heavy log that scan is most of our time, on the dense log the 40 % of',
+    'lines that reach the observer (each tried against some 30 patterns) are. Loading a bundle (`readBuildLogEvidence`)',
+    'still takes every line through the line splitter, since the archived tail must drop PEM key blocks wherever they',
+    'start; it redacts only the last lines it keeps (the `readBuildLogEvidence` row).',
     '',
     'Streaming keeps memory flat: the classifier holds a bounded state (first decisive line per failure class, the',
-    "failing step, a ring of the last 5 lines; lines capped at 16 KiB). RSS grows by the stream buffers, V8's young",
-    'generation and JIT code, which level off (compare the 10 and 100 MiB rows: 10x the log, far from 10x the memory);',
-    'one 50 MiB line costs almost nothing since only its first 16 KiB are kept.',
-    `Reading the whole log first costs roughly the log's size twice over (${wholeRss.toFixed(0)} MiB here).`,
+    "failing step, the last 5 lines; lines capped at 16 KiB). RSS grows by the read buffers, V8's young generation and",
+    'JIT code, which level off (compare the 10 and 100 MiB rows); one 50 MiB line costs almost nothing since only its',
+    `first 16 KiB are kept. Reading the whole log first costs roughly the log's size twice over (${wholeRss.toFixed(0)} MiB here).`,
     'Reproduce: `npm run build && node --expose-gc dist/bench/buildlog.js` (logs are generated once into the temp directory).',
     '',
   ].join('\n');

@@ -53,7 +53,11 @@ async function classifyFile(file: string): Promise<{ classification: BuildLogCla
   }
   let classification: BuildLogClassification;
   try {
-    classification = await classifyBuildLog(createReadStream(file), basename(file));
+    // 256 KiB reads: fewer chunks than the 64 KiB default; larger ones only grow RSS (docs/BENCHMARKS.md).
+    classification = await classifyBuildLog(
+      createReadStream(file, { highWaterMark: 256 * 1024 }),
+      basename(file),
+    );
   } catch (err) {
     throw inputError(`${file}: cannot read: ${errnoText(err)}`);
   }

@@ -6,7 +6,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { renderTerminalReport } from '../../cli/terminalReport.js';
-import { classifyBuildLogText } from '../../shared/diagnosis/buildlog/classify.js';
+import { createByteLogReader } from '../../shared/diagnosis/buildlog/byteReader.js';
+import { classifyBuildLogText, createBuildLogReader } from '../../shared/diagnosis/buildlog/classify.js';
 import { analyzeScoringLog } from '../../shared/diagnosis/logs/scoringLog.js';
 import type { Diagnosis } from '../../shared/diagnosis/types.js';
 import type { Notification } from '../../shared/incidents/types.js';
@@ -48,6 +49,29 @@ describe('fuzz: parsers never throw', () => {
       fc.property(logText, (text) => {
         const c = classifyBuildLogText(text, 'build.log');
         expect(typeof c.outcome).toBe('string');
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('build-log classification from bytes in random chunks: never throws, same as the line splitter', () => {
+    const bytes = fc.oneof(
+      logText.map((t) =>
+        new TextEncoder().encode(t.replace(/\n/g, () => ['\n', '\r\n', '\r'][t.length % 3] as string)),
+      ),
+      fc.uint8Array({ maxLength: 2000 }),
+    );
+    fc.assert(
+      fc.property(bytes, fc.integer({ min: 1, max: 5000 }), (data, size) => {
+        const viaBytes = createByteLogReader('build.log');
+        const viaLines = createBuildLogReader('build.log');
+        for (let i = 0; i < data.length; i += size) {
+          const chunk = data.subarray(i, i + size);
+          const more = viaBytes.write(chunk);
+          expect(viaLines.write(chunk)).toBe(more);
+          if (!more) break;
+        }
+        expect(JSON.stringify(viaBytes.end())).toBe(JSON.stringify(viaLines.end().classification));
       }),
       { numRuns: RUNS },
     );

@@ -3,6 +3,7 @@
  * inputs go through the same line splitter and the same state machine, so they cannot disagree.
  */
 import type { BuildLogEvidence } from '../../snapshot/types.js';
+import { createByteLogReader } from './byteReader.js';
 import { createBuildLogClassifier } from './classifier.js';
 import { createLineSplitter } from './lines.js';
 import { BUILD_LOG_TAIL_MAX_BYTES, createTailKeeper } from './tail.js';
@@ -48,14 +49,32 @@ async function drain(input: AsyncIterable<string | Uint8Array>, reader: BuildLog
   }
 }
 
-/** Classifies a build log streamed in chunks (e.g. `createReadStream(file)`); memory stays bounded. */
+/**
+ * Classifies a build log streamed in chunks (e.g. `createReadStream(file)`); memory stays bounded. Byte chunks take
+ * the byte reader (byteReader.ts: only lines that may matter become strings); text chunks the line splitter.
+ */
 export async function classifyBuildLog(
   input: AsyncIterable<string | Uint8Array>,
   source: string,
 ): Promise<BuildLogClassification> {
-  const reader = createBuildLogReader(source);
-  await drain(input, reader);
-  return reader.end().classification;
+  let reader: { write(chunk: string | Uint8Array): boolean; end(): BuildLogClassification } | undefined;
+  for await (const chunk of input) {
+    if (!reader) {
+      if (typeof chunk === 'string') {
+        const lines = createBuildLogReader(source);
+        reader = { write: (c) => lines.write(c), end: () => lines.end().classification };
+      } else {
+        const bytes = createByteLogReader(source);
+        reader = {
+          write: (c) => bytes.write(typeof c === 'string' ? Buffer.from(c) : c),
+          end: () => bytes.end(),
+        };
+      }
+    }
+    // Leaving the loop early closes the stream (for await calls return()), so a binary file is not read to the end.
+    if (!reader.write(chunk)) break;
+  }
+  return (reader ?? createByteLogReader(source)).end();
 }
 
 /** Classifies a build log already in memory (service messages, small logs, tests). */

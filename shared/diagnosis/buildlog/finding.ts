@@ -8,7 +8,7 @@ import { evidence, humanDuration } from '../context.js';
 import { DOCS } from '../docs.js';
 import type { AmlFlavor } from '../rule.js';
 import type { Evidence, RuleFinding } from '../types.js';
-import { STALL_WORDS } from './classifier.js';
+import { STALL_WORDS } from './decide.js';
 import type { PythonVersion } from './python.js';
 import type { IncompleteJudgement, ServiceBuildState } from './judge.js';
 import type { BuildFailureDetail, BuildLogClassification } from './types.js';

@@ -11,7 +11,7 @@
  *   a stop inside a solve is still reported as a timeout, with that uncertainty stated.
  */
 import type { ServiceRecord, Snapshot } from '../../snapshot/types.js';
-import { DEFAULT_BUILD_TIMEOUT_SECONDS } from './classifier.js';
+import { DEFAULT_BUILD_TIMEOUT_SECONDS } from './decide.js';
 import type { BuildLogClassification } from './types.js';
 
 export interface ServiceBuildState {

@@ -8,7 +8,7 @@
 /** Longest line kept; build logs carry megabyte-long progress lines, the decisive text is at their start. */
 export const MAX_LINE_CHARS = 16 * 1024;
 /** Like git: a NUL byte in the first 8000 bytes means binary. */
-const SNIFF_BYTES = 8000;
+export const SNIFF_BYTES = 8000;
 
 export interface LineSink {
   line(text: string): void;
@@ -27,7 +27,7 @@ export interface LineSplitter {
 }
 
 /** Magic numbers of the archives a build log is most often mistaken for. */
-function sniffMagic(head: Uint8Array): string | undefined {
+export function sniffMagic(head: Uint8Array): string | undefined {
   if (head[0] === 0x1f && head[1] === 0x8b)
     return 'gzip-compressed data, not a text log (decompress it first)';
   if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) {
@@ -37,7 +37,7 @@ function sniffMagic(head: Uint8Array): string | undefined {
 }
 
 /** Invalid UTF-8 becomes U+FFFD; a few are a mis-encoded character, a flood of them is not text. */
-function mostlyUndecodable(text: string): boolean {
+export function mostlyUndecodable(text: string): boolean {
   if (text.length < 64) return false;
   let bad = 0;
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 0xfffd) bad++;

@@ -1,6 +1,10 @@
 /**
  * The line shapes of Azure ML image build logs (ACR Task runner, classic docker and BuildKit output, conda and
- * pip), from research §4.2–§4.4 and §7. Matched against a normalised line (no colour codes, no timestamp).
+ * pip), taken from real logs quoted in public issues (e.g. https://github.com/Azure/MachineLearningNotebooks/issues/194
+ * for conda's `ResolvePackageNotFound`, https://github.com/microsoft/MLOpsPython/issues/80 for a failed docker step and
+ * the ACR Task tail, https://github.com/Azure/azure-sdk-for-python/issues/10921 for pip's "No matching distribution")
+ * and the tools' own wording; docs/DIAGNOSIS.md lists which line decides which class. Matched against a normalised
+ * line (no colour codes, no timestamp).
  */
 
 /** A cheap first test: a line that matches none of these words cannot be decisive (most lines of a long log). */
@@ -91,40 +95,15 @@ export const ERROR_LINE = /^(?:ERROR:|Error:|error:|E: |\w+(?:Error|Exception):|
 /** pip's resolver warning is printed as `ERROR:` but does not fail the install. */
 export const ERROR_NOISE = /pip's dependency resolver does not currently take into account/;
 
-/** The patterns a line must match (after normalisation) to do more than advance the ring and the clock. */
+/**
+ * The patterns a line must match (after normalisation) to do more than advance the line count, the clock and the
+ * last lines. The pre-filter (screen.ts) looks for literals that every match of these contains.
+ */
 export const LINE_TRIGGERS: readonly RegExp[] = [INTERESTING, ERROR_LINE, PIP_BUILDING];
 
 /**
- * A pattern that matches a superset of what `re` matches, cheaper to scan for: `^` anchors dropped (outside `[^...]`
- * classes), and a leading `\w+`/`\w*` of an alternative dropped (any match of `\w+Error:` contains `Error:`, which
- * a scanner finds without trying a word at every position).
+ * What `stripAnsi` removes: an ESC sequence or the bare `[91m` form. A colour code inside a trigger word hides the
+ * word from the screen, so the screen also stops at these.
  */
-function unanchored(re: RegExp): string {
-  return re.source.replace(/(?<![[\\])\^/g, '').replace(/(^|\(\?:|\|)\\w[+*]/g, '$1');
-}
-
-/**
- * The pre-filter: every trigger unanchored, one alternation per flag set (so `E: ` stays case-sensitive), tested on
- * the RAW line. A raw line that fails it cannot match a trigger once normalised (normalising only removes a prefix,
- * colour codes and outer whitespace), unless a colour code sat inside the match: lines with colour codes always take
- * the full path. Built from `LINE_TRIGGERS`, so the screen cannot drift from the classifier.
- */
-const SCREENS: readonly RegExp[] = [...new Set(LINE_TRIGGERS.map((re) => re.flags))].map(
-  (flags) =>
-    new RegExp(
-      LINE_TRIGGERS.filter((re) => re.flags === flags)
-        .map((re) => `(?:${unanchored(re)})`)
-        .join('|'),
-      flags,
-    ),
-);
-
-/** Whether a raw line may match a trigger once normalised (false: it certainly cannot). */
-export function mayTrigger(rawLine: string): boolean {
-  for (const re of SCREENS) if (re.test(rawLine)) return true;
-  return false;
-}
-
-/** What `stripAnsi` removes: an ESC sequence or the bare `[91m` form. */
 // eslint-disable-next-line no-control-regex
 export const MAY_HAVE_COLOUR = /\u001b|\[(?:9[0-7]|3[0-7]|0|1|4)m/;

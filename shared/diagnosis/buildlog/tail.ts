@@ -1,6 +1,7 @@
 /**
  * Keeps the last ≤ `maxBytes` of a log as whole lines, redacted, while it streams past: what an archived bundle
- * carries as `build.log` (BuildLogEvidence.tail) and what an alert can quote. Memory is bounded by `maxBytes`.
+ * carries as `build.log` (BuildLogEvidence.tail) and what an alert can quote. Memory is bounded by a multiple of
+ * `maxBytes`.
  */
 import { redact } from '../../text/redact.js';
 
@@ -15,33 +16,33 @@ export interface TailKeeper {
   text(): string;
 }
 
+/**
+ * Raw text kept per byte of tail: redaction runs only over the last lines when the tail is asked for (redacting every
+ * line of a 100 MB log as it streams past cost seconds), so enough raw lines are kept for their redacted form to fill
+ * `maxBytes` even when redaction shrinks them eightfold (a line made of a long key). Only a log whose last
+ * `RAW_PER_TAIL_BYTE × maxBytes` bytes shrink more than that gets a shorter tail, never an unredacted one.
+ */
+const RAW_PER_TAIL_BYTE = 8;
+
 export function createTailKeeper(maxBytes = BUILD_LOG_TAIL_MAX_BYTES): TailKeeper {
-  const lines: { text: string; bytes: number }[] = [];
+  // Raw lines, oldest first from `head`, with their UTF-8 size; at most about RAW_PER_TAIL_BYTE × maxBytes of them.
+  const lines: { raw: string; bytes: number }[] = [];
   let head = 0;
   let bytes = 0;
   let inPrivateKey = false;
   return {
     line(raw: string): void {
-      // Redact per line as it arrives: a secret never sits in the ring unredacted. A PEM key spans lines, so it is
-      // kept as a block: from its BEGIN line to its END line nothing but the redacted marker is kept.
+      // A PEM key spans lines, so it is dropped as a block: from its BEGIN line to its END line nothing is kept
+      // (the redacted marker stands for it), and no line of it sits in memory.
       if (inPrivateKey) {
         if (PEM_END.test(raw)) inPrivateKey = false;
         return;
       }
       if (PEM_BEGIN.test(raw) && !PEM_END.test(raw)) inPrivateKey = true;
-      let text = redact(raw);
-      let size = Buffer.byteLength(text) + 1;
-      if (size > maxBytes) {
-        // One line bigger than the whole budget: keep its end, cut at a character boundary.
-        text = Buffer.from(text)
-          .subarray(-(maxBytes - 1))
-          .toString('utf8')
-          .replace(/^\uFFFD+/, '');
-        size = Buffer.byteLength(text) + 1;
-      }
-      lines.push({ text, bytes: size });
+      const size = Buffer.byteLength(raw) + 1;
+      lines.push({ raw, bytes: size });
       bytes += size;
-      while (bytes > maxBytes && head < lines.length) {
+      while (bytes > RAW_PER_TAIL_BYTE * maxBytes && head < lines.length - 1) {
         bytes -= lines[head]?.bytes ?? 0;
         head++;
       }
@@ -52,8 +53,27 @@ export function createTailKeeper(maxBytes = BUILD_LOG_TAIL_MAX_BYTES): TailKeepe
       }
     },
     text(): string {
+      // The longest run of last lines whose redacted forms fit in maxBytes: what keeping redacted lines as they
+      // streamed past, dropping the oldest while over budget, would have kept.
+      const kept: string[] = [];
+      let keptBytes = 0;
+      for (let i = lines.length - 1; i >= head; i--) {
+        let text = redact(lines[i]?.raw ?? '');
+        let size = Buffer.byteLength(text) + 1;
+        if (size > maxBytes) {
+          // One line bigger than the whole budget: keep its end, cut at a character boundary.
+          text = Buffer.from(text)
+            .subarray(-(maxBytes - 1))
+            .toString('utf8')
+            .replace(/^\uFFFD+/, '');
+          size = Buffer.byteLength(text) + 1;
+        }
+        if (keptBytes + size > maxBytes) break;
+        kept.push(text);
+        keptBytes += size;
+      }
       let out = '';
-      for (let i = head; i < lines.length; i++) out += `${lines[i]?.text ?? ''}\n`;
+      for (let i = kept.length - 1; i >= 0; i--) out += `${kept[i] ?? ''}\n`;
       // Once more over the whole kept text: a secret split over lines is only recognisable as a whole.
       return redact(out);
     },

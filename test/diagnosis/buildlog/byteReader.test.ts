@@ -1,0 +1,174 @@
+import { readFile, readdir } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createByteLogReader } from '../../../shared/diagnosis/buildlog/byteReader.js';
+import { createBuildLogReader } from '../../../shared/diagnosis/buildlog/classify.js';
+import type { BuildLogClassification } from '../../../shared/diagnosis/buildlog/types.js';
+
+const TEST_ROOT = join(import.meta.dirname, '..', '..');
+
+async function logFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await logFiles(p)));
+    else if (e.isFile() && e.name.endsWith('.log')) out.push(p);
+  }
+  return out.sort();
+}
+
+function chunksOf(bytes: Uint8Array, size: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (let i = 0; i < bytes.length; i += size) out.push(bytes.subarray(i, i + size));
+  return out;
+}
+
+/** The line splitter and the observer fed every line: the reference. */
+function viaLines(chunks: Uint8Array[]): BuildLogClassification {
+  const reader = createBuildLogReader('build.log');
+  for (const c of chunks) if (!reader.write(c)) break;
+  return reader.end().classification;
+}
+
+function viaBytes(chunks: Uint8Array[]): BuildLogClassification {
+  const reader = createByteLogReader('build.log');
+  for (const c of chunks) if (!reader.write(c)) break;
+  return reader.end();
+}
+
+function expectSame(bytes: Uint8Array, sizes: number[]): void {
+  for (const size of sizes) {
+    const chunks = chunksOf(bytes, size);
+    expect(JSON.stringify(viaBytes(chunks)), `chunks of ${size}`).toBe(JSON.stringify(viaLines(chunks)));
+  }
+}
+
+const files = await logFiles(TEST_ROOT);
+const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+describe('byte reader', () => {
+  it.each(files.map((f) => [relative(TEST_ROOT, f), f]))(
+    '%s: same classification as the line splitter, in any chunk size',
+    async (_name, file) => {
+      const bytes = await readFile(file);
+      expectSame(bytes, [1, 7, 4093, 1 << 20]);
+    },
+  );
+
+  const failure = [
+    "2024/05/14 08:00:00 Executing step ID: acb_step_0. Timeout(sec): 5400, Working directory: ''",
+    'Step 8/15 : RUN conda env create -f env.yml',
+    'Solving environment: ...working...',
+    'python-3.8.13       | 22.0 MB   | ########## | 100% ',
+    '2024-05-14T08:01:02: a1b514f3c2d9: Downloading [=====>   ]  12.3MB/77.1MB',
+    'ERROR: No matching distribution found for torch==9',
+    "The command '/bin/sh -c pip install torch==9' returned a non-zero code: 1",
+    '2024-05-14T08:20:00: progress 3/4',
+    '',
+  ];
+
+  it('cuts CRLF, lone CR and breaks split across chunks like the line splitter', () => {
+    expectSame(enc(failure.join('\r\n')), [1, 2, 3, 5, 64, 4096]);
+    expectSame(enc(failure.join('\r')), [1, 2, 3, 5, 64, 4096]);
+    expectSame(enc(failure.join('\r\r\n\n')), [1, 2, 3, 64]);
+  });
+
+  it('finds a trigger split across chunks and a multi-byte character split across chunks', () => {
+    const text = [
+      'Step 1/2 : RUN x',
+      'ünïcödé → ✓ 日本語 🎉 ERROR: No matching distribution found for ü==1',
+      'done',
+    ].join('\n');
+    expectSame(enc(text), [1, 2, 3, 5, 9, 17]);
+  });
+
+  it('clips very long lines, counts them, and keeps what follows', () => {
+    const long = (n: number, ch: string): string => ch.repeat(n);
+    const text = [
+      'Step 1/2 : RUN pip install x',
+      `Downloading ${long(20_000, '#')}`,
+      `${long(16_384, '€')}ERROR: No matching distribution found for hidden==1`,
+      `ERROR: No matching distribution found for torch==9 ${long(60_000, 'é')}`,
+      long(200_000, '=') + ' then the end',
+      "The command '/bin/sh -c pip install x' returned a non-zero code: 1",
+    ].join('\n');
+    expectSame(enc(text), [4093, 65_536, 1 << 20]);
+    expect(viaBytes([enc(text)]).longLines).toBe(4);
+  });
+
+  it('reads NULs, a BOM, invalid UTF-8 and a log without a final line break like the line splitter', () => {
+    const body = failure.join('\n');
+    const withNul = enc(body.replace('Solving', 'Sol\u0000ving'));
+    const nulInTimestamp = enc(
+      `${'x'.repeat(9000)}\n\u00002024-05-14T09:00:00: late line\nStep 1/1 : RUN y\n`,
+    );
+    // The BOM hides the timestamp of an otherwise ordinary first line from a byte-level look.
+    const bom = new Uint8Array([0xef, 0xbb, 0xbf, ...enc(`2024-05-14T07:00:00: hello\n${body}`)]);
+    const invalid = new Uint8Array([
+      ...enc('Step 1/1 : RUN x\nbad \xff'),
+      0xe2,
+      0x82,
+      10,
+      0xe2,
+      ...enc('\nend'),
+    ]);
+    for (const bytes of [withNul, nulInTimestamp, bom, invalid, enc(body.trimEnd())]) {
+      expectSame(bytes, [1, 3, 4093]);
+    }
+  });
+
+  it('keeps the clock right when digit-led lines are not timestamps', () => {
+    const text = [
+      'Step 1/2 : RUN conda install',
+      '3 packages to install',
+      '2024-05-14T08:00:00: first',
+      'plain',
+      '2024-05-14T08:05:00: middle',
+      '42 is not a time',
+      'plain again',
+      'Solving environment: ...working...',
+      '',
+    ].join('\n');
+    expectSame(enc(text), [1, 5, 4096]);
+    expect(viaBytes([enc(text)]).timing?.lastAt).toBe('2024-05-14T08:05:00.000Z');
+  });
+
+  it('refuses binary input like the line splitter', () => {
+    const gzip = new Uint8Array([0x1f, 0x8b, 8, 0, 1, 2, 3]);
+    const nul = enc(`Step 1/1 : RUN x\n${'a'.repeat(100)}\u0000rest`);
+    const undecodable = new Uint8Array(9000).fill(0xff);
+    for (const bytes of [gzip, nul, undecodable]) expectSame(bytes, [1, 5, 4093]);
+  });
+
+  it('agrees with the line splitter on random logs made of real line shapes, in random chunks', () => {
+    const shapes = [
+      ...failure,
+      '  - numpy=1.16.0',
+      'ResolvePackageNotFound:',
+      'ERROR: Cannot install a==1 and b==2 because these package versions have conflicting dependencies.',
+      '    pandas 2.0 depends on numpy>=1.20',
+      '\u001b[91mdebconf: delaying package configuration\u001b[0m',
+      "[91m  Building wheel for termcolor (setup.py): finished with status 'done'[0m",
+      'Successfully tagged ws1.azurecr.io/azureml/azureml_x:latest',
+      '2024/05/14 08:30:00 Run ID: cj2 failed after 3m33s. Error: failed during run, err: exit status 1',
+      '12 not a time',
+      '\u0000',
+      '   ',
+      'ü',
+    ];
+    const separators = ['\n', '\r\n', '\r'];
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom(...shapes), fc.constantFrom(...separators)), { maxLength: 40 }),
+        fc.integer({ min: 1, max: 300 }),
+        (lines, size) => {
+          const bytes = enc(lines.map(([l, sep]) => l + sep).join(''));
+          const chunks = chunksOf(bytes, size);
+          expect(JSON.stringify(viaBytes(chunks))).toBe(JSON.stringify(viaLines(chunks)));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
