@@ -1,9 +1,9 @@
 /**
  * Azure ML calls per sweep: the monitor's Azure ML source (reader + per-process deployment cache, as `buildRuntime`
- * wires it) against the HTTPS stand-in with W workspaces, each holding S v1 services and E Kubernetes endpoints of D
- * deployments, F of them failed. Counts every call of: the first sweep of a process (cold), a steady sweep (nothing
- * changed), the sweep after one ARM write event (a deployment re-written and refused), and the sweep after the
- * refresh period; times the steady sweep. Budget (issue): at most 2 per workspace plus 1 per failing deployment.
+ * wires it) against the HTTPS stand-in with W workspaces, each holding S v1 services (some failed) and E Kubernetes
+ * endpoints of D deployments, F of them failed. Counts every call of: the first sweep of a process (cold), a steady
+ * sweep (nothing changed), the sweep after one ARM write event (a deployment re-written and refused), a sweep while
+ * a deployment is updating, and the sweep after the refresh period; times the steady sweep. Budget (issue): at most 2 per workspace plus 1 per failing deployment.
  */
 import type { AccessToken } from '@azure/identity';
 import type { DeploymentHints, DeploymentWrite } from '../shared/azureml/deploymentCache.js';
@@ -15,16 +15,18 @@ import { median, writeBenchSection } from './support.js';
 interface Shape {
   workspaces: number;
   services: number;
+  /** v1 services whose last update failed (their ended operation is read once, then kept by id). */
+  servicesFailed: number;
   endpoints: number;
   deploymentsPerEndpoint: number;
   failed: number;
 }
 
 const SHAPES: Shape[] = [
-  { workspaces: 1, services: 20, endpoints: 1, deploymentsPerEndpoint: 2, failed: 1 },
-  { workspaces: 3, services: 50, endpoints: 1, deploymentsPerEndpoint: 3, failed: 2 },
-  { workspaces: 3, services: 50, endpoints: 4, deploymentsPerEndpoint: 2, failed: 2 },
-  { workspaces: 2, services: 10, endpoints: 20, deploymentsPerEndpoint: 2, failed: 3 },
+  { workspaces: 1, services: 20, servicesFailed: 1, endpoints: 1, deploymentsPerEndpoint: 2, failed: 1 },
+  { workspaces: 3, services: 50, servicesFailed: 0, endpoints: 1, deploymentsPerEndpoint: 3, failed: 2 },
+  { workspaces: 3, services: 50, servicesFailed: 2, endpoints: 4, deploymentsPerEndpoint: 2, failed: 2 },
+  { workspaces: 2, services: 10, servicesFailed: 1, endpoints: 20, deploymentsPerEndpoint: 2, failed: 3 },
 ];
 const MIN = 60_000;
 /** The default `AZUREML_REFRESH_AFTER` and `SWEEP_SCHEDULE` (every 2 minutes). */
@@ -67,11 +69,20 @@ function workspace(i: number, s: Shape, at: Date): StandInWorkspace {
     subscriptionId: '00000000-0000-4000-8000-000000000000',
     resourceGroup: 'rg',
     cluster: 'aks',
-    services: Array.from({ length: s.services }, (_, k) => ({
-      name: `svc${k}`,
-      state: 'Healthy',
-      computeType: 'AKS',
-    })),
+    services: Array.from({ length: s.services }, (_, k) =>
+      k < s.servicesFailed
+        ? {
+            name: `svc${k}`,
+            state: 'Failed',
+            computeType: 'AKS',
+            error: {
+              code: 'DeploymentFailed',
+              message: "Couldn't Schedule because the kubernetes cluster didn't have available resources.",
+            },
+            operation: failedOp('DeploymentFailed', new Date(at.getTime() - 90 * MIN)),
+          }
+        : { name: `svc${k}`, state: 'Healthy', computeType: 'AKS' },
+    ),
     deployments,
   };
 }
@@ -118,9 +129,9 @@ try {
       await source.list(now, hints);
       return { calls: [...calls], ms: performance.now() - t0 };
     };
-    const failing = shape.failed * shape.workspaces;
+    const failing = (shape.failed + shape.servicesFailed) * shape.workspaces;
     const budget = (f: number): number => 2 * shape.workspaces + f;
-    const label = `${shape.workspaces} × (${shape.services} v1 services, ${shape.endpoints} endpoints × ${shape.deploymentsPerEndpoint} deployments, ${shape.failed} failed)`;
+    const label = `${shape.workspaces} × (${shape.services} v1 services, ${shape.servicesFailed} failed; ${shape.endpoints} endpoints × ${shape.deploymentsPerEndpoint} v2 deployments, ${shape.failed} failed)`;
     const row = (what: string, r: { calls: string[] }, f: number, note = ''): void => {
       const met = r.calls.length <= budget(f) ? 'yes' : `no (+${r.calls.length - budget(f)})`;
       rows.push(
@@ -170,7 +181,13 @@ try {
     );
     if (moving) {
       const props = { provisioningState: 'Updating', instanceType: 'defaultinstancetype' };
-      moving.deployment = { ...moving.deployment, properties: props };
+      const started = new Date(now.getTime() + MIN).toISOString();
+      moving.deployment = {
+        ...moving.deployment,
+        properties: props,
+        systemData: { lastModifiedAt: started },
+        operation: { status: 'InProgress', startTime: started },
+      };
       writes.push({
         workspace: 'ws0',
         endpoint: moving.endpoint,
@@ -181,7 +198,9 @@ try {
       await sweep();
       now = new Date(now.getTime() + SWEEP_MS);
       row('each sweep while a deployment is updating', await sweep(), failing + (target ? 1 : 0));
-      moving.deployment = { ...moving.deployment, properties: { ...props, provisioningState: 'Succeeded' } };
+      const { operation: _running, ...settled } = moving.deployment;
+      void _running;
+      moving.deployment = { ...settled, properties: { ...props, provisioningState: 'Succeeded' } };
       now = new Date(now.getTime() + SWEEP_MS);
       await sweep();
     }
@@ -208,7 +227,7 @@ await writeBenchSection(
     '',
     `Measured ${new Date().toISOString().slice(0, 10)} by \`bench/azuremlCalls.ts\` (\`npm run build && node dist/bench/azuremlCalls.js\`):`,
     "the monitor's Azure ML source as `buildRuntime` wires it (reader with the real `@azure/arm-machinelearning` and",
-    '`@azure/arm-monitor` clients and the v1 model-management GET, behind the per-process deployment cache) against the',
+    '`@azure/arm-monitor` clients and the v1 model-management GETs, behind the per-process deployment cache) against the',
     'loopback HTTPS stand-in. Each shape starts with a new reader and cache, as a new process would; sweeps are 2',
     `minutes apart (the default \`SWEEP_SCHEDULE\`), \`AZUREML_REFRESH_AFTER\` is the default ${REFRESH_MS / MIN} min. Budget from the`,
     'issue: 2 per workspace + 1 per failing deployment. Wall time is loopback only (no network latency).',
@@ -218,10 +237,11 @@ await writeBenchSection(
     ...rows,
     '',
     'The budget holds in steady state and when a write event brings a new failure (its endpoint list and one Activity',
-    'Log read). Two sweeps exceed it by one list per Kubernetes endpoint, because ARM has no workspace-wide list of',
-    'online deployments: the first sweep of a process (which also reads each workspace, its computes and the discovery',
-    'document once) and the sweep after each refresh period. A deployment still being created or updated costs its',
-    "endpoint's list in every sweep until it settles (it is not failing, so the budget has no term for it).",
-    'docs/azureml.md says what is cached and what may be seen late.',
+    "Log read); a failed v1 service's ended operation is read once per process (kept by id). Two sweeps exceed it by",
+    'one list per Kubernetes endpoint, because ARM has no workspace-wide list of online deployments: the first sweep of',
+    'a process (which also reads each workspace, its computes and the discovery document once) and the sweep after each',
+    "refresh period. A deployment still being created or updated costs its endpoint's list in every sweep until it",
+    "settles, and one Activity Log read for its running write's start (it is not failing, so the budget has no term",
+    'for it). docs/azureml.md says what is cached and what may be seen late.',
   ].join('\n'),
 );

@@ -1,6 +1,6 @@
 /**
  * The sweep's Azure ML reads, within the call budget: per workspace and sweep, the v1 services list and the v2
- * endpoints list (2 calls), plus at most one Activity Log read per failing v2 deployment. ARM has no workspace-wide
+ * endpoints list (2 calls), plus at most one Activity Log read per failing (or newly moving) v2 deployment. ARM has no workspace-wide
  * list of online deployments, so each endpoint's deployments are cached and listed again only when something says
  * they may have changed:
  * - the endpoint is new, or its own provisioning state, last modification or traffic changed;
@@ -8,13 +8,14 @@
  * - an ARM write on one of its deployments happened since the last list (the event path records it);
  * - the cluster shows a v2 deployment of it that the cached list lacks, or stopped showing one the list has;
  * - the cached list is older than the refresh period (`AZUREML_REFRESH_AFTER`).
- * The Activity Log answer of a failed or cancelled deployment is reused while the deployment's revision (state and
- * `systemData.lastModifiedAt`) is unchanged and the answer was final. One instance lives in the monitor runtime (one
+ * The Activity Log answer of a failed, cancelled or still-running deployment is reused while the deployment's revision
+ * (state and `systemData.lastModifiedAt`) is unchanged and the answer fits the state (final, or in progress). One instance lives in the monitor runtime (one
  * per process); both maps are bounded and forget what was least recently used, which only costs a re-read.
  */
 import type { AmlOperation } from '../snapshot/types.js';
 import {
   failedOrCanceled,
+  writeInFlight,
   type AmlDeploymentRecord,
   type AzureMlReader,
   type Read,
@@ -42,6 +43,8 @@ export interface DeploymentWrite {
 /** What the sweep knows besides Azure ML that says a cached deployment list may be stale. */
 export interface DeploymentHints {
   cluster?: ClusterV2Deployment[];
+  /** A cluster could not be listed: what `cluster` lacks may just be on it (nothing counts as vanished). */
+  clusterIncomplete?: boolean;
   writes?: DeploymentWrite[];
 }
 
@@ -187,7 +190,8 @@ export class AzureMlDeploymentCache {
         const cached = this.endpoints.get(key);
         const reason = relistReason(ref, endpoint.name, endpoint.signature, cached, now, hints, this.options);
         if (!reason && cached) {
-          if (hints.cluster) cached.clusterLast = clusterNames(ref, endpoint.name, hints.cluster);
+          if (hints.cluster && !hints.clusterIncomplete)
+            cached.clusterLast = clusterNames(ref, endpoint.name, hints.cluster);
           deployments.push(...cached.deployments);
           continue;
         }
@@ -229,8 +233,9 @@ export class AzureMlDeploymentCache {
     for (const { revision, ...d } of deployments) {
       // A copy: the sweep may add to the record it is given, the cache keeps Azure ML's answer.
       const record = structuredClone(d.record);
-      if (d.resourceId && failedOrCanceled(record)) {
-        const op = await this.operation(ref, d.resourceId, revision, since, now);
+      const failed = failedOrCanceled(record);
+      if (d.resourceId && (failed || writeInFlight(record))) {
+        const op = await this.operation(ref, d.resourceId, revision, failed, since, now);
         gaps.push(...op.gaps);
         if (op.value) record.operation = op.value;
       }
@@ -240,13 +245,15 @@ export class AzureMlDeploymentCache {
   }
 
   /**
-   * The Activity Log answer for a failed or cancelled deployment: reused while its revision is unchanged and the
-   * answer was final (a write that has ended); otherwise read again, once per sweep at most.
+   * The Activity Log answer for a deployment whose write failed, was cancelled or is still running: reused while its
+   * revision is unchanged and the answer fits its state (a failed deployment's write has ended; a running one's
+   * write is in progress, its start being when the hang clock starts); otherwise read again, once per sweep at most.
    */
   private async operation(
     ref: WorkspaceRef,
     resourceId: string,
     revision: string,
+    failed: boolean,
     since: Date,
     now: Date,
   ): Promise<Read<AmlOperation | undefined>> {
@@ -254,10 +261,12 @@ export class AzureMlDeploymentCache {
     const cached = this.operations.get(key);
     if (cached && cached.revision === revision) return { value: cached.operation, gaps: [] };
     const read = await this.reader.lastWrite(ref, resourceId, since, now);
-    const final =
-      read.gaps.length === 0 && read.value?.status !== undefined && read.value.status !== 'InProgress';
-    // Activity Log entries can arrive minutes after the state changed: only a final answer is kept.
-    if (final) this.operations.set(key, { revision, operation: read.value });
+    const status = read.gaps.length === 0 ? read.value?.status : undefined;
+    // Activity Log entries can arrive minutes after the state changed: only an answer that fits the state is kept.
+    const fits = failed
+      ? status !== undefined && status !== 'InProgress'
+      : status === 'InProgress' && read.value?.startTime !== undefined;
+    if (fits) this.operations.set(key, { revision, operation: read.value });
     else this.operations.delete(key);
     return read;
   }
@@ -300,7 +309,7 @@ function relistReason(
     )
   )
     return 'cluster';
-  if (hints.cluster) {
+  if (hints.cluster && !hints.clusterIncomplete) {
     // A deployment the clusters showed last sweep and no longer show, while the cache still has it: deleted?
     const shown = clusterNames(ref, endpoint, hints.cluster);
     const vanished = cached.clusterLast.filter((n) => !shown.includes(n));

@@ -163,7 +163,8 @@ function activityError(properties: Record<string, string> | undefined): AmlOpera
 
 export class AzureMlReader {
   private readonly facts = new Map<string, WorkspaceFacts>();
-  private readonly mmsBase = new Map<string, string>();
+  /** Discovery answers by URL, in flight or done: workspaces of one region read it once, even side by side. */
+  private readonly mmsBase = new Map<string, Promise<string>>();
   /** `<workspace id>|<endpoint>` → the compute the endpoint runs on, as its last listing said. */
   private readonly endpointCompute = new Map<string, string>();
   /** v1 operations that have ended, by id: an ended operation never changes, so it is read once per process. */
@@ -191,7 +192,10 @@ export class AzureMlReader {
     this.options.onCall?.(what);
   }
 
-  /** Workspace facts, read once per reader (they change when someone re-attaches a compute, not per sweep). */
+  /**
+   * Workspace facts, read once per reader (they change when someone re-attaches a compute, not per sweep); a read
+   * with a gap is not kept.
+   */
   async workspace(ref: WorkspaceRef): Promise<Read<WorkspaceFacts>> {
     const key = workspaceId(ref).toLowerCase();
     const cached = this.facts.get(key);
@@ -225,7 +229,8 @@ export class AzureMlReader {
     } catch (err) {
       gaps.push(`azureml computes of ${ref.workspace}: ${message(err)}`);
     }
-    this.facts.set(key, value);
+    // Kept only when whole: a computes list that failed is read again next time rather than missing for good.
+    if (gaps.length === 0) this.facts.set(key, value);
     return { value, gaps };
   }
 
@@ -235,6 +240,14 @@ export class AzureMlReader {
     if (!url) throw new Error('the workspace has no discoveryUrl');
     const cached = this.mmsBase.get(url);
     if (cached) return cached;
+    const reading = this.discover(url);
+    this.mmsBase.set(url, reading);
+    // A failed read is not kept: the next sweep asks again.
+    reading.catch(() => this.mmsBase.delete(url));
+    return reading;
+  }
+
+  private async discover(url: string): Promise<string> {
     const discovery = new URL(url);
     this.checkDataPlaneHost(discovery);
     this.count('discovery');
@@ -242,9 +255,7 @@ export class AzureMlReader {
     const api = typeof doc?.api === 'string' ? new URL(doc.api) : undefined;
     if (!api) throw new Error(`discovery document at ${discovery.host} names no "api" endpoint`);
     this.checkDataPlaneHost(api);
-    const base = api.origin;
-    this.mmsBase.set(url, base);
-    return base;
+    return api.origin;
   }
 
   private checkDataPlaneHost(url: URL): void {
@@ -363,6 +374,8 @@ export class AzureMlReader {
             ep.properties.provisioningState ?? '',
             ep.systemData?.lastModifiedAt?.toISOString() ?? '',
             traffic,
+            // The cached deployments carry the endpoint's compute: another one makes them stale.
+            compute ?? '',
           ]),
         });
       }

@@ -148,7 +148,7 @@ function azureMlHints(
       ? [{ workspace: e.workspace, endpoint, deployment, at: e.lastEventAt }]
       : [];
   });
-  return { cluster, writes };
+  return { cluster, writes, ...(discoveries.some((d) => !d.ok) ? { clusterIncomplete: true } : {}) };
 }
 
 /** Azure ML's records for this sweep: two lists per workspace; a failed read is logged and the sweep goes on. */

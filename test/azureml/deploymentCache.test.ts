@@ -171,6 +171,25 @@ describe('Azure ML calls per sweep through the deployment cache', () => {
     expect(src.cache.size).toEqual({ endpoints: 2, operations: 1 });
   });
 
+  it('workspaces of one region read the discovery document once, even side by side', async () => {
+    const second: StandInWorkspace = { ...ws, name: 'contoso-ml-2', deployments: [], services: [] };
+    standIn.setWorkspaces([ws, second]);
+    const reader = new AzureMlReader({
+      credential,
+      armEndpoint: standIn.url,
+      caCert: standIn.caCert,
+      extraDataPlaneHost: standIn.host,
+      onCall: (w) => calls.push(w),
+    });
+    const both = azureMlSourceFromReader(reader, [REF, { ...REF, workspace: 'contoso-ml-2' }], {
+      refreshAfterMs: REFRESH,
+    });
+    const views = await both.list(clock.now());
+    expect(views.map((v) => v.gaps)).toEqual([[], []]);
+    expect(calls.filter((c) => c === 'discovery')).toHaveLength(1);
+    expect(calls.filter((c) => c === 'v1 services')).toHaveLength(2);
+  });
+
   it('a new failure without an event is found within the refresh period (the Clock decides)', async () => {
     const src = source();
     await sweepRead(src);
@@ -205,14 +224,21 @@ describe('Azure ML calls per sweep through the deployment cache', () => {
     expect(refreshed.record('ranker-main')?.record.operation?.error?.code).toBe('OutOfQuota');
   });
 
-  it('a deployment still moving is listed every sweep until it settles; its failure is read once', async () => {
+  it('a deployment still moving is listed every sweep until it settles; its write is read once per revision', async () => {
     const src = source();
-    setDeployment('chat', deployment('green', 'Updating', '2024-05-14T10:29:00Z'));
-    await sweepRead(src);
+    const started = { status: 'InProgress', startTime: '2024-05-14T10:29:00Z' };
+    setDeployment('chat', deployment('green', 'Updating', '2024-05-14T10:29:00Z', started));
+    const cold = await sweepRead(src);
+    // The running write's start (when the hang clock starts) comes from its Activity Log `Started` entry.
+    const op = cold.record('chat-green')?.record.operation;
+    expect(op?.status).toBe('InProgress');
+    expect(Date.parse(op?.startTime ?? '')).toBe(Date.parse(started.startTime));
+    expect(cold.calls.filter((c) => c === 'activity log')).toHaveLength(2);
     clock.advance(2 * MIN);
     const moving = await sweepRead(src);
     expect(moving.calls).toEqual(['v1 services', 'v2 deployments', 'v2 endpoints']);
     expect(src.cache.lastRelists.get(REF.workspace)).toEqual([{ endpoint: 'chat', reason: 'in progress' }]);
+    expect(moving.record('chat-green')?.record.operation).toEqual(op);
 
     setDeployment(
       'chat',
@@ -304,6 +330,12 @@ describe('Azure ML calls per sweep through the deployment cache', () => {
     expect((await sweepRead(src, shows)).calls).toEqual(['v1 services', 'v2 endpoints']);
     // A read without hints (an image-log event's) says nothing about the cluster.
     expect((await sweepRead(src)).calls).toEqual(['v1 services', 'v2 endpoints']);
+    // A cluster that could not be listed hides nothing: no list.
+    clock.advance(2 * MIN);
+    expect((await sweepRead(src, { cluster: [], clusterIncomplete: true })).calls).toEqual([
+      'v1 services',
+      'v2 endpoints',
+    ]);
     ws.deployments = ws.deployments.filter((d) => d.deployment.name !== 'green');
     ws.endpoints = { chat: {} };
     clock.advance(2 * MIN);

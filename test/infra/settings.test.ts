@@ -34,6 +34,7 @@ const POLICY: SettingsPolicy = {
     ['REPORT_DOCS_URL', 'optional link; no default to deploy'],
     ['DIGEST_TIME_ZONE', 'optional; falls back to REPORT_TIME_ZONE, which the template sets'],
     ['GROUP_OVER', 'tuning; the code default applies'],
+    ['AZUREML_REFRESH_AFTER', 'tuning; the code default (30m) applies'],
     ['ACTION_LINK_TTL', 'tuning; the code default (7d) applies'],
     ['WEBSITE_AUTH_ENABLED', 'set by App Service itself when its authentication is turned on'],
     ['OUTBOX_QUEUE', 'the code default names the queue the trigger binds to'],
