@@ -8,6 +8,7 @@ import type { Snapshot } from '../../snapshot/types.js';
 import { deploymentCondition } from '../context.js';
 import type { AmlDeployment } from '../rule.js';
 import type { Evidence } from '../types.js';
+import { lineTime, parseLogLine } from '../logs/lines.js';
 
 function validDate(d: Date | string | undefined | null): Date | undefined {
   if (!d) return undefined;
@@ -50,6 +51,29 @@ function podSignals(snapshot: Snapshot, pod: V1Pod, container: string | undefine
   return times;
 }
 
+/**
+ * When a quoted error log line (ERROR/CRITICAL) was written: the timestamp of the first line of that log containing the quote (a
+ * `WORKER TIMEOUT` logged before any probe failed is the first signal). Only the one line is parsed.
+ */
+function loggedAt(
+  snapshot: Snapshot,
+  pod: string,
+  container: string,
+  part: string | undefined,
+  quote: string,
+): Date | undefined {
+  if ((part !== 'log' && part !== 'previous-log') || !quote) return undefined;
+  const logs = snapshot.logs.get(`${pod}/${container}`);
+  const text = part === 'log' ? logs?.current : logs?.previous;
+  const at = text?.indexOf(quote) ?? -1;
+  if (!text || at < 0) return undefined;
+  const start = text.lastIndexOf('\n', at) + 1;
+  const end = text.indexOf('\n', at);
+  const line = parseLogLine(text.slice(start, end < 0 ? undefined : end), 0);
+  // Context quoted beside the failure (start-up lines, "loading model…") is not a signal of it.
+  return line.level === 'ERROR' || line.level === 'CRITICAL' ? lineTime(line) : undefined;
+}
+
 function signalTimes(snapshot: Snapshot, target: AmlDeployment, ev: Evidence): Date[] {
   const build = snapshot.buildLog;
   if (build && ev.source.startsWith(build.source)) {
@@ -72,7 +96,8 @@ function signalTimes(snapshot: Snapshot, target: AmlDeployment, ev: Evidence): D
     const pod = [...target.pods, ...snapshot.pods].find((p) => p.metadata?.name === name);
     if (!pod) return [];
     const container = parts[2] === 'container' ? parts[3] : undefined;
-    return podSignals(snapshot, pod, container);
+    const logged = container ? loggedAt(snapshot, name, container, parts[4], ev.text) : undefined;
+    return [...podSignals(snapshot, pod, container), ...(logged ? [logged] : [])];
   }
   if (kind === 'deployment' && name === target.deployment?.metadata?.name) {
     // A stalled rollout's first signal is the last moment it moved.

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { scoringRuntimeFailure } from '../../../shared/diagnosis/rules/scoringRuntimeFailure.js';
 import { contextOf, evidenceText, fixturesOf, run } from './podRuleHarness.js';
 
-const CASES: Record<string, { detail: string; title: RegExp; evidence: string[]; remedy: RegExp }> = {
+const CASES: Record<
+  string,
+  { detail: string; title: RegExp; evidence: string[]; remedy: RegExp; also?: string[] }
+> = {
   'ScoringRuntimeFailure.WorkerTimeout.v1-gunicorn-timeout': {
     detail: 'WorkerTimeout',
     title: /^run\(\) exceeded the gunicorn worker timeout 2 times in the last hour/,
@@ -18,6 +21,14 @@ const CASES: Record<string, { detail: string; title: RegExp; evidence: string[];
     title: /3 times in the last hour/,
     evidence: ['WORKER TIMEOUT (pid:33)', 'was terminated due to signal 6'],
     remedy: /request_settings\.request_timeout_ms/,
+  },
+  'ScoringRuntimeFailure.WorkerTimeout.v1-worker-timeout-degraded': {
+    detail: 'WorkerTimeout',
+    title: /3 times in the last hour/,
+    evidence: ['WORKER TIMEOUT (pid:38)', 'Worker with pid 201 was terminated due to signal 9'],
+    remedy: /scoring_timeout_ms/,
+    // The readiness probe times out while the workers hang: reported beside the timeouts.
+    also: ['Overloaded'],
   },
   'ScoringRuntimeFailure.Overloaded.v1-fe-503': {
     detail: 'Overloaded',
@@ -45,7 +56,7 @@ describe('scoringRuntimeFailure over its fixtures', () => {
 
   it.each(Object.entries(CASES))('%s', async (name, c) => {
     const findings = await run(scoringRuntimeFailure, name);
-    expect(findings).toHaveLength(1);
+    expect(findings.map((x) => x.detail)).toEqual([c.detail, ...(c.also ?? [])]);
     const [f] = findings;
     expect(f).toMatchObject({
       code: 'ScoringRuntimeFailure',
