@@ -127,8 +127,8 @@ const FILE_TROUBLE =
 
 /**
  * Whether the snapshot suggests a download, mount or model-file failure, so the blobs are worth checking (one HEAD
- * each): an init container that exited non-zero, a volume that failed to mount or a claim not bound, a log naming a missing file or a
- * storage refusal, or Azure ML's record blaming the model or storage.
+ * each): an init container that exited non-zero, a volume in the service's namespace that failed to mount or a claim
+ * not bound, a log naming a missing file or a storage refusal, or Azure ML's record blaming the model or storage.
  */
 export function blobCheckSuspected(snapshot: Snapshot): boolean {
   const failedInit = snapshot.pods.some((p) =>
@@ -137,11 +137,14 @@ export function blobCheckSuspected(snapshot: Snapshot): boolean {
     ),
   );
   if (failedInit) return true;
+  // Only the service's namespace: the router's own mount failures (azureml-fe's TLS secret) read no model blob.
+  const namespace = snapshot.meta.namespace;
   const mountTrouble = snapshot.events.some(
     (e) =>
-      e.reason === 'FailedMount' ||
-      e.reason === 'FailedAttachVolume' ||
-      /PersistentVolumeClaim/i.test(e.message ?? ''),
+      (!namespace || !e.involvedObject?.namespace || e.involvedObject.namespace === namespace) &&
+      (e.reason === 'FailedMount' ||
+        e.reason === 'FailedAttachVolume' ||
+        /PersistentVolumeClaim/i.test(e.message ?? '')),
   );
   if (mountTrouble) return true;
   if (snapshot.persistentVolumeClaims.some((c) => c.status?.phase !== 'Bound')) return true;

@@ -192,6 +192,17 @@ describe('when a blob check is worth doing', () => {
   ])('does not for a record that only points at its build log (%s)', async (name) => {
     expect(blobCheckSuspected(await loadBundle(join(FIXTURES, name)))).toBe(false);
   });
+
+  it("does not for the router's own mount failure in another namespace (azureml-fe's TLS secret)", async () => {
+    const s = await loadBundle(join(FIXTURES, 'FrontendUnhealthy.none.v1-tls-secret-missing'));
+    expect(
+      s.events.some((e) => e.reason === 'FailedMount' && e.involvedObject?.namespace === 'default'),
+    ).toBe(true);
+    expect(blobCheckSuspected(s)).toBe(false);
+    // The same failure in the service's own namespace is a mount failure of the service: worth checking.
+    s.meta.namespace = 'default';
+    expect(blobCheckSuspected(s)).toBe(true);
+  });
 });
 
 describe('where a build log is', () => {

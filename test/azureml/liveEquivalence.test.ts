@@ -49,10 +49,9 @@ interface Exclusion {
 const CONFIG_MAP_READ_BEFORE_RECORD: Exclusion = {
   why:
     'the bundle holds the InitContainerConfig ConfigMap, but live it is never read: the collector reads it only ' +
-    "when the service's own pods suspect the model or code, while the blob check is asked for on wider grounds " +
-    "read after it (Azure ML's record blaming the model; any FailedMount in the snapshot, here azureml-fe's TLS " +
-    'secret), so live the blob check is a gap. A product inconsistency to fix (read the ConfigMap once the blob ' +
-    'check is asked for; scope the mount suspicion to the service), not an unrealistic bundle',
+    "when the service's own pods suspect the model or code, and Azure ML's record (read after the cluster) blaming " +
+    'the model asks for the blob check, so live the blob check is a gap. A product gap to close (read the ConfigMap ' +
+    'once the record asks for the check), not an unrealistic bundle',
   holds: (c, o) =>
     c.offline.configMaps.length > 0 &&
     o.live.some((d) => /ConfigMap .* \(InitContainerConfig\) was not read/.test(d)),
@@ -72,7 +71,6 @@ const PARTIAL_ROUTER: Exclusion = {
  */
 const EXCLUDED: Record<string, Exclusion> = {
   'DeploymentRejected.InvalidSpec.v1-update-refused-old-revision-serves': CONFIG_MAP_READ_BEFORE_RECORD,
-  'FrontendUnhealthy.none.v1-tls-secret-missing': CONFIG_MAP_READ_BEFORE_RECORD,
   'nearmiss.DeploymentRejected.InvalidSpec.failed-operation-older-than-last-success':
     CONFIG_MAP_READ_BEFORE_RECORD,
   'eval.FrontendUnhealthy.none.v1-fe-pods-only-no-fe-deployment': PARTIAL_ROUTER,
