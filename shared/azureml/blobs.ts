@@ -152,18 +152,20 @@ export function blobCheckSuspected(snapshot: Snapshot): boolean {
     if (FILE_TROUBLE.test(logs.current ?? '') || FILE_TROUBLE.test(logs.previous ?? '')) return true;
   const record = snapshot.service;
   const said = [record?.error?.message, record?.operation?.error?.message].filter(Boolean).join('\n');
-  return /model|blob|storage|download/i.test(withoutBuildLogPointers(said));
+  return /model|blob|storage|download/i.test(withoutPointersAndRegistryMisses(said));
 }
 
 /**
  * A record's message without where it says the build log is ("...available in the workspace blob store ... under
  * the path '/azureml/ImageLogs/...'", a SAS URL to it): pointing at a build log does not blame the model or storage.
+ * Nor does a model version missing from the workspace's registry ("Model fraud:7 not found in workspace ws"): Azure
+ * ML refused it before any blob was read, and the blobs the cluster's ConfigMap lists are the running version's.
  */
-function withoutBuildLogPointers(message: string): string {
+function withoutPointersAndRegistryMisses(message: string): string {
   return message
     .replace(/https?:\/\/\S+/g, '')
     .split(/(?<=[.!?])\s+/)
-    .filter((sentence) => !/\bbuild log\b/i.test(sentence))
+    .filter((sentence) => !/\bbuild log\b/i.test(sentence) && !/\bnot found in workspace\b/i.test(sentence))
     .join(' ');
 }
 

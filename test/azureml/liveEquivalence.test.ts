@@ -46,16 +46,6 @@ interface Exclusion {
   holds(c: Case, o: Outcome): boolean;
 }
 
-const CONFIG_MAP_READ_BEFORE_RECORD: Exclusion = {
-  why:
-    'the bundle holds the InitContainerConfig ConfigMap, but live it is never read: the collector reads it only ' +
-    "when the service's own pods suspect the model or code, and Azure ML's record (read after the cluster) blaming " +
-    'the model asks for the blob check, so live the blob check is a gap. A product gap to close (read the ConfigMap ' +
-    'once the record asks for the check), not an unrealistic bundle',
-  holds: (c, o) =>
-    c.offline.configMaps.length > 0 &&
-    o.live.some((d) => /ConfigMap .* \(InitContainerConfig\) was not read/.test(d)),
-};
 const PARTIAL_ROUTER: Exclusion = {
   why:
     "partial capture: azureml-fe's pods without their Deployment (a user's `kubectl get pods`); the collector " +
@@ -70,9 +60,6 @@ const PARTIAL_ROUTER: Exclusion = {
  * matching (then it belongs in the compared set), no longer has the excluding property, or is no longer a fixture.
  */
 const EXCLUDED: Record<string, Exclusion> = {
-  'DeploymentRejected.InvalidSpec.v1-update-refused-old-revision-serves': CONFIG_MAP_READ_BEFORE_RECORD,
-  'nearmiss.DeploymentRejected.InvalidSpec.failed-operation-older-than-last-success':
-    CONFIG_MAP_READ_BEFORE_RECORD,
   'eval.FrontendUnhealthy.none.v1-fe-pods-only-no-fe-deployment': PARTIAL_ROUTER,
 };
 
