@@ -204,7 +204,8 @@ try {
       now = new Date(now.getTime() + SWEEP_MS);
       await sweep();
     }
-    // Every list is due again; the Activity Log answers of unchanged failures are reused.
+    // Every list is due again (one endpoint per workspace is refreshed in this sweep, the others in the next ones);
+    // the Activity Log answers of unchanged failures are reused.
     now = new Date(now.getTime() + REFRESH_MS);
     const refresh = await sweep();
     const f = failing + (target ? 1 : 0);
@@ -237,10 +238,11 @@ await writeBenchSection(
     ...rows,
     '',
     'The budget holds in steady state and when a write event brings a new failure (its endpoint list and one Activity',
-    "Log read); a failed v1 service's ended operation is read once per process (kept by id). Two sweeps exceed it by",
-    'one list per Kubernetes endpoint, because ARM has no workspace-wide list of online deployments: the first sweep of',
-    'a process (which also reads each workspace, its computes and the discovery document once) and the sweep after each',
-    "refresh period. A deployment still being created or updated costs its endpoint's list in every sweep until it",
+    "Log read); a failed v1 service's ended operation is read once per process (kept by id). Refreshes are spread",
+    '(one endpoint per workspace and sweep, the oldest first), so a refresh sweep costs at most one call per workspace',
+    'more than a steady one. The first sweep of a process exceeds the budget by one list per Kubernetes endpoint,',
+    'because ARM has no workspace-wide list of online deployments (it also reads each workspace, its computes and the',
+    "discovery document once). A deployment still being created or updated costs its endpoint's list in every sweep until it",
     "settles, and one Activity Log read for its running write's start (it is not failing, so the budget has no term",
     'for it). docs/azureml.md says what is cached and what may be seen late.',
   ].join('\n'),

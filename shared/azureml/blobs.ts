@@ -127,8 +127,8 @@ const FILE_TROUBLE =
 
 /**
  * Whether the snapshot suggests a download, mount or model-file failure, so the blobs are worth checking (one HEAD
- * each): an init container that exited non-zero, a volume that failed to mount or a claim not bound, a log naming a missing file or a
- * storage refusal, or Azure ML's record blaming the model or storage.
+ * each): an init container that exited non-zero, a volume in the service's namespace that failed to mount or a claim
+ * not bound, a log naming a missing file or a storage refusal, or Azure ML's record blaming the model or storage.
  */
 export function blobCheckSuspected(snapshot: Snapshot): boolean {
   const failedInit = snapshot.pods.some((p) =>
@@ -137,11 +137,14 @@ export function blobCheckSuspected(snapshot: Snapshot): boolean {
     ),
   );
   if (failedInit) return true;
+  // Only the service's namespace: the router's own mount failures (azureml-fe's TLS secret) read no model blob.
+  const namespace = snapshot.meta.namespace;
   const mountTrouble = snapshot.events.some(
     (e) =>
-      e.reason === 'FailedMount' ||
-      e.reason === 'FailedAttachVolume' ||
-      /PersistentVolumeClaim/i.test(e.message ?? ''),
+      (!namespace || !e.involvedObject?.namespace || e.involvedObject.namespace === namespace) &&
+      (e.reason === 'FailedMount' ||
+        e.reason === 'FailedAttachVolume' ||
+        /PersistentVolumeClaim/i.test(e.message ?? '')),
   );
   if (mountTrouble) return true;
   if (snapshot.persistentVolumeClaims.some((c) => c.status?.phase !== 'Bound')) return true;
@@ -149,18 +152,20 @@ export function blobCheckSuspected(snapshot: Snapshot): boolean {
     if (FILE_TROUBLE.test(logs.current ?? '') || FILE_TROUBLE.test(logs.previous ?? '')) return true;
   const record = snapshot.service;
   const said = [record?.error?.message, record?.operation?.error?.message].filter(Boolean).join('\n');
-  return /model|blob|storage|download/i.test(withoutBuildLogPointers(said));
+  return /model|blob|storage|download/i.test(withoutPointersAndRegistryMisses(said));
 }
 
 /**
  * A record's message without where it says the build log is ("...available in the workspace blob store ... under
  * the path '/azureml/ImageLogs/...'", a SAS URL to it): pointing at a build log does not blame the model or storage.
+ * Nor does a model version missing from the workspace's registry ("Model fraud:7 not found in workspace ws"): Azure
+ * ML refused it before any blob was read, and the blobs the cluster's ConfigMap lists are the running version's.
  */
-function withoutBuildLogPointers(message: string): string {
+function withoutPointersAndRegistryMisses(message: string): string {
   return message
     .replace(/https?:\/\/\S+/g, '')
     .split(/(?<=[.!?])\s+/)
-    .filter((sentence) => !/\bbuild log\b/i.test(sentence))
+    .filter((sentence) => !/\bbuild log\b/i.test(sentence) && !/\bnot found in workspace\b/i.test(sentence))
     .join(' ');
 }
 

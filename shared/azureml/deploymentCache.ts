@@ -7,7 +7,8 @@
  * - a cached deployment of it is still moving (not `Succeeded`, `Failed` or `Canceled`);
  * - an ARM write on one of its deployments happened since the last list (the event path records it);
  * - the cluster shows a v2 deployment of it that the cached list lacks, or stopped showing one the list has;
- * - the cached list is older than the refresh period (`AZUREML_REFRESH_AFTER`).
+ * - the cached list is older than the refresh period (`AZUREML_REFRESH_AFTER`): one such endpoint per workspace and
+ *   sweep, the oldest first, unless a list is older than twice the period.
  * The Activity Log answer of a failed, cancelled or still-running deployment is reused while the deployment's revision
  * (state and `systemData.lastModifiedAt`) is unchanged and the answer fits the state (final, or in progress). One instance lives in the monitor runtime (one
  * per process); both maps are bounded and forget what was least recently used, which only costs a re-read.
@@ -61,6 +62,8 @@ export const DEFAULT_MAX_ENDPOINTS = 2000;
 export const DEFAULT_MAX_OPERATIONS = 2000;
 /** An ARM event time is ARM's clock, a list time ours: a write this close before a list may not be in it. */
 export const WRITE_CLOCK_SKEW_MS = 60_000;
+/** Endpoint lists refreshed per workspace and sweep only because they are old (see `spreadRefreshes`). */
+export const REFRESHES_PER_SWEEP = 1;
 /** How far back the Activity Log is searched for a deployment's last write. */
 export const ACTIVITY_LOG_LOOKBACK_MS = 7 * 24 * 3600_000;
 
@@ -185,10 +188,30 @@ export class AzureMlDeploymentCache {
           if (d.resourceId) this.operations.delete(d.resourceId.toLowerCase());
         this.endpoints.delete(key);
       }
+      const reasons = new Map(
+        listed.value.map((endpoint) => [
+          endpoint.name,
+          relistReason(
+            ref,
+            endpoint.name,
+            endpoint.signature,
+            this.endpoints.get(`${prefix}${endpoint.name}`),
+            now,
+            hints,
+            this.options,
+          ),
+        ]),
+      );
+      spreadRefreshes(
+        reasons,
+        (name) => this.endpoints.get(`${prefix}${name}`)?.listedAt ?? 0,
+        now,
+        this.options,
+      );
       for (const endpoint of listed.value) {
         const key = `${prefix}${endpoint.name}`;
         const cached = this.endpoints.get(key);
-        const reason = relistReason(ref, endpoint.name, endpoint.signature, cached, now, hints, this.options);
+        const reason = reasons.get(endpoint.name);
         if (!reason && cached) {
           if (hints.cluster && !hints.clusterIncomplete)
             cached.clusterLast = clusterNames(ref, endpoint.name, hints.cluster);
@@ -317,6 +340,23 @@ function relistReason(
   }
   if (now.getTime() - listedAt >= options.refreshAfterMs) return 'refresh';
   return undefined;
+}
+
+/**
+ * Refreshes are spread over sweeps instead of all falling due in one: per workspace and sweep, the endpoint listed
+ * longest ago is refreshed, the others wait for later sweeps, unless their list is older than twice the period (the
+ * bound on how stale a list may get). So a refresh costs one call per workspace and sweep, not one per endpoint.
+ */
+function spreadRefreshes(
+  reasons: Map<string, RelistReason | undefined>,
+  listedAt: (endpoint: string) => number,
+  now: Date,
+  options: DeploymentCacheOptions,
+): void {
+  const due = [...reasons].filter(([, r]) => r === 'refresh').map(([name]) => name);
+  due.sort((a, b) => listedAt(a) - listedAt(b));
+  for (const name of due.slice(REFRESHES_PER_SWEEP))
+    if (now.getTime() - listedAt(name) < 2 * options.refreshAfterMs) reasons.set(name, undefined);
 }
 
 /** A hint without a workspace (the cluster's labels did not name one) may be about any configured workspace. */

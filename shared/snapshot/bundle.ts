@@ -212,8 +212,8 @@ function assetName(v: unknown): string | undefined {
 
 /**
  * Accepts the v1 Webservice record (`state`, `error`, `createdTime`, ...), the v2 online deployment as ARM returns it
- * (`properties.provisioningState`, `properties.model`, ...; also the SDK's `provisioning_state`), and this reader's
- * own output (what writeBundle writes), so a bundle replays with the same record.
+ * (`properties.provisioningState`, `properties.model`, ...; also the SDK's flattened `provisioning_state` and
+ * `endpoint_name`), and this reader's own output (what writeBundle writes), so a bundle replays with the same record.
  */
 export function normaliseServiceRecord(raw: unknown): ServiceRecord {
   const r = asRecord(raw);
@@ -246,7 +246,7 @@ export function normaliseServiceRecord(raw: unknown): ServiceRecord {
     updatedTime: time('service.json', 'updatedTime', r.updatedTime ?? asRecord(r.systemData)?.lastModifiedAt),
     imageId: asString(r.imageId) ?? asString(imageDetails?.id),
     computeName: asString(r.computeName),
-    endpointName: asString(r.endpointName) ?? endpointFromId,
+    endpointName: asString(r.endpointName) ?? asString(r.endpoint_name) ?? endpointFromId,
     instanceType: asString(r.instanceType) ?? asString(props?.instanceType),
     model: asString(r.model) ?? assetName(props?.model),
     environmentId: asString(r.environmentId) ?? asString(props?.environmentId),

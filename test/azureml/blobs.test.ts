@@ -192,6 +192,31 @@ describe('when a blob check is worth doing', () => {
   ])('does not for a record that only points at its build log (%s)', async (name) => {
     expect(blobCheckSuspected(await loadBundle(join(FIXTURES, name)))).toBe(false);
   });
+
+  // A model version the registry does not hold: Azure ML refused it before any blob was read.
+  it.each([
+    'DeploymentRejected.InvalidSpec.v1-update-refused-old-revision-serves',
+    'nearmiss.DeploymentRejected.InvalidSpec.failed-operation-older-than-last-success',
+  ])('does not for a model version missing from the registry (%s)', async (name) => {
+    const s = await loadBundle(join(FIXTURES, name));
+    expect(s.service?.error?.message).toMatch(/^Model \S+ not found in workspace/);
+    expect(blobCheckSuspected(s)).toBe(false);
+    // The same record blaming the model's download does ask for the check.
+    s.service!.error!.message = 'Model claims-triage-model:7 download failed';
+    s.service!.operation = undefined;
+    expect(blobCheckSuspected(s)).toBe(true);
+  });
+
+  it("does not for the router's own mount failure in another namespace (azureml-fe's TLS secret)", async () => {
+    const s = await loadBundle(join(FIXTURES, 'FrontendUnhealthy.none.v1-tls-secret-missing'));
+    expect(
+      s.events.some((e) => e.reason === 'FailedMount' && e.involvedObject?.namespace === 'default'),
+    ).toBe(true);
+    expect(blobCheckSuspected(s)).toBe(false);
+    // The same failure in the service's own namespace is a mount failure of the service: worth checking.
+    s.meta.namespace = 'default';
+    expect(blobCheckSuspected(s)).toBe(true);
+  });
 });
 
 describe('where a build log is', () => {

@@ -209,19 +209,33 @@ describe('Azure ML calls per sweep through the deployment cache', () => {
 
     clock.advance(MIN);
     const refreshed = await sweepRead(src);
-    expect(src.cache.lastRelists.get(REF.workspace)).toEqual([
-      { endpoint: 'chat', reason: 'refresh' },
-      { endpoint: 'ranker', reason: 'refresh' },
-    ]);
-    expect(refreshed.calls).toEqual(
-      ['v1 services', 'v2 endpoints', 'v2 deployments', 'v2 deployments', 'activity log'].sort(),
-    );
+    // Refreshes are spread: one endpoint per workspace and sweep, the one listed longest ago (a tie: list order).
+    expect(src.cache.lastRelists.get(REF.workspace)).toEqual([{ endpoint: 'chat', reason: 'refresh' }]);
+    expect(refreshed.calls).toEqual(['v1 services', 'v2 endpoints', 'v2 deployments', 'activity log'].sort());
     expect(refreshed.record('chat-green')?.record).toMatchObject({
       state: 'Failed',
       operation: { status: 'Failed', error: { code: 'BadArgument' } },
     });
     // ranker/main did not change: its Activity Log answer is reused.
     expect(refreshed.record('ranker-main')?.record.operation?.error?.code).toBe('OutOfQuota');
+
+    clock.advance(2 * MIN);
+    const next = await sweepRead(src);
+    expect(src.cache.lastRelists.get(REF.workspace)).toEqual([{ endpoint: 'ranker', reason: 'refresh' }]);
+    expect(next.calls).toEqual(['v1 services', 'v2 endpoints', 'v2 deployments'].sort());
+    clock.advance(2 * MIN);
+    expect((await sweepRead(src)).calls).toEqual(['v1 services', 'v2 endpoints']);
+  });
+
+  it('a list older than twice the refresh period is refreshed even when another endpoint is refreshed too', async () => {
+    const src = source();
+    await sweepRead(src);
+    clock.advance(2 * REFRESH);
+    await sweepRead(src);
+    expect(src.cache.lastRelists.get(REF.workspace)).toEqual([
+      { endpoint: 'chat', reason: 'refresh' },
+      { endpoint: 'ranker', reason: 'refresh' },
+    ]);
   });
 
   it('a deployment still moving is listed every sweep until it settles; its write is read once per revision', async () => {

@@ -46,26 +46,6 @@ interface Exclusion {
   holds(c: Case, o: Outcome): boolean;
 }
 
-const NO_BUILD_LOG_POINTER: Exclusion = {
-  why:
-    "Azure ML's record names no build log (no ImageLogs path or URL in its error, no imageId), so live nothing " +
-    "leads to the bundle's build.log; the monitor gets such a log from its BlobCreated event instead",
-  holds: (c) => !!c.offline.buildLog && !buildLogBlob(c.offline.service!),
-};
-const SDK_RECORD_WITHOUT_ENDPOINT: Exclusion = {
-  why:
-    "service.json is azure-ai-ml's flattened deployment (`provisioning_state`, no ARM id) and the bundle names " +
-    'the service by the deployment alone: ARM only serves a deployment under its endpoint, so live it is ' +
-    '`<endpoint>-<name>`',
-  holds: (c) =>
-    c.raw.provisioning_state !== undefined && !c.raw.id && c.offline.meta.service === c.offline.service?.name,
-};
-const PARTIAL_CONFIG_MAP: Exclusion = {
-  why:
-    'partial capture: the Deployment reads an InitContainerConfig ConfigMap the bundle does not hold (a cluster ' +
-    'running it holds it), so live the suspected model blobs cannot be checked, and that is a gap',
-  holds: (_c, o) => o.live.some((d) => /ConfigMap .* \(InitContainerConfig\) was not read/.test(d)),
-};
 const FILES_IN_REGISTERED_FOLDER: Exclusion = {
   why:
     "blobs.json lists a file inside a model registered as a folder (InitContainerConfig Path ending in '/'); the " +
@@ -91,20 +71,6 @@ const PARTIAL_ROUTER: Exclusion = {
  * matching (then it belongs in the compared set), no longer has the excluding property, or is no longer a fixture.
  */
 const EXCLUDED: Record<string, Exclusion> = {
-  'DeploymentRejected.InvalidSpec.v1-update-refused-old-revision-serves': PARTIAL_CONFIG_MAP,
-  'FrontendUnhealthy.none.v1-tls-secret-missing': PARTIAL_CONFIG_MAP,
-  'nearmiss.DeploymentRejected.InvalidSpec.failed-operation-older-than-last-success': PARTIAL_CONFIG_MAP,
-  'ImageBuildFailure.BuildTimeout.v2-stops-at-pip-install': SDK_RECORD_WITHOUT_ENDPOINT,
-  'ImageBuildFailure.PipPackageNotFound.v2-unknown-version-crlf-bare-ansi': SDK_RECORD_WITHOUT_ENDPOINT,
-  'ImageBuildFailure.PipResolveFailure.v2-protobuf-conflict': NO_BUILD_LOG_POINTER,
-  'eval.ImageBuildFailure.BaseImagePullFailure.buildkit-not-found': NO_BUILD_LOG_POINTER,
-  'eval.ImageBuildFailure.BuildTimeout.log-just-stops': NO_BUILD_LOG_POINTER,
-  'eval.ImageBuildFailure.CondaResolveFailure.classic-docker-ansi': NO_BUILD_LOG_POINTER,
-  'eval.ImageBuildFailure.DockerStepFailure.apt-get-custom-step': NO_BUILD_LOG_POINTER,
-  'eval.ImageBuildFailure.PipBuildFailure.modern-pip-wheel': NO_BUILD_LOG_POINTER,
-  'eval.ImageBuildFailure.PipPackageNotFound.buildkit-timestamps': NO_BUILD_LOG_POINTER,
-  'nearmiss.ImageBuildFailure.BuildTimeout.new-service-still-solving': NO_BUILD_LOG_POINTER,
-  'nearmiss.ImageBuildFailure.BuildTimeout.still-solving-recent': NO_BUILD_LOG_POINTER,
   'eval.FrontendUnhealthy.none.v1-fe-pods-only-no-fe-deployment': PARTIAL_ROUTER,
   'ScoringInitFailure.ModelFileNotFound.v1-model-path-wrapped-exception': FILES_IN_REGISTERED_FOLDER,
 };

@@ -188,6 +188,20 @@ describe('loadBundle', () => {
     });
   });
 
+  it("reads the endpoint of azure-ai-ml's flattened deployment (endpoint_name)", async () => {
+    const s = await loadBundle(
+      await bundle({
+        'snapshot.yaml': kubectlYaml(objects),
+        'service.json': JSON.stringify({
+          name: 'blue',
+          endpoint_name: 'nlp-ep',
+          provisioning_state: 'Failed',
+        }),
+      }),
+    );
+    expect(s.service).toEqual({ flavor: 'v2', name: 'blue', endpointName: 'nlp-ep', state: 'Failed' });
+  });
+
   describe('bad input is one clear error naming the file', () => {
     it('missing directory', async () => {
       const err = await loadError('/nonexistent/amlmon-bundle');

@@ -1466,7 +1466,11 @@ function buildFixtures(): NamedFixture[] {
           status: 'Failed',
           start: 1500,
           end: 1200,
-          error: { code: 'ImageBuildFailure', message: 'Failed building the Environment.' },
+          error: {
+            code: 'ImageBuildFailure',
+            message:
+              "Environment image build failed. The build log is available in the workspace blob store 'contosoml1234' under the path '/azureml/ImageLogs/0f3a9c2e7b5d41e08c6f/build.log'. Please check the build log to find the root cause.",
+          },
         },
       }),
       {

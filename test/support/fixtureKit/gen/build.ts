@@ -402,10 +402,10 @@ function pipNotFoundCases(): NamedFixture[] {
     trigger(
       'v2-unknown-version-crlf-bare-ansi',
       'PipPackageNotFound',
-      nothingDeployed('green', 'azureml-workloads'),
+      nothingDeployed('samples-ep-green', 'azureml-workloads'),
       {
         buildLog: join(log2, '\r\n'),
-        service: v2Failed('green', 'pip2'),
+        service: { ...v2Failed('green', 'pip2'), endpoint_name: 'samples-ep' },
         description:
           'v2 new deployment: azureml-samples==0+unknown (from versions: none); CRLF line endings and the bare [91m colour form',
         evidence: 'azureml-samples==0+unknown',
@@ -665,9 +665,9 @@ function timeoutCases(): NamedFixture[] {
         'v1: conda solve never finishes; the ACR step hits Timeout(sec): 5400 (context deadline exceeded)',
       evidence: 'context deadline exceeded',
     }),
-    trigger('v2-stops-at-pip-install', 'BuildTimeout', nothingDeployed('blue', 'azureml-workloads'), {
+    trigger('v2-stops-at-pip-install', 'BuildTimeout', nothingDeployed('nlp-ep-blue', 'azureml-workloads'), {
       buildLog: join([...acrPreamble(b2).slice(0, 12), ...log2]),
-      service: v2Failed('blue', 'to2'),
+      service: { ...v2Failed('blue', 'to2'), endpoint_name: 'nlp-ep' },
       description:
         'v2, timestamped lines: the log stops at "Installing pip dependencies: ...working..." and the step started 2h10m before capture',
       evidence: 'Installing pip dependencies',
@@ -853,14 +853,14 @@ function nearMisses(): NamedFixture[] {
     nearMiss('still-solving-recent', 'BuildTimeout', previousVersionHealthy('nlp-svc', 'v1'), {
       buildLog: join(solving),
       // Azure ML reports the service as Transitioning for as long as the update builds: not a hang.
-      service: { name: 'nlp-svc', state: 'Transitioning' },
+      service: { name: 'nlp-svc', state: 'Transitioning', imageId: 'nlp-svc:4' },
       description:
         'an update being built: the log stops at "Solving environment: ...working..." but the step started 12 min before capture (budget 90 min); the old version serves',
       status: 'Healthy',
     }),
     nearMiss('new-service-still-solving', 'BuildTimeout', nothingDeployed('nlp-new'), {
       buildLog: join(solving),
-      service: { name: 'nlp-new', state: 'Transitioning' },
+      service: { name: 'nlp-new', state: 'Transitioning', imageId: 'nlp-new:1' },
       description:
         'a brand-new service whose image is being built (step started 12 min before capture, budget 90 min): nothing is deployed yet, so it is Progressing',
       status: 'Progressing',
