@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { diagnoseSnapshot } from '../../shared/diagnosis/engine.js';
 import { findAmlDeployments, selectsTarget } from '../../shared/diagnosis/target.js';
-import type { Diagnosis } from '../../shared/diagnosis/types.js';
+import { STATUS_ORDER, type Diagnosis } from '../../shared/diagnosis/types.js';
 import { BundleError, loadBundle } from '../../shared/diagnosis/bundle.js';
 import { withAzureMl, type AzureMlDeps } from '../azureml.js';
 import { emptySnapshot, type Snapshot } from '../../shared/snapshot/types.js';
@@ -89,7 +89,11 @@ export async function runDiagnose(
   if (diagnoses.length === 0)
     return 'No Azure ML deployments found in this snapshot (v1: label isazuremlapp=true; v2: ml.azure.com/* labels).\n';
   const { workspace, capturedAt } = snapshot.meta;
-  return diagnoses.map((d) => renderTerminalReport(d, color, { workspace, capturedAt })).join('\n');
+  // The terminal lists the worst first (the JSON array keeps the bundle's order, which scripts may rely on).
+  const worstFirst = [...diagnoses].sort(
+    (a, b) => STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status),
+  );
+  return worstFirst.map((d) => renderTerminalReport(d, color, { workspace, capturedAt })).join('\n');
 }
 
 export function register(program: Command): void {

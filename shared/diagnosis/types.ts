@@ -2,6 +2,16 @@
 
 export type Status = 'Failed' | 'Hung' | 'Progressing' | 'Degraded' | 'Healthy' | 'Unknown';
 
+/** Worst first, as the on-call reads a list of services: what is down, stuck or degraded before what is fine. */
+export const STATUS_ORDER: readonly Status[] = [
+  'Failed',
+  'Hung',
+  'Degraded',
+  'Unknown',
+  'Progressing',
+  'Healthy',
+];
+
 export type Severity = 'critical' | 'warning' | 'info';
 
 /** Codes and their details (docs/CONTRACT.md §3). A code with no details carries `detail: null`. */

@@ -161,4 +161,48 @@ describe('amlmon diagnose <bundle-dir>', () => {
     };
     expect(one.service).toBe('svc-b');
   });
+
+  it('lists several services worst first in the terminal, and in the bundle order in JSON', async () => {
+    const { amlService } = await import('../support/fixtureKit/kit.js');
+    const { writeFixture } = await import('../support/fixtureKit/write.js');
+    const a = amlService({ name: 'svc-a', createdAt: '2024-05-01T10:00:00Z' });
+    const b = amlService({ name: 'svc-b', createdAt: '2024-05-01T10:00:00Z', memoryLimit: '1Gi' });
+    for (const pod of b.pods) {
+      const status = pod.status as { containerStatuses: Record<string, unknown>[]; conditions?: unknown[] };
+      status.conditions = [{ type: 'Ready', status: 'False', lastTransitionTime: '2024-05-01T11:00:00Z' }];
+      status.containerStatuses = status.containerStatuses.map((c) => ({
+        ...c,
+        ready: false,
+        restartCount: 7,
+        state: {
+          waiting: { reason: 'CrashLoopBackOff', message: 'back-off 5m0s restarting failed container' },
+        },
+        lastState: {
+          terminated: {
+            reason: 'OOMKilled',
+            exitCode: 137,
+            startedAt: '2024-05-01T11:50:00Z',
+            finishedAt: '2024-05-01T11:51:00Z',
+          },
+        },
+      }));
+    }
+    const root = await mkdtemp(join(tmpdir(), 'amlmon-cli-'));
+    const dir = await writeFixture(root, 'two', {
+      objects: [a.deployment, a.replicaSet, ...a.pods, b.deployment, b.replicaSet, ...b.pods],
+      meta: { capturedAt: '2024-05-01T12:00:00Z' },
+      expected: { description: 'one healthy, one failing', status: 'Failed' },
+    });
+    const docs = JSON.parse(amlmon('diagnose', dir, '--json').stdout) as {
+      service: string;
+      status: string;
+    }[];
+    expect(docs.map((d) => [d.service, d.status])).toEqual([
+      ['svc-a', 'Healthy'],
+      ['svc-b', 'Failed'],
+    ]);
+    const text = amlmon('diagnose', dir).stdout;
+    expect(text.indexOf('svc-b')).toBeGreaterThanOrEqual(0);
+    expect(text.indexOf('svc-b')).toBeLessThan(text.indexOf('svc-a'));
+  });
 });

@@ -148,7 +148,7 @@ function resourceDecision(
         sentences.push(
           special.length
             ? `Node(s) ${special.map((v) => `${v.name} (${instanceType(v.node)})`).join(', ')} have the hardware but advertise no ${resource}, so the device plugin is not running on them.`
-            : `None of the ${views.length} node(s) in the snapshot offers ${resource} at all (sizes: ${[...new Set(views.map((v) => instanceType(v.node) ?? '?'))].join(', ')}).`,
+            : `None of the ${views.length} node(s) in the snapshot offers ${resource} at all${sizesClause(views)}.`,
         );
         d.nodeEvidence.push(nodeLine(special[0] ?? ((largest ?? views[0]) as NodeView), [resource]));
       } else if (largest) {
@@ -441,4 +441,10 @@ export function decideUnschedulable(
       : selectorDecision(parsed, placementSelector, pod, views, 90);
   }
   return fromText(text, pod, req, views);
+}
+
+/** " (sizes: a, b)" from the nodes' instance-type labels; nothing when no node carries one (no "?" placeholders). */
+function sizesClause(views: NodeView[]): string {
+  const sizes = [...new Set(views.map((v) => instanceType(v.node)).filter((t): t is string => Boolean(t)))];
+  return sizes.length ? ` (sizes: ${sizes.join(', ')})` : '';
 }
