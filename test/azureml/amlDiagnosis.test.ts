@@ -42,6 +42,9 @@ describe('amlCode', () => {
     expect(d.findings[0]).toMatchObject({ detail: 'MissingPythonModule', amlCode: 'UserScriptImportError' });
     const oom = await diagnose('OutOfMemory.none.v1-crashloop-oomkilled');
     expect(oom.findings[0]?.amlCode).toBe('PodOutOfMemory');
+    // "Unable to download user model" is documented under BadArgument.
+    const download = await diagnose('ModelDownloadFailure.BlobNotFound.v2-model-blob-deleted');
+    expect(download.findings[0]).toMatchObject({ code: 'ModelDownloadFailure', amlCode: 'BadArgument' });
   });
 
   it('is present (a code or null) on every finding of every fixture', async () => {

@@ -235,6 +235,10 @@ export function documentedAmlCode(code: Code, detail: Detail | null): string | n
         : detail === 'EntryScriptNotFound'
           ? 'UserScriptFunctionNotFound'
           : 'UserScriptInitFailed';
+    case 'ModelDownloadFailure':
+      // "Unable to download user model" (blob missing, identity without Storage Blob Data Reader) is listed under
+      // BadArgument in how-to-troubleshoot-online-endpoints.
+      return 'BadArgument';
     case 'OutOfMemory':
       return 'PodOutOfMemory';
     case 'CrashLoopBackOff':
