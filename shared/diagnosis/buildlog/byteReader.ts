@@ -11,7 +11,7 @@
  * classify every committed log identically, in many chunk sizes.
  */
 import { decideBuildLog } from './decide.js';
-import { MAX_LINE_CHARS, SNIFF_BYTES, mostlyUndecodable, sniffMagic } from './lines.js';
+import { BinarySniffer, MAX_LINE_CHARS } from './lines.js';
 import { normaliseLine } from './normalise.js';
 import type { LogHit } from './observations.js';
 import { LAST_LINES, createLineObserver } from './observer.js';
@@ -59,12 +59,10 @@ export function createByteLogReader(source: string): ByteLogReader {
   const table = (byteTable ??= bytesTableOf(buildLogScreen()));
   const observer = createLineObserver();
   const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
-  // The binary sniff, as the line splitter does it: archive magic, NUL in the first bytes, undecodable text.
+  // The binary sniff, the line splitter's own; it decodes the start of the log on its own (lines here are decoded
+  // only where the screen stops).
+  const sniffer = new BinarySniffer();
   const sniffDecoder = new TextDecoder('utf-8', { fatal: false });
-  let head = new Uint8Array(0);
-  let sniffed = 0;
-  let sniffText = '';
-  let binaryReason: string | undefined;
   let bytesRead = 0;
   let longLines = 0;
   /** The start of a line that continues in the next chunk (at most `MAX_LINE_BYTES` of it). */
@@ -76,29 +74,9 @@ export function createByteLogReader(source: string): ByteLogReader {
   /** The last non-empty lines up to the end of the last complete line read. */
   let lastLines: LogHit[] = [];
 
-  const checkText = (text: string): void => {
-    if (sniffText.length >= SNIFF_BYTES || binaryReason) return;
-    sniffText += text.slice(0, SNIFF_BYTES - sniffText.length);
-    if (sniffText.includes('\u0000'))
-      binaryReason = `binary data, not a text log (NUL at character ${sniffText.indexOf('\u0000')})`;
-    else if (sniffText.length >= SNIFF_BYTES && mostlyUndecodable(sniffText))
-      binaryReason = 'not UTF-8 text (mostly undecodable bytes)';
-  };
-
   const sniff = (chunk: Uint8Array): void => {
-    if (sniffed < SNIFF_BYTES) {
-      const window = chunk.subarray(0, SNIFF_BYTES - sniffed);
-      if (head.length < 4) {
-        head = Uint8Array.from([...head, ...window.subarray(0, 4 - head.length)]);
-        binaryReason = sniffMagic(head);
-      }
-      const nul = window.indexOf(0);
-      if (!binaryReason && nul !== -1)
-        binaryReason = `binary data, not a text log (NUL byte at offset ${sniffed + nul})`;
-      sniffed += window.byteLength;
-    }
-    if (!binaryReason && sniffText.length < SNIFF_BYTES)
-      checkText(sniffDecoder.decode(chunk, { stream: true }));
+    sniffer.bytes(chunk);
+    if (sniffer.wantsText) sniffer.decoded(sniffDecoder.decode(chunk, { stream: true }));
   };
 
   /**
@@ -292,24 +270,28 @@ export function createByteLogReader(source: string): ByteLogReader {
 
   return {
     write(chunk: Uint8Array): boolean {
-      if (binaryReason) return false;
+      if (sniffer.reason) return false;
       sniff(chunk);
       bytesRead += chunk.byteLength;
-      if (binaryReason) return false;
+      if (sniffer.reason) return false;
       // A Buffer view, for its native indexOf (memchr); stream chunks already are Buffers.
       feed(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
       return true;
     },
     end(): BuildLogClassification {
-      if (!binaryReason) {
-        const rest = sniffText.length < SNIFF_BYTES ? sniffDecoder.decode() : '';
-        if (rest) checkText(rest);
-        if (sniffText.length > 0 && sniffText.length < SNIFF_BYTES && mostlyUndecodable(sniffText))
-          binaryReason = 'not UTF-8 text (mostly undecodable bytes)';
-        else if (carryOverflow || carry.length > 0) finishCarriedLine();
+      if (!sniffer.reason) {
+        const rest = sniffer.wantsText ? sniffDecoder.decode() : '';
+        if (rest) sniffer.decoded(rest);
+        const before = sniffer.reason;
+        sniffer.end();
+        if (sniffer.reason === before && (carryOverflow || carry.length > 0)) finishCarriedLine();
       }
       observer.setLastLines(lastLines);
-      return decideBuildLog(observer.observations, source, { bytesRead, binaryReason, longLines });
+      return decideBuildLog(observer.observations, source, {
+        bytesRead,
+        binaryReason: sniffer.reason,
+        longLines,
+      });
     },
   };
 }

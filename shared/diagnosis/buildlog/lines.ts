@@ -44,13 +44,62 @@ export function mostlyUndecodable(text: string): boolean {
   return bad / text.length > 0.1;
 }
 
+/**
+ * The binary sniff both build-log readers share (the line splitter here and the byte reader): archive magic in the
+ * first 4 bytes (they may arrive one by one), a NUL in the first `SNIFF_BYTES` bytes, then the decoded start of the
+ * text: a NUL in it, or mostly undecodable characters. `reason` says why the input is not a text log.
+ */
+export class BinarySniffer {
+  reason: string | undefined;
+  private head = new Uint8Array(0);
+  private sniffed = 0;
+  private text = '';
+
+  /** Raw bytes of the next chunk: magic and NULs at the start. */
+  bytes(chunk: Uint8Array): void {
+    if (this.sniffed >= SNIFF_BYTES) return;
+    const window = chunk.subarray(0, SNIFF_BYTES - this.sniffed);
+    if (this.head.length < 4) {
+      this.head = Uint8Array.from([...this.head, ...window.subarray(0, 4 - this.head.length)]);
+      this.reason = sniffMagic(this.head);
+    }
+    const nul = window.indexOf(0);
+    if (!this.reason && nul !== -1)
+      this.reason = `binary data, not a text log (NUL byte at offset ${this.sniffed + nul})`;
+    this.sniffed += window.byteLength;
+  }
+
+  /** Whether the decoded start is still being looked at (a reader may skip decoding once it is not). */
+  get wantsText(): boolean {
+    return !this.reason && this.text.length < SNIFF_BYTES;
+  }
+
+  /** The next decoded text: NULs and undecodable characters at the start. */
+  decoded(text: string): void {
+    if (!this.wantsText) return;
+    this.text += text.slice(0, SNIFF_BYTES - this.text.length);
+    if (this.text.includes('\u0000'))
+      this.reason = `binary data, not a text log (NUL at character ${this.text.indexOf('\u0000')})`;
+    else if (this.text.length >= SNIFF_BYTES && mostlyUndecodable(this.text))
+      this.reason = 'not UTF-8 text (mostly undecodable bytes)';
+  }
+
+  /** At the end of the input: a log shorter than the sniff window that is mostly undecodable. */
+  end(): void {
+    if (
+      !this.reason &&
+      this.text.length > 0 &&
+      this.text.length < SNIFF_BYTES &&
+      mostlyUndecodable(this.text)
+    )
+      this.reason = 'not UTF-8 text (mostly undecodable bytes)';
+  }
+}
+
 export function createLineSplitter(sink: LineSink, maxLineChars = MAX_LINE_CHARS): LineSplitter {
   const decoder = new TextDecoder('utf-8', { fatal: false });
   let bytesRead = 0;
-  let sniffed = 0;
-  let head = new Uint8Array(0);
-  let sniffText = '';
-  let binaryReason: string | undefined;
+  const sniffer = new BinarySniffer();
   let longLines = 0;
   let partial = '';
   let partialOverflow = false;
@@ -129,67 +178,42 @@ export function createLineSplitter(sink: LineSink, maxLineChars = MAX_LINE_CHARS
     else feedCR(s, i);
   };
 
-  const checkText = (text: string): void => {
-    if (sniffText.length >= SNIFF_BYTES || binaryReason) return;
-    sniffText += text.slice(0, SNIFF_BYTES - sniffText.length);
-    if (sniffText.includes('\u0000'))
-      binaryReason = `binary data, not a text log (NUL at character ${sniffText.indexOf('\u0000')})`;
-    else if (sniffText.length >= SNIFF_BYTES && mostlyUndecodable(sniffText))
-      binaryReason = 'not UTF-8 text (mostly undecodable bytes)';
-  };
-
   return {
     write(chunk: string | Uint8Array): boolean {
-      if (binaryReason) return false;
+      if (sniffer.reason) return false;
       let text: string;
       if (typeof chunk === 'string') {
         bytesRead += Buffer.byteLength(chunk);
         text = chunk;
       } else {
-        if (sniffed < SNIFF_BYTES) {
-          // Sniff only the start: archive magic in the first 4 bytes (they may arrive one by one), NULs in 8000.
-          const window = chunk.subarray(0, SNIFF_BYTES - sniffed);
-          if (head.length < 4) {
-            head = Uint8Array.from([...head, ...window.subarray(0, 4 - head.length)]);
-            binaryReason = sniffMagic(head);
-          }
-          const nul = window.indexOf(0);
-          if (!binaryReason && nul !== -1)
-            binaryReason = `binary data, not a text log (NUL byte at offset ${sniffed + nul})`;
-          sniffed += window.byteLength;
-        }
+        sniffer.bytes(chunk);
         bytesRead += chunk.byteLength;
-        if (binaryReason) return false;
+        if (sniffer.reason) return false;
         text = decoder.decode(chunk, { stream: true });
       }
-      checkText(text);
-      if (binaryReason) return false;
+      sniffer.decoded(text);
+      if (sniffer.reason) return false;
       feedText(text);
       return true;
     },
     end(): void {
-      if (binaryReason) return;
+      if (sniffer.reason) return;
       const rest = decoder.decode();
       if (rest) {
-        checkText(rest);
+        sniffer.decoded(rest);
         feedText(rest);
       }
-      if (
-        !binaryReason &&
-        sniffText.length > 0 &&
-        sniffText.length < SNIFF_BYTES &&
-        mostlyUndecodable(sniffText)
-      ) {
-        binaryReason = 'not UTF-8 text (mostly undecodable bytes)';
-        return;
-      }
+      // A short log found mostly undecodable at the end yields no lines; one stopped by its last text still does.
+      const before = sniffer.reason;
+      sniffer.end();
+      if (sniffer.reason !== before) return;
       if (partial.length > 0 || partialOverflow) emit();
     },
     get bytesRead() {
       return bytesRead;
     },
     get binaryReason() {
-      return binaryReason;
+      return sniffer.reason;
     },
     get longLines() {
       return longLines;
