@@ -150,7 +150,9 @@ function resourceDecision(
             ? `Node(s) ${special.map((v) => `${v.name} (${instanceType(v.node)})`).join(', ')} have the hardware but advertise no ${resource}, so the device plugin is not running on them.`
             : `None of the ${views.length} node(s) in the snapshot offers ${resource} at all${sizesClause(views)}.`,
         );
-        d.nodeEvidence.push(nodeLine(special[0] ?? ((largest ?? views[0]) as NodeView), [resource]));
+        // The node shown (and described in the confirm commands) is one the pod could use, not a tainted system node.
+        const shown = special[0] ?? largest ?? views.find((v) => v.eligible) ?? (views[0] as NodeView);
+        d.nodeEvidence.push(nodeLine(shown, [resource]));
       } else if (largest) {
         const offered = views.reduce((n, v) => n + (v.allocatable.get(resource) ?? 0), 0);
         d.nodesFull = true;

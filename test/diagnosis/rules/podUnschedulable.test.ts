@@ -16,6 +16,13 @@ interface Case {
 }
 
 const CASES: Record<string, Case> = {
+  'PodUnschedulable.InsufficientGpu.v1-no-gpu-node-system-pool-tainted': {
+    detail: 'InsufficientGpu',
+    title: /nvidia\.com\/gpu/,
+    // The node shown is a CPU node the pod could use, not the tainted system node.
+    evidence: ['3 Insufficient nvidia.com/gpu', 'node/aks-cpupool-2222-vmss000000'],
+    remedy: /GPU node pool/,
+  },
   'PodUnschedulable.InsufficientCpu.v2-autoscaler-new-node-not-ready-yet': {
     detail: 'InsufficientCpu',
     title: /cpu/i,
@@ -177,6 +184,15 @@ describe('podUnschedulable over its fixtures', () => {
     expect(f.remedy.join('\n')).toMatch(c.remedy);
     expect(f.docs.length).toBeGreaterThan(0);
     expect(expectationOf(name).root?.detail).toBe(c.detail);
+  });
+
+  it('names node sizes only from the nodes\' labels (no "(sizes: ?)" when they carry none)', async () => {
+    const [f] = await run(
+      podUnschedulable,
+      'PodUnschedulable.InsufficientGpu.v1-no-gpu-node-system-pool-tainted',
+    );
+    expect(f?.explanation).toContain('None of the 4 node(s) in the snapshot offers nvidia.com/gpu at all.');
+    expect(f?.explanation).not.toContain('sizes');
   });
 
   it.each(nearMisses)('near-miss %s does not trigger', async (name) => {
