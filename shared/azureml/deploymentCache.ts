@@ -22,6 +22,7 @@ import {
   type Read,
   type V2DeploymentRecord,
 } from './reader.js';
+import { Bounded } from './bounded.js';
 import { workspaceId, type WorkspaceFacts, type WorkspaceRef } from './workspace.js';
 
 /** A v2 deployment the cluster shows (pods/Deployments labelled `ml.azure.com/endpoint-name`, `deployment-name`). */
@@ -92,34 +93,6 @@ interface CachedOperation {
 }
 
 const TERMINAL = /^(succeeded|failed|cancel+ed)$/i;
-
-/** A Map used as a bounded LRU: reading an entry makes it the most recent; the oldest go first. */
-class Bounded<V> {
-  private readonly map = new Map<string, V>();
-  constructor(private readonly max: number) {}
-  get(key: string): V | undefined {
-    const v = this.map.get(key);
-    if (v !== undefined) {
-      this.map.delete(key);
-      this.map.set(key, v);
-    }
-    return v;
-  }
-  set(key: string, value: V): void {
-    this.map.delete(key);
-    this.map.set(key, value);
-    while (this.map.size > this.max) this.map.delete(this.map.keys().next().value as string);
-  }
-  delete(key: string): void {
-    this.map.delete(key);
-  }
-  keys(): string[] {
-    return [...this.map.keys()];
-  }
-  get size(): number {
-    return this.map.size;
-  }
-}
 
 export class AzureMlDeploymentCache {
   private readonly endpoints: Bounded<CachedEndpoint>;

@@ -13,6 +13,7 @@
  * the one the caller explicitly allows, for the loopback stand-in).
  */
 import { asRecord } from '../snapshot/objects.js';
+import { Bounded } from './bounded.js';
 import { get as httpsGet } from 'node:https';
 import type { TokenCredential } from '@azure/identity';
 import { AzureMachineLearningWorkspaces } from '@azure/arm-machinelearning';
@@ -168,7 +169,7 @@ export class AzureMlReader {
   /** `<workspace id>|<endpoint>` → the compute the endpoint runs on, as its last listing said. */
   private readonly endpointCompute = new Map<string, string>();
   /** v1 operations that have ended, by id: an ended operation never changes, so it is read once per process. */
-  private readonly endedV1Operations = new Map<string, Record<string, unknown>>();
+  private readonly endedV1Operations = new Bounded<Record<string, unknown>>(2000);
 
   constructor(private readonly options: AzureMlReaderOptions) {}
 
@@ -338,12 +339,7 @@ export class AzureMlReader {
       url.searchParams.set('api-version', MMS_API_VERSION);
       this.count('v1 operation');
       const value = mmsOperation(asRecord(await this.get(url, true)) ?? {});
-      if (value.status !== 'InProgress' && value.status !== undefined) {
-        // Bounded: the oldest entry goes first, which only costs a re-read.
-        if (this.endedV1Operations.size >= 2000)
-          this.endedV1Operations.delete(this.endedV1Operations.keys().next().value!);
-        this.endedV1Operations.set(key, value);
-      }
+      if (value.status !== 'InProgress' && value.status !== undefined) this.endedV1Operations.set(key, value);
       return { value };
     } catch (err) {
       return { gap: message(err) };
