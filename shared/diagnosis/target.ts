@@ -11,6 +11,7 @@ import type {
   V1Pod,
   V1ReplicaSet,
 } from '@kubernetes/client-node';
+import { workspaceOfNamespace } from '../snapshot/objects.js';
 import type { Snapshot } from '../snapshot/types.js';
 import type { AmlDeployment, AmlFlavor } from './rule.js';
 
@@ -75,11 +76,6 @@ function newestFirst<T extends { metadata?: V1ObjectMeta }>(items: T[]): T[] {
   );
 }
 
-/** v1 namespaces are `azureml-<workspace>`. */
-function workspaceFromNamespace(ns: string): string | undefined {
-  return ns.startsWith('azureml-') && ns.length > 'azureml-'.length ? ns.slice('azureml-'.length) : undefined;
-}
-
 function fromDeployment(snapshot: Snapshot, d: V1Deployment, flavor: AmlFlavor): AmlDeployment {
   const name = d.metadata?.name ?? '';
   const namespace = d.metadata?.namespace ?? '';
@@ -104,8 +100,7 @@ function fromDeployment(snapshot: Snapshot, d: V1Deployment, flavor: AmlFlavor):
     namespace,
     endpoint: labels[V2_ENDPOINT_LABEL],
     deploymentName: labels[V2_DEPLOYMENT_LABEL],
-    workspace:
-      snapshot.meta.workspace ?? labels['ml.azure.com/workspace'] ?? workspaceFromNamespace(namespace),
+    workspace: snapshot.meta.workspace ?? labels['ml.azure.com/workspace'] ?? workspaceOfNamespace(namespace),
     deployment: d,
     replicaSets,
     pods,
@@ -144,7 +139,7 @@ function orphanTargets(snapshot: Snapshot, claimed: Set<V1Pod>): AmlDeployment[]
       namespace: g.ns,
       endpoint: labels[V2_ENDPOINT_LABEL],
       deploymentName: labels[V2_DEPLOYMENT_LABEL],
-      workspace: snapshot.meta.workspace ?? workspaceFromNamespace(g.ns),
+      workspace: snapshot.meta.workspace ?? workspaceOfNamespace(g.ns),
       replicaSets: newestFirst(
         snapshot.replicaSets.filter((rs) =>
           g.pods.some((p) => ownedBy(p.metadata, 'ReplicaSet', rs.metadata?.name ?? '')),

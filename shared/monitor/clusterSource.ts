@@ -1,6 +1,7 @@
 /** Cluster sources: a real cluster through the collector, or snapshots held in memory (tests, dry runs). */
 import { collectSnapshot, discover } from '../cluster/index.js';
 import type { ClusterTarget, DiscoveredDeployment } from '../cluster/types.js';
+import { workspaceOfNamespace } from '../snapshot/objects.js';
 import type { Snapshot } from '../snapshot/types.js';
 import type { ClusterSource, WatchedDeployment } from './types.js';
 import { watchedFromSnapshot } from './watched.js';
@@ -20,10 +21,7 @@ export function watchedFromDiscovered(d: DiscoveredDeployment): WatchedDeploymen
     endpoint: d.endpoint,
     deployment: d.deploymentName,
     // v1 deploys into `azureml-<workspace>`; a v2 namespace is the compute's choice (`azureml-workloads` is no workspace).
-    workspace:
-      d.flavor !== 'v2' && d.namespace.startsWith('azureml-')
-        ? d.namespace.slice('azureml-'.length)
-        : undefined,
+    workspace: d.flavor !== 'v2' ? workspaceOfNamespace(d.namespace) : undefined,
     ready: d.healthy,
     progress: [
       d.generation,

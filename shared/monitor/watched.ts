@@ -1,5 +1,6 @@
 /** Finds the Azure ML deployments in a snapshot and how far their rollout got (for in-process cluster sources). */
 import type { V1Deployment } from '@kubernetes/client-node';
+import { workspaceOfNamespace } from '../snapshot/objects.js';
 import type { Snapshot } from '../snapshot/types.js';
 import type { WatchedDeployment } from './types.js';
 
@@ -59,7 +60,7 @@ export function watchedFromDeployment(d: V1Deployment): WatchedDeployment | unde
     workspace:
       labels['ml.azure.com/workspace'] ??
       // v1 deploys into `azureml-<workspace>`; a v2 namespace (`azureml-workloads`) names no workspace.
-      (!v2 && namespace.startsWith('azureml-') ? namespace.slice(8) : undefined),
+      (v2 ? undefined : workspaceOfNamespace(namespace)),
     ready: rolloutDone(d),
     progress: progressSignature(d),
     progressedAt: progressedAt(d),

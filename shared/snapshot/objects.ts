@@ -56,6 +56,11 @@ export class ObjectShapeError extends Error {
   }
 }
 
+/** The workspace a v1 namespace names: Azure ML v1 deploys into `azureml-<workspace>`. */
+export function workspaceOfNamespace(ns: string): string | undefined {
+  return ns.startsWith('azureml-') && ns.length > 'azureml-'.length ? ns.slice('azureml-'.length) : undefined;
+}
+
 /** A plain JSON object (not null, not an array): the one shape check every reader of untyped JSON needs. */
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
