@@ -3,11 +3,10 @@
  * streaming it so a 100 MB log is fine. "Now" for the timeout-vs-still-running question is the file's modification
  * time: the moment the log was last written or downloaded.
  */
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { classifyBuildLog } from '../../shared/diagnosis/buildlog/classify.js';
+import { classifyBuildLogFile } from '../../shared/diagnosis/buildlog/classify.js';
 import { judgeIncompleteBuild, serviceBuildState } from '../../shared/diagnosis/buildlog/judge.js';
 import type { BuildLogClassification } from '../../shared/diagnosis/buildlog/types.js';
 import { humanDuration } from '../../shared/diagnosis/context.js';
@@ -53,11 +52,7 @@ async function classifyFile(file: string): Promise<{ classification: BuildLogCla
   }
   let classification: BuildLogClassification;
   try {
-    // 256 KiB reads: fewer chunks than the 64 KiB default; larger ones only grow RSS (docs/BENCHMARKS.md).
-    classification = await classifyBuildLog(
-      createReadStream(file, { highWaterMark: 256 * 1024 }),
-      basename(file),
-    );
+    classification = classifyBuildLogFile(file, basename(file));
   } catch (err) {
     throw inputError(`${file}: cannot read: ${errnoText(err)}`);
   }

@@ -1,9 +1,17 @@
 /**
- * The fast path for a build log streamed as bytes: the screen's automaton (screen.ts) runs over the raw bytes, and
- * only lines it stops in are decoded and pushed to the line observer. The lines in between (most of a long log:
- * download progress, pip's "Requirement already satisfied") are counted by their line breaks and never become
- * strings. What the observer would have taken from them is reported directly: their number (`skipLines`), the time
- * of the last one with a timestamp (`noteTime`) and, once per chunk, the last non-empty lines (`setLastLines`).
+ * The fast path for a build log streamed as bytes. Most lines of a long log (download progress, pip's "Requirement
+ * already satisfied") open no gate of the line observer (gates.ts) and are never decoded: they are counted by their
+ * line breaks, and what the observer would have taken from them is reported directly: their number (`skipLines`),
+ * the time of the last one with a timestamp (`noteTime`) and, once per chunk, the last non-empty lines
+ * (`setLastLines`).
+ *
+ * Which lines may open a gate, per chunk:
+ * - the word filter (wordFilter.ts) flags the aligned 4-byte words that may belong to an `anywhere` literal;
+ * - where a line's prefix ends tells which `lineStart` literal could stand there (lineStart.ts);
+ * - a line with an ESC, a bare colour code (`[91m`) or a NUL is decoded and read exactly, since removing those can
+ *   join a literal.
+ * A flagged line is read whole by the automaton, and decoded and pushed with its gate bits only when they open a
+ * gate.
  *
  * Lines are cut exactly as the line splitter (lines.ts) cuts them: LF, CRLF and a lone CR end a line, also across
  * chunk boundaries; a line keeps its first `MAX_LINE_CHARS` UTF-16 units; NUL bytes are dropped; a leading BOM is
@@ -11,56 +19,147 @@
  * classify every committed log identically, in many chunk sizes.
  */
 import { decideBuildLog } from './decide.js';
+import {
+  GATE,
+  GATE_LITERALS,
+  opensAnyGate,
+  TIMEOUT_CONTEXT_UNITS,
+  TIMEOUT_NOISE_BIT,
+  wordFilterTexts,
+} from './gates.js';
 import { BinarySniffer, MAX_LINE_CHARS } from './lines.js';
+import { lineStartBits, lineStartIndex, type LineStartIndex } from './lineStart.js';
 import { normaliseLine } from './normalise.js';
-import type { LogHit } from './observations.js';
+import type { BuildLogObservations, LogHit } from './observations.js';
 import { LAST_LINES, createLineObserver } from './observer.js';
-import { ACCEPT, buildLogScreen, type Screen } from './screen.js';
+import { ROOT, UNKNOWN, gateAutomaton } from './screen.js';
 import type { BuildLogClassification } from './types.js';
+import {
+  compileWordFilter,
+  countCandidates,
+  flagWords,
+  literalBitsAt,
+  wordCandidates,
+  type WordCandidates,
+  type WordFilter,
+} from './wordFilter.js';
 
-/** A line break byte in the byte table (the screen's own table never sees one: its lines come split). */
-const LINE_BREAK = 0xfffe;
 const LF = 10;
 const CR = 13;
+const ESC = 27;
+const NUL = 0;
+const OPEN_BRACKET = 0x5b;
 /**
  * Bytes of a line worth decoding: UTF-8 needs at most 3 bytes per UTF-16 unit, so this many bytes always hold more
  * than `MAX_LINE_CHARS` units, and the rest of a longer line is never looked at.
  */
 const MAX_LINE_BYTES = 3 * MAX_LINE_CHARS + 16;
 
-let byteTable: Uint16Array | undefined;
+/**
+ * The word filter is chosen again from a chunk in which more than 1 word in `REFILTER_RATE` was flagged but held no
+ * literal (the log changed its character: from docker pulls to pip, say), at most once per `REFILTER_BYTES`.
+ */
+const REFILTER_RATE = 64;
+const REFILTER_BYTES = 4 * 1024 * 1024;
+
+interface Tables {
+  words: WordCandidates;
+  lineStart: LineStartIndex;
+}
+
+let tables: Tables | undefined;
+
+function tablesOf(): Tables {
+  return { words: wordCandidates(wordFilterTexts()), lineStart: lineStartIndex(GATE_LITERALS) };
+}
 
 /**
- * The screen's table widened to 256 byte columns: bytes ≥ 0x80 (UTF-8 sequences) read as the screen's "other"
- * class; LF and CR stop the scan as line breaks; NUL stops it too (a line with NUL takes the exact path, since
- * dropping the NUL may join a timestamp to the line start).
+ * The length of the colour code `stripAnsi` (text/redact.ts) removes at `buf[p]`: `ESC [ digits/semicolons letter`
+ * or a bare `[91m`; 0 when none starts there.
  */
-function bytesTableOf(screen: Screen): Uint16Array {
-  const classes = screen.table.length / screen.states;
-  const t = new Uint16Array(screen.states * 256);
-  for (let s = 0; s < screen.states; s++) {
-    for (let b = 0; b < 256; b++) {
-      t[s * 256 + b] = screen.table[s * classes + Math.min(b, classes - 1)] as number;
-    }
-    t[s * 256 + LF] = LINE_BREAK;
-    t[s * 256 + CR] = LINE_BREAK;
-    t[s * 256] = ACCEPT;
+function codeLength(buf: Uint8Array, p: number, end: number): number {
+  const c = buf[p];
+  if (p >= end) return 0;
+  if (c === ESC) {
+    if (p + 1 >= end || buf[p + 1] !== OPEN_BRACKET) return 0;
+    let q = p + 2;
+    while (
+      q < end &&
+      ((buf[q] as number) === 0x3b || ((buf[q] as number) >= 0x30 && (buf[q] as number) <= 0x39))
+    )
+      q++;
+    const l = (buf[q] as number) | 0x20;
+    return q < end && l >= 0x61 && l <= 0x7a ? q + 1 - p : 0;
   }
-  return t;
+  if (c === OPEN_BRACKET && bareColourAt(buf, p, end)) return buf[p + 2] === 0x6d ? 3 : 4;
+  return 0;
+}
+
+/** Where the first ESC or bare colour code in [from, end) starts (`end`: none). */
+function nextCodeIn(buf: Buffer, from: number, end: number): number {
+  const esc = buf.indexOf(ESC, from);
+  let first = esc === -1 || esc > end ? end : esc;
+  for (let i = buf.indexOf(OPEN_BRACKET, from); i !== -1 && i < first; i = buf.indexOf(OPEN_BRACKET, i + 1)) {
+    if (bareColourAt(buf, i, end)) first = i;
+  }
+  return first;
+}
+
+/**
+ * Where the bytes before `q` that decode to `units` UTF-16 units start (or `from`). Continuation bytes count
+ * nothing, so invalid UTF-8 (one replacement character per byte) only makes the stretch longer.
+ */
+function unitsBefore(buf: Uint8Array, q: number, from: number, units: number): number {
+  let p = q;
+  let left = units + 4;
+  while (p > from && left > 0) {
+    const b = buf[--p] as number;
+    if ((b & 0xc0) !== 0x80) left -= b >= 0xf0 ? 2 : 1;
+  }
+  return p;
+}
+
+/** Whether a line with these gate bits only names the package pip builds (PIP_BUILDING). */
+function onlyPipBuilding(gateBits: number): boolean {
+  return (gateBits & GATE.pipBuilding) !== 0 && !opensAnyGate(gateBits & ~GATE.pipBuilding);
+}
+
+/** Whether `buf[p]` starts a bare colour code that `stripAnsi` removes: `[0m`, `[1m`, `[4m`, `[30m`..`[37m`, `[90m`..`[97m`. */
+function bareColourAt(buf: Uint8Array, p: number, end: number): boolean {
+  const a = buf[p + 1];
+  if (p + 2 < end && buf[p + 2] === 0x6d && (a === 0x30 || a === 0x31 || a === 0x34)) return true;
+  const b = buf[p + 2];
+  return (
+    p + 3 < end &&
+    buf[p + 3] === 0x6d &&
+    (a === 0x33 || a === 0x39) &&
+    b !== undefined &&
+    b >= 0x30 &&
+    b <= 0x37
+  );
 }
 
 export interface ByteLogReader {
   /** Feeds a chunk; returns false once the input was found to be binary (stop feeding). */
   write(chunk: Uint8Array): boolean;
   end(): BuildLogClassification;
+  /** What the lines showed, complete after `end()` (tests compare it with the line splitter's). */
+  observations(): Readonly<BuildLogObservations>;
 }
 
 export function createByteLogReader(source: string): ByteLogReader {
-  const table = (byteTable ??= bytesTableOf(buildLogScreen()));
+  const { words, lineStart: startIndex } = (tables ??= tablesOf());
+  const automaton = gateAutomaton();
+  const { table, out } = automaton;
+  /** Flagged word offsets of the chunk being read (grown to fit the largest chunk). */
+  let wordHits = new Int32Array(0);
+  /** Chosen by the first chunk's words, and again when a chunk flags too many (see `REFILTER_RATE`). */
+  let filter: WordFilter | undefined;
+  let filterChosenAt = 0;
   const observer = createLineObserver();
   const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
   // The binary sniff, the line splitter's own; it decodes the start of the log on its own (lines here are decoded
-  // only where the screen stops).
+  // only when they open a gate).
   const sniffer = new BinarySniffer();
   const sniffDecoder = new TextDecoder('utf-8', { fatal: false });
   let bytesRead = 0;
@@ -96,16 +195,9 @@ export function createByteLogReader(source: string): ByteLogReader {
     return { text: text.includes('\u0000') ? text.replaceAll('\u0000', '') : text, long };
   };
 
-  /** Pushes one line (its number is one past the observer's count); counts it when it is too long. */
-  const pushLine = (buf: Uint8Array, start: number, end: number): void => {
-    const { text, long } = lineText(buf, start, end, observer.observations.linesRead === 0);
-    if (long) longLines++;
-    observer.push(text);
-  };
-
   /**
    * Reports the time of the last skipped line with a timestamp prefix in [from, to); `last` is the last line there
-   * that starts with a digit (only those can carry one: colour codes and NULs send a line through `push`).
+   * whose text starts with a digit once colour codes are gone (only those can carry one).
    */
   const noteTimesIn = (buf: Buffer, breaks: LineBreaks, from: number, last: number, to: number): void => {
     const timeOf = (start: number): number | undefined =>
@@ -119,7 +211,7 @@ export function createByteLogReader(source: string): ByteLogReader {
     let found: number | undefined;
     for (let i = from; i < to; i = afterBreak(buf, breaks.next(i, to), to)) {
       const c = buf[i] as number;
-      if (c >= 48 && c <= 57) found = timeOf(i) ?? found;
+      if ((c >= 48 && c <= 57) || c === ESC || c === OPEN_BRACKET) found = timeOf(i) ?? found;
     }
     if (found !== undefined) observer.noteTime(found);
   };
@@ -150,12 +242,100 @@ export function createByteLogReader(source: string): ByteLogReader {
   };
 
   /**
+   * Skipped lines that only open the `pipBuilding` gate, in this chunk since the last pushed line. Only the last of
+   * them whose `Collecting x` / `Building wheel for x` the observer accepts matters, so they are read newest first,
+   * up to that one, before the next pushed line and at the end of the chunk.
+   */
+  const pendingStarts = new Int32Array(64);
+  const pendingEnds = new Int32Array(64);
+  let pendingCount = 0;
+  const flushPending = (buf: Uint8Array): void => {
+    for (let i = pendingCount - 1; i >= 0; i--) {
+      const { text } = lineText(buf, pendingStarts[i] as number, pendingEnds[i] as number, false);
+      if (observer.noteBuilding(text)) break;
+    }
+    pendingCount = 0;
+  };
+
+  /** The GATE bits of the literals in `buf[from, to)`. */
+  const maskOf = (buf: Uint8Array, from: number, to: number): number => {
+    let s = ROOT;
+    let mask = 0;
+    for (let p = from; p < to; p++) {
+      const b = buf[p] as number;
+      let next = table[(s << 8) | b] as number;
+      if (next < ROOT) {
+        if (next === UNKNOWN) next = automaton.transition(s, b);
+        if (next < ROOT) mask |= out[next] as number;
+      }
+      s = next;
+    }
+    return mask;
+  };
+
+  /** Scratch for a line without its colour codes (lines on this path are at most `MAX_LINE_CHARS` bytes). */
+  const stripped = new Uint8Array(MAX_LINE_CHARS + 1);
+
+  /**
+   * Copies the line [from, to) into `stripped` without the colour codes `stripAnsi` (text/redact.ts) removes, in its
+   * two passes: `ESC [ digits/semicolons letter`, then in what is left the bare `[91m` forms. Every byte these
+   * patterns read is ASCII, so on UTF-8 bytes they remove what they remove from the decoded text. Returns the length.
+   */
+  const stripColour = (buf: Uint8Array, from: number, to: number): number => {
+    let n = 0;
+    for (let p = from; p < to;) {
+      if (buf[p] === ESC && buf[p + 1] === OPEN_BRACKET && p + 1 < to) {
+        let q = p + 2;
+        while (
+          q < to &&
+          ((buf[q] as number) === 0x3b || ((buf[q] as number) >= 0x30 && (buf[q] as number) <= 0x39))
+        )
+          q++;
+        const l = (buf[q] as number) | 0x20;
+        if (q < to && l >= 0x61 && l <= 0x7a) {
+          p = q + 1;
+          continue;
+        }
+      }
+      stripped[n++] = buf[p++] as number;
+    }
+    let w = 0;
+    for (let r = 0; r < n;) {
+      if (stripped[r] === OPEN_BRACKET && bareColourAt(stripped, r, n)) {
+        r += stripped[r + 2] === 0x6d ? 3 : 4;
+        continue;
+      }
+      stripped[w++] = stripped[r++] as number;
+    }
+    return w;
+  };
+
+  /**
    * Reads the complete lines of `buf`; returns where its incomplete last line starts (`buf.length` when none).
-   * Lines the automaton passes through are only counted; a line it stops in is pushed.
+   * Lines that open no gate are only counted; the others are pushed.
    */
   const readLines = (buf: Buffer, breaks: LineBreaks): number => {
     const n = buf.length;
-    let p = 0;
+    if (wordHits.length < (n >> 2) + 1) wordHits = new Int32Array((n >> 2) + 1);
+    filter ??= compileWordFilter(words, countCandidates(words, buf));
+    const hitCount = flagWords(filter, buf, wordHits);
+    let hitAt = 0;
+    /** Flagged words that held no literal: many of them, and the filter is chosen again from this chunk. */
+    let idleHits = 0;
+    // The next ESC, NUL and bare colour code at or after the line being read (n: none left).
+    let nextEsc = -1;
+    let nextNul = -1;
+    let nextColour = -1;
+    const nextFrom = (byte: number, from: number): number => {
+      const i = buf.indexOf(byte, from);
+      return i === -1 ? n : i;
+    };
+    const nextColourFrom = (from: number): number => {
+      for (let i = nextFrom(OPEN_BRACKET, from); i < n; i = nextFrom(OPEN_BRACKET, i + 1)) {
+        if (bareColourAt(buf, i, n)) return i;
+      }
+      return n;
+    };
     let lineStart = 0;
     // The run of skipped lines since the last pushed one: where it starts, how many, its last digit-led line.
     let runStart = 0;
@@ -167,58 +347,123 @@ export function createByteLogReader(source: string): ByteLogReader {
       skipped = 0;
       lastDigitLine = -1;
     };
-    /** Pushes the line [lineStart, e) and moves past its break. */
-    const pushAt = (e: number): void => {
+    // What the observer wants, read again after each line pushed (only that, and a time noted, changes it).
+    let everyLine = observer.wantsEveryLine();
+    let timeKnown = observer.observations.timing.firstAt !== undefined;
+    /** Pushes the line [lineStart, e) (with its gate bits when known) and moves past its break. */
+    const pushAt = (e: number, gateBits?: number): void => {
+      flushPending(buf);
       flushRun(lineStart);
-      pushLine(buf, lineStart, e);
-      p = afterBreak(buf, e, n);
+      const { text, long } = lineText(buf, lineStart, e, observer.observations.linesRead === 0);
+      if (long) longLines++;
+      observer.push(text, gateBits);
+      lineStart = runStart = afterBreak(buf, e, n);
       if (e === n - 1 && buf[e] === CR) pendingCR = true;
-      lineStart = runStart = p;
+      everyLine = observer.wantsEveryLine();
+      timeKnown = observer.observations.timing.firstAt !== undefined;
     };
-    while (p < n) {
-      if (observer.wantsEveryLine()) {
-        // Inside a window or a stall every line counts: push them one by one.
-        const e = breaks.next(lineStart, n);
+    // Most logs have no CR at all: then a line ends at the next LF.
+    const noCR = buf.indexOf(CR) === -1;
+    while (lineStart < n) {
+      let e: number;
+      if (noCR) {
+        e = buf.indexOf(LF, lineStart);
+        if (e === -1) break;
+      } else {
+        e = breaks.next(lineStart, n);
         if (e === n) break;
-        pushAt(e);
-        continue;
       }
-      let s = 0;
-      for (; p < n; p++) {
-        s = table[(s << 8) | (buf[p] as number)] as number;
-        if (s >= LINE_BREAK) break;
+      // The literals of 7 bytes or more in the line: those at its flagged words (words before it belong to lines
+      // already read).
+      let found = 0;
+      let firstTimeout = -1;
+      let lastTimeout = -1;
+      for (; hitAt < hitCount && (wordHits[hitAt] as number) < e; hitAt++) {
+        const q = wordHits[hitAt] as number;
+        if (q < lineStart) continue;
+        const bits = literalBitsAt(filter, buf, q, lineStart, e);
+        if (bits === 0) idleHits++;
+        if (bits & GATE.timeoutWord) {
+          if (firstTimeout < 0) firstTimeout = q;
+          lastTimeout = q;
+        }
+        found |= bits;
       }
-      if (p === n) break;
-      if (s === ACCEPT) {
-        const e = breaks.next(p, n);
-        if (e === n) break;
-        pushAt(e);
-        continue;
+      // TIMEOUT also needs a context word shortly before its own (unless pip's retry noise vetoes it anyway): looked
+      // for only there.
+      if (firstTimeout >= 0 && !(found & TIMEOUT_NOISE_BIT)) {
+        const from = unitsBefore(buf, firstTimeout, lineStart, TIMEOUT_CONTEXT_UNITS);
+        found |= maskOf(buf, from, Math.min(e, lastTimeout + 16));
       }
-      // A line break at p ends the line [lineStart, p).
-      if (p === lineStart && buf[p] === LF && p > 0 && buf[p - 1] === CR) {
-        // The LF of a CRLF whose CR ended the line before.
-        lineStart = ++p;
-        continue;
-      }
-      const c = buf[lineStart] as number;
-      const digitLed = c >= 48 && c <= 57;
+      if (nextEsc < lineStart) nextEsc = nextFrom(ESC, lineStart);
+      if (nextNul < lineStart) nextNul = nextFrom(NUL, lineStart);
+      if (nextColour < lineStart) nextColour = nextColourFrom(lineStart);
+      const coloured = nextEsc < e || nextColour < e;
       if (
-        p - lineStart > MAX_LINE_CHARS ||
-        observer.observations.linesRead + skipped === 0 ||
-        (digitLed && observer.observations.timing.firstAt === undefined)
+        everyLine ||
+        nextNul < e ||
+        e - lineStart > MAX_LINE_CHARS ||
+        observer.observations.linesRead + skipped === 0
       ) {
-        // The exact path for a line that may be too long to keep whole, for the first line (it may start with a
-        // BOM), and for a digit-led line while no time is known yet (it may be the first).
-        pushAt(p);
+        // The exact path: inside a window or a stall every line counts; NULs are removed before the patterns look
+        // (and may join a timestamp to the line start); a line may be too long to keep whole; the first line may
+        // start with a BOM.
+        pushAt(e);
+        continue;
+      }
+      let gateBits: number;
+      let first: number;
+      // The text the patterns see lies in [from, to), unless colour codes stand inside it.
+      let from = lineStart;
+      let to = e;
+      let inside = false;
+      if (coloured) {
+        // Mostly stderr wrapped in `ESC[91m` … `ESC[0m`: codes only before and after the text.
+        for (let k = codeLength(buf, from, e); k > 0; k = codeLength(buf, from, e)) from += k;
+        to = nextCodeIn(buf, from, e);
+        let p = to;
+        for (let k = codeLength(buf, p, e); k > 0; k = codeLength(buf, p, e)) p += k;
+        inside = p < e;
+      }
+      if (inside) {
+        // The literals of the text with every colour code removed as the normaliser removes them.
+        const len = stripColour(buf, lineStart, e);
+        gateBits = maskOf(stripped, 0, len);
+        first = len > 0 ? (stripped[0] as number) : LF;
+      } else {
+        // The literals anywhere, and those that can only open a gate at the start of the text.
+        first = from < to ? (buf[from] as number) : LF;
+        gateBits = found | lineStartBits(startIndex, buf, from, to);
+      }
+      const digitLed = first >= 48 && first <= 57;
+      if (digitLed && !timeKnown) {
+        // A digit-led line may carry the first time.
+        pushAt(e);
+        continue;
+      }
+      if (onlyPipBuilding(gateBits)) {
+        // It only names the package pip builds, which matters to a later pip error: kept, read when one may come.
+        if (pendingCount === pendingStarts.length) flushPending(buf);
+        pendingStarts[pendingCount] = lineStart;
+        pendingEnds[pendingCount++] = e;
+      } else if (opensAnyGate(gateBits)) {
+        pushAt(e, gateBits);
         continue;
       }
       if (digitLed) lastDigitLine = lineStart;
       skipped++;
-      if (p === n - 1 && buf[p] === CR) pendingCR = true;
-      lineStart = ++p;
+      if (noCR) lineStart = e + 1;
+      else {
+        if (e === n - 1 && buf[e] === CR) pendingCR = true;
+        lineStart = afterBreak(buf, e, n);
+      }
     }
+    flushPending(buf);
     flushRun(lineStart);
+    if (idleHits * REFILTER_RATE > n >> 2 && n >= 16384 && bytesRead - filterChosenAt >= REFILTER_BYTES) {
+      filter = compileWordFilter(words, countCandidates(words, buf));
+      filterChosenAt = bytesRead;
+    }
     return lineStart;
   };
 
@@ -278,6 +523,7 @@ export function createByteLogReader(source: string): ByteLogReader {
       feed(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
       return true;
     },
+    observations: () => observer.observations,
     end(): BuildLogClassification {
       if (!sniffer.reason) {
         const rest = sniffer.wantsText ? sniffDecoder.decode() : '';

@@ -1,7 +1,9 @@
 /**
- * Entry points for build-log classification. Streaming (`classifyBuildLog`) and in-memory (`classifyBuildLogText`)
- * inputs go through the same line splitter and the same state machine, so they cannot disagree.
+ * Entry points for build-log classification: a file (`classifyBuildLogFile`), a stream (`classifyBuildLog`) and text
+ * in memory (`classifyBuildLogText`). Bytes go through the byte reader and text through the line splitter, both into
+ * the same line observer; test/diagnosis/buildlog/byteReader.test.ts holds them to the same verdict.
  */
+import { closeSync, openSync, readSync } from 'node:fs';
 import type { BuildLogEvidence } from '../../snapshot/types.js';
 import { createByteLogReader } from './byteReader.js';
 import { createBuildLogClassifier } from './classifier.js';
@@ -75,6 +77,30 @@ export async function classifyBuildLog(
     if (!reader.write(chunk)) break;
   }
   return (reader ?? createByteLogReader(source)).end();
+}
+
+/** The read size of `classifyBuildLogFile`: larger reads cost no less CPU and grow RSS (docs/BENCHMARKS.md). */
+export const BUILD_LOG_READ_BYTES = 256 * 1024;
+
+/**
+ * Classifies a build log file by reading it in place: one buffer, reused for every read, and synchronous reads, for a
+ * command line reading a local file with nothing else to wait for. A stream allocates a new buffer per chunk and
+ * hops through the thread pool per read: for a 100 MiB log that is some 100 ms of CPU time against some 25 ms
+ * (docs/BENCHMARKS.md). The byte reader copies what it keeps of a chunk, so the buffer can be refilled.
+ */
+export function classifyBuildLogFile(path: string, source: string): BuildLogClassification {
+  const fd = openSync(path, 'r');
+  try {
+    const reader = createByteLogReader(source);
+    const buf = Buffer.allocUnsafe(BUILD_LOG_READ_BYTES);
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0 || !reader.write(buf.subarray(0, n))) break;
+    }
+    return reader.end();
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Classifies a build log already in memory (service messages, small logs, tests). */

@@ -9,6 +9,7 @@
  * registry failure), the package pip was building, and two short windows after a header whose following lines
  * name the packages (conda's `- numpy=1.16.0` list, pip's "The conflict is caused by" lines).
  */
+import { ALL_GATES, GATE, gateOpen, opensAnyGate } from './gates.js';
 import { normaliseLine } from './normalise.js';
 import {
   emptyObservations,
@@ -17,7 +18,7 @@ import {
   type LogHit,
 } from './observations.js';
 import * as P from './patterns.js';
-import { buildLogScreen, screenHits } from './screen.js';
+import { gateAutomaton, gateMask } from './screen.js';
 import type { BuildFailureDetail } from './types.js';
 
 /** Lines quoted per failure class. */
@@ -42,15 +43,25 @@ interface ReadingContext {
 
 export interface LineObserverOptions {
   /**
-   * Screen each raw line (screen.ts) first and give lines that cannot match a trigger only the bookkeeping
-   * (line number, clock, last lines, stall reset). On by default; off only to check that both paths agree.
+   * Find each line's gate literals first (gates.ts, screen.ts) and run only the patterns whose gate is open; a line
+   * that opens none gets only the bookkeeping (line number, clock, last lines, stall reset). On by default; off only
+   * to check that both ways agree.
    */
   prefilter?: boolean;
 }
 
 export interface BuildLogLineObserver {
-  /** One raw line (colour codes and timestamp prefix still on it; no line break). */
-  push(rawLine: string): void;
+  /**
+   * One raw line (colour codes and timestamp prefix still on it; no line break). `gateBits`: the GATE bits of the
+   * literals the caller found (byteReader.ts) in the line without its colour codes (removed as `stripAnsi` removes
+   * them) and without NULs, of which the normalised text is a part.
+   */
+  push(rawLine: string, gateBits?: number): void;
+  /**
+   * What a skipped line that opens only the `pipBuilding` gate does to the observer: it names the package pip
+   * builds. Returns whether it did. Only while `wantsEveryLine()` is false.
+   */
+  noteBuilding(rawLine: string): boolean;
   /** What the lines so far showed; the observer keeps going after it is read (a log being tailed). */
   readonly observations: Readonly<BuildLogObservations>;
   /**
@@ -60,8 +71,8 @@ export interface BuildLogLineObserver {
    */
   wantsEveryLine(): boolean;
   /**
-   * Counts `n` lines the caller read past without pushing. Only for lines that hold no screen literal (screen.ts)
-   * while `wantsEveryLine()` is false: such a line changes nothing but the line count, the clock (`noteTime`) and
+   * Counts `n` lines the caller read past without pushing. Only for lines that open no gate (`opensAnyGate` in
+   * gates.ts) while `wantsEveryLine()` is false: such a line changes nothing but the line count, the clock (`noteTime`) and
    * the last lines (`setLastLines`), which the caller reports itself.
    */
   skipLines(n: number): void;
@@ -231,8 +242,14 @@ function failedStepLine(o: BuildLogObservations, t: string, hit: LogHit): boolea
 }
 
 /** Step, login and push markers: which part of the build runs, the base image, the registry, the step's budget. */
-function buildStructure(o: BuildLogObservations, ctx: ReadingContext, t: string, hit: LogHit): void {
-  let m = P.EXECUTING_STEP.exec(t);
+function buildStructure(
+  o: BuildLogObservations,
+  ctx: ReadingContext,
+  t: string,
+  hit: LogHit,
+  mask: number,
+): void {
+  let m = mask & GATE.executingStep ? P.EXECUTING_STEP.exec(t) : null;
   if (m) {
     o.sawBuildMarker = true;
     o.timing.timeoutSeconds = Number(m[2]);
@@ -241,35 +258,42 @@ function buildStructure(o: BuildLogObservations, ctx: ReadingContext, t: string,
     ctx.part = 'preamble';
     return;
   }
-  m = P.LOGGING_IN.exec(t);
+  m = mask & GATE.login ? P.LOGGING_IN.exec(t) : null;
   if (m) {
     o.sawBuildMarker = true;
     ctx.part = 'login';
     o.registry = m[1];
     return;
   }
-  if (P.LOGGED_IN.test(t)) {
+  if (mask & GATE.login && P.LOGGED_IN.test(t)) {
     ctx.part = 'preamble';
     return;
   }
-  m = P.STEP_FROM.exec(t) ?? P.BUILDKIT_FROM.exec(t);
+  m = mask & GATE.from ? (P.STEP_FROM.exec(t) ?? P.BUILDKIT_FROM.exec(t)) : null;
   if (m) {
     o.sawBuildMarker = true;
     ctx.part = 'from';
     o.baseImage = imageName(m[1] ?? m[2] ?? '');
     return;
   }
-  if (P.STEP_OTHER.test(t)) {
+  if (mask & GATE.stepOther && P.STEP_OTHER.test(t)) {
     o.sawBuildMarker = true;
     ctx.part = 'build';
     return;
   }
-  m = P.PUSHING.exec(t);
+  m = mask & GATE.pushing ? P.PUSHING.exec(t) : null;
   if (m) {
     o.sawBuildMarker = true;
     ctx.part = 'push';
     o.registry = P.REGISTRY_HOST.exec(m[1] ?? m[2] ?? m[3] ?? '')?.[1] ?? o.registry;
   }
+}
+
+/** `Collecting x`, `Building wheel for x`: the package a later pip build error is about. True when the line was one. */
+function noteBuilding(ctx: ReadingContext, t: string): boolean {
+  const building = P.PIP_BUILDING.exec(t);
+  if (building) ctx.lastBuilding = building[1];
+  return building !== null;
 }
 
 /** Inside conda's package list: a `- pkg` line names a package. True when the line was one. */
@@ -291,11 +315,23 @@ function packageListItem(ctx: ReadingContext, text: string, hit: LogHit): boolea
   return false;
 }
 
-/** What one normalised, non-empty line shows, given the context the earlier lines set. */
-function observeLine(o: BuildLogObservations, ctx: ReadingContext, t: string, hit: LogHit): void {
+/** The gates of the patterns after the `INTERESTING` test, but ERROR_LINE (which is tried on either side of it). */
+const AFTER_INTERESTING = ALL_GATES & ~GATE.pipBuilding & ~GATE.errorLine;
+const TIMEOUT = GATE.timeoutWord | GATE.timeoutContext;
+
+/**
+ * What one normalised, non-empty line shows, given the context the earlier lines set. `mask` holds the GATE bits of
+ * the literals in the line (or more): a pattern whose gate is closed cannot match, so it is not tried.
+ */
+function observeLine(
+  o: BuildLogObservations,
+  ctx: ReadingContext,
+  t: string,
+  hit: LogHit,
+  mask: number,
+): void {
   if (packageListItem(ctx, t, hit)) return;
-  const building = P.PIP_BUILDING.exec(t);
-  if (building) ctx.lastBuilding = building[1];
+  if (mask & GATE.pipBuilding) noteBuilding(ctx, t);
 
   if (ctx.conflictWindow > 0) {
     ctx.conflictWindow--;
@@ -304,23 +340,31 @@ function observeLine(o: BuildLogObservations, ctx: ReadingContext, t: string, hi
       return;
     }
   }
+  if (!opensAnyGate(mask & AFTER_INTERESTING)) {
+    // Nothing past the INTERESTING test can match: either way the stall ends, and an error line is the last error
+    // unless it is pip's resolver warning on a line that passes INTERESTING (which only the long way checks).
+    o.openStall = undefined;
+    if (mask & GATE.errorLine && P.ERROR_LINE.test(t) && !(P.ERROR_NOISE.test(t) && P.INTERESTING.test(t)))
+      o.lastError = hit;
+    return;
+  }
   if (!P.INTERESTING.test(t)) {
     o.openStall = undefined;
     // apt's `E: Unable to locate package x` says nothing the prefilter knows, but is the step's real error.
-    if (P.ERROR_LINE.test(t)) o.lastError = hit;
+    if (mask & GATE.errorLine && P.ERROR_LINE.test(t)) o.lastError = hit;
     return;
   }
-  buildStructure(o, ctx, t, hit);
+  buildStructure(o, ctx, t, hit, mask);
 
-  const run = P.RUN_FAILED.exec(t);
+  const run = mask & GATE.runId ? P.RUN_FAILED.exec(t) : null;
   if (run) o.timing.runSeconds = goDurationSeconds(run[1] ?? '');
-  if (P.TIMEOUT.test(t) && !P.TIMEOUT_NOISE.test(t)) {
+  if (gateOpen(mask, TIMEOUT) && P.TIMEOUT.test(t) && !P.TIMEOUT_NOISE.test(t)) {
     o.sawBuildMarker = true;
     o.explicitTimeout ??= hit;
     addFailedStep(o, hit);
     return;
   }
-  if (P.SUCCESS.test(t)) {
+  if (mask & (GATE.success | GATE.runId) && P.SUCCESS.test(t)) {
     o.sawBuildMarker = true;
     o.lastSuccess = hit;
     // A success marker ends what failed before it: a retried step, a fallback that worked.
@@ -328,41 +372,43 @@ function observeLine(o: BuildLogObservations, ctx: ReadingContext, t: string, hi
     o.openStall = undefined;
     return;
   }
-  const stall = P.CONDA_WORKING.exec(t);
+  const stall = mask & GATE.condaWorking ? P.CONDA_WORKING.exec(t) : null;
   if (stall) {
     o.sawBuildMarker = true;
     o.openStall = { hit, phase: stall[1] === 'Solving environment' ? 'conda-solve' : 'pip-install' };
     return;
   }
-  if (P.PIP_BACKTRACKING.test(t)) {
+  if (mask & GATE.backtracking && P.PIP_BACKTRACKING.test(t)) {
     o.pipBacktracking = hit;
     o.openStall = { hit, phase: 'pip-resolve' };
     return;
   }
-  if (registryOrBaseImage(o, ctx, t, hit) || condaFailure(o, ctx, t, hit) || pipFailure(o, ctx, t, hit)) {
+  if (
+    (mask & GATE.registry && registryOrBaseImage(o, ctx, t, hit)) ||
+    (mask & GATE.conda && condaFailure(o, ctx, t, hit)) ||
+    (mask & GATE.pip && pipFailure(o, ctx, t, hit))
+  ) {
     o.sawBuildMarker = true;
     o.openStall = undefined;
     return;
   }
-  if (failedStepLine(o, t, hit)) {
+  if (mask & (GATE.failedStep | GATE.runId) && failedStepLine(o, t, hit)) {
     o.sawBuildMarker = true;
     return;
   }
   o.openStall = undefined;
-  if (P.COMPILER_ERROR.test(t)) o.compilerError ??= hit;
-  if (P.ERROR_LINE.test(t) && !P.ERROR_NOISE.test(t)) o.lastError = hit;
+  if (mask & GATE.compiler && P.COMPILER_ERROR.test(t)) o.compilerError ??= hit;
+  if (mask & GATE.errorLine && P.ERROR_LINE.test(t) && !P.ERROR_NOISE.test(t)) o.lastError = hit;
 }
 
 export function createLineObserver(opts: LineObserverOptions = {}): BuildLogLineObserver {
   const prefilter = opts.prefilter ?? true;
-  const screen = buildLogScreen();
+  const automaton = gateAutomaton();
   const o = emptyObservations();
   const ctx: ReadingContext = { part: 'preamble', conflictWindow: 0 };
 
-  const push = (rawLine: string): void => {
+  const push = (rawLine: string, gateBits?: number): void => {
     o.linesRead++;
-    const boring =
-      prefilter && ctx.packageList === undefined && ctx.conflictWindow === 0 && !screenHits(screen, rawLine);
     const { text, at } = normaliseLine(rawLine);
     if (at !== undefined) {
       o.timing.firstAt ??= at;
@@ -374,13 +420,13 @@ export function createLineObserver(opts: LineObserverOptions = {}): BuildLogLine
     o.lastLines.push(hit);
     if (o.lastLines.length > LAST_LINES) o.lastLines.shift();
 
-    // Pre-filtered: no open window wants every line, and the raw line cannot match a trigger (see screen.ts),
-    // so `observeLine` would reach its `!P.INTERESTING` branch and only end the stall.
-    if (boring) {
+    const mask = prefilter ? (gateBits ?? gateMask(automaton, text)) : ALL_GATES;
+    // No open window wants every line, and the line opens no gate: `observeLine` would only end the stall.
+    if (ctx.packageList === undefined && ctx.conflictWindow === 0 && !opensAnyGate(mask)) {
       o.openStall = undefined;
       return;
     }
-    observeLine(o, ctx, text, hit);
+    observeLine(o, ctx, text, hit, mask);
   };
 
   return {
@@ -388,6 +434,7 @@ export function createLineObserver(opts: LineObserverOptions = {}): BuildLogLine
     observations: o,
     wantsEveryLine: () =>
       ctx.packageList !== undefined || ctx.conflictWindow > 0 || o.openStall !== undefined || !prefilter,
+    noteBuilding: (rawLine) => noteBuilding(ctx, normaliseLine(rawLine).text),
     skipLines(n: number): void {
       o.linesRead += n;
     },

@@ -1,175 +1,146 @@
 /**
- * The pre-filter's screen: does a raw line contain any of a fixed set of literals? One table-driven automaton
- * (a DFA built by subset construction over the literals, so case-sensitive and case-insensitive literals share it)
- * reads each character once. V8 runs a regular expression of some fifty case-insensitive alternatives at several
- * nanoseconds per character, trying each alternative at each position; the table lookup costs one load per character.
+ * Finds which gate literals (gates.ts) a line contains, in one pass: a table-driven automaton (a DFA over the
+ * literals, so case-sensitive and case-insensitive literals share it) reads each character once and ORs the GATE
+ * bits of every literal that ends where it stands. V8 runs a regular expression of some fifty alternatives at
+ * several nanoseconds per character, trying each alternative at each position; the table costs one load per
+ * character, and the observer then runs only the patterns whose gate the mask opens.
  *
- * The literals are a superset of the triggers (`LINE_TRIGGERS` in patterns.ts, each unanchored, plus what
- * `MAY_HAVE_COLOUR` finds): every string a trigger matches contains one of them (checked for each trigger
- * alternative by test/diagnosis/buildlog/screen.test.ts). A line with none of them cannot change the verdict.
- * Characters outside ASCII never occur in a literal; NUL is skipped (the line splitter removes NULs from lines).
+ * The DFA is built lazily, like grep's: a transition is computed (by subset construction) the first time a scan
+ * takes it, so a log pays only for the few hundred states its text visits, not for building all of them up front.
+ * The table has 256 columns, so it reads UTF-8 bytes (byteReader.ts) as well as UTF-16 strings: every literal is
+ * ASCII, and bytes from 0x80 (and characters past 0xFF) are one class that no literal contains.
  */
+import { GATE_LITERALS, type GateLiteral } from './gates.js';
 
-export interface ScreenLiteral {
-  text: string;
-  /** Matches in any ASCII case (for literals of the `/i` triggers). */
-  anyCase: boolean;
+/** A transition not computed yet (the table starts as zeros, so untouched rows cost no memory). */
+export const UNKNOWN = 0;
+/** States entered as a literal ends have ids 1..OUTPUT_STATES - 1; the others from `ROOT` on. */
+const OUTPUT_STATES = 1024;
+const PLAIN_STATES = 8192;
+/** The start state. Every id below it is `UNKNOWN` or carries bits: a scan tests one comparison per character. */
+export const ROOT = OUTPUT_STATES;
+
+type Literal = Pick<GateLiteral, 'text' | 'anyCase' | 'gates'>;
+
+export interface LiteralAutomaton {
+  /** Transitions: `next = table[state << 8 | byte]`; `UNKNOWN` until `transition` computed it. */
+  readonly table: Uint16Array;
+  /** The GATE bits of an output state (ids below `ROOT`). */
+  readonly out: Int32Array;
+  /** Computes, stores and returns the transition from `state` on `byte`. */
+  transition(state: number, byte: number): number;
+  /** How many states exist so far. */
+  states(): number;
 }
 
-const ci = (...texts: string[]): ScreenLiteral[] => texts.map((text) => ({ text, anyCase: true }));
-const cs = (...texts: string[]): ScreenLiteral[] => texts.map((text) => ({ text, anyCase: false }));
-const digits = (prefix: string): string[] => Array.from({ length: 10 }, (_, d) => `${prefix}${d}`);
-
-/** Per trigger alternative, a literal every match of it contains (see the module comment). */
-export const SCREEN_LITERALS: readonly ScreenLiteral[] = [
-  // INTERESTING (case-insensitive), alternative by alternative.
-  ...ci(
-    'error',
-    'fail',
-    'denied',
-    'unauthori',
-    'authentication',
-    'unknown',
-    'not found',
-    'timeout',
-    'timed out',
-  ),
-  ...ci(
-    'deadline',
-    'success',
-    'digest: sha256',
-    'working...',
-    'non-zero code',
-    'exit code',
-    ...digits('step '),
-  ),
-  ...ci(
-    'from ',
-    'logging in',
-    'logged in',
-    'pushing',
-    'push refers',
-    'executing step',
-    'run id',
-    'unsatisfiable',
-  ),
-  ...ci('packagesnotfound', 'resolvepackagenotfound', 'no matching distribution', 'could not find a version'),
-  ...ci('could not build wheels', 'wheel for', 'setup.py install', 'taking longer', 'multiple versions'),
-  ...ci(
-    'toomanyrequests',
-    'naming to',
-    'writing image',
-    'load metadata',
-    'status: ',
-    'pull access',
-    'manifest',
-  ),
-  // `Conda\w*(?:Error|Exception)`: its Error form contains `error` above.
-  ...ci('conflicting dependencies', 'exception', '---> ', ...digits('#')),
-  // ERROR_LINE (case-sensitive); `\w+(?:Error|Exception):` contains `Error:` or `Exception:`.
-  ...cs('ERROR:', 'Error:', 'error:', 'E: ', 'Exception:', 'fatal:', 'FATAL'),
-  // PIP_BUILDING (case-sensitive), each followed by a space and a package name.
-  ...cs('Building wheel for ', 'Running setup.py install for ', 'Collecting '),
-  // MAY_HAVE_COLOUR: an ESC, or the bare `[91m` form left when the ESC byte was dropped.
-  ...cs(
-    '\u001b',
-    '[0m',
-    '[1m',
-    '[4m',
-    ...digits('[3').map((s) => `${s}m`),
-    ...digits('[9').map((s) => `${s}m`),
-  ),
-].filter((l) => !/^\[[39][89]m$/.test(l.text));
-
-/** Character class of a code unit: ASCII as itself, everything else one class that no literal contains. */
 const OTHER = 128;
 
-export interface Screen {
-  /** Transition table: `next = table[state * 129 + class]`; `ACCEPT` marks a state where a literal ended. */
-  readonly table: Uint16Array;
-  readonly states: number;
-}
-
-export const ACCEPT = 0xffff;
-const CLASSES = 129;
-
 /**
- * Subset construction: a DFA state is the set of (literal, matched length) pairs still alive, plus the empty match
- * that starts a literal at every position; a state where any literal is complete is replaced by `ACCEPT` (the
- * screen stops at the first hit, so what follows an accepting state never matters).
+ * Subset construction, one transition at a time: a state is the set of (literal, matched length) pairs still alive
+ * (the empty match that starts a literal at every position is implicit) plus the bits of the literals that ended on
+ * the way in.
  */
-export function compileScreen(literals: readonly ScreenLiteral[]): Screen {
+export function compileLiteralAutomaton(literals: readonly Literal[]): LiteralAutomaton {
+  if (literals.length > 255) throw new Error('literal automaton: at most 255 literals');
+  for (const l of literals) {
+    if (l.text.length === 0 || l.text.length > 255 || ![...l.text].every((c) => c > '\u0000' && c < '\u0080'))
+      throw new Error(`gate literal ${JSON.stringify(l.text)}: 1 to 255 ASCII characters, no NUL`);
+  }
   const lower = (x: number): number => (x >= 65 && x <= 90 ? x + 32 : x);
-  const upper = (x: number): number => (x >= 97 && x <= 122 ? x - 32 : x);
-  const accepts = (lit: ScreenLiteral, at: number, c: number): boolean => {
-    const want = lit.text.charCodeAt(at);
-    return want === c || (lit.anyCase && lower(want) === lower(c));
+  const accepts = (l: Literal, at: number, c: number): boolean => {
+    const want = l.text.charCodeAt(at);
+    return want === c || (l.anyCase && lower(want) === lower(c));
   };
-  // The literals each class can start: checking all of them for every state and class is what makes a naive build slow.
-  const starts: number[][] = Array.from({ length: CLASSES }, (_, c) =>
-    literals.flatMap((lit, i) => (accepts(lit, 0, c) ? [i] : [])),
+  const starts: number[][] = Array.from({ length: OTHER + 1 }, (_, c) =>
+    literals.flatMap((l, i) => (accepts(l, 0, c) ? [i] : [])),
   );
-  // A pair (literal i, matched length n) is encoded as i * 256 + n; literals are shorter than 256 characters.
-  const ids = new Map<string, number>([['', 0]]);
-  const sets: number[][] = [[]];
-  const table: number[] = [];
-  /** The state after reading class `c` in state `s`. */
-  const step = (s: number, c: number): number => {
+  const table = new Uint16Array((ROOT + PLAIN_STATES) << 8);
+  const out = new Int32Array(OUTPUT_STATES);
+  /** Alive pairs (literal i, matched length n) as i * 256 + n, by state id. */
+  const sets = new Map<number, number[]>([[ROOT, []]]);
+  const ids = new Map<string, number>([['|0', ROOT]]);
+  let nextOutput = 1;
+  let nextPlain = ROOT + 1;
+
+  const transition = (s: number, byte: number): number => {
+    // NUL leaves every state as it is (the line splitter drops NULs from lines).
+    if (byte === 0) return (table[s << 8] = s);
+    const c = Math.min(byte, OTHER);
     const next: number[] = [];
-    let hit = false;
+    let hit = 0;
     const advance = (i: number, n: number): void => {
-      if (n + 1 === (literals[i] as ScreenLiteral).text.length) hit = true;
+      const l = literals[i] as Literal;
+      if (n + 1 === l.text.length) hit |= l.gates;
       else next.push(i * 256 + n + 1);
     };
-    for (const pair of sets[s] as number[]) {
-      if (accepts(literals[pair >> 8] as ScreenLiteral, pair & 255, c)) advance(pair >> 8, pair & 255);
+    for (const pair of sets.get(s) as number[]) {
+      if (accepts(literals[pair >> 8] as Literal, pair & 255, c)) advance(pair >> 8, pair & 255);
     }
     for (const i of starts[c] as number[]) advance(i, 0);
-    if (hit) return ACCEPT;
     next.sort((a, b) => a - b);
-    const key = next.join(',');
+    // One UTF-16 unit per pair (literal index < 256, length < 256), then the bits: a cheap exact key.
+    const key = `${String.fromCharCode(...next)}|${hit}`;
     let id = ids.get(key);
     if (id === undefined) {
-      id = sets.length;
-      if (id >= ACCEPT) throw new Error(`screen automaton too large (over ${ACCEPT} states)`);
+      if (hit !== 0) {
+        if (nextOutput >= OUTPUT_STATES)
+          throw new Error(`literal automaton: over ${OUTPUT_STATES - 1} output states`);
+        id = nextOutput++;
+        out[id] = hit;
+      } else {
+        if (nextPlain >= ROOT + PLAIN_STATES)
+          throw new Error(`literal automaton: over ${PLAIN_STATES} states`);
+        id = nextPlain++;
+      }
       ids.set(key, id);
-      sets.push(next);
+      sets.set(id, next);
     }
+    if (byte >= OTHER) table.fill(id, (s << 8) | OTHER, (s << 8) | 256);
+    else table[(s << 8) | byte] = id;
     return id;
   };
-  // NUL: the line splitter removes it from lines, so the screen reads past it (every state stays where it is).
-  const rootRow = Array.from({ length: CLASSES }, (_, c) => (c === 0 ? 0 : step(0, c)));
-  table.push(...rootRow);
-  for (let s = 1; s < sets.length; s++) {
-    // Only the classes some live literal can continue with lead elsewhere than from the start state.
-    const row = rootRow.slice();
-    row[0] = s;
-    for (const pair of sets[s] as number[]) {
-      const lit = literals[pair >> 8] as ScreenLiteral;
-      const want = lit.text.charCodeAt(pair & 255);
-      for (const c of lit.anyCase ? new Set([lower(want), upper(want)]) : [want]) row[c] = step(s, c);
+  return { table, out, transition, states: () => sets.size };
+}
+
+/** Takes every transition of every reachable state (for tests: the whole automaton fits its id ranges). */
+export function expandAll(a: LiteralAutomaton): number {
+  const seen = new Set<number>([ROOT]);
+  const queue = [ROOT];
+  while (queue.length > 0) {
+    const s = queue.pop() as number;
+    for (let b = 0; b <= OTHER; b++) {
+      const next = a.table[(s << 8) | b] || a.transition(s, b);
+      if (!seen.has(next)) {
+        seen.add(next);
+        queue.push(next);
+      }
     }
-    table.push(...row);
   }
-  return { table: Uint16Array.from(table), states: sets.length };
+  return a.states();
 }
 
-let compiled: Screen | undefined;
+let shared: LiteralAutomaton | undefined;
 
-/** The screen of `SCREEN_LITERALS`, built on first use (a few milliseconds). */
-export function buildLogScreen(): Screen {
-  compiled ??= compileScreen(SCREEN_LITERALS);
-  return compiled;
+/** The automaton of `GATE_LITERALS`, shared by every reader in the process (it only grows). */
+export function gateAutomaton(): LiteralAutomaton {
+  shared ??= compileLiteralAutomaton(GATE_LITERALS);
+  return shared;
 }
 
-/** Whether `text` contains one of the screen's literals. */
-export function screenHits(screen: Screen, text: string): boolean {
-  const { table } = screen;
-  let s = 0;
+/** The GATE bits of the literals `text` contains. */
+export function gateMask(a: LiteralAutomaton, text: string): number {
+  const { table, out } = a;
+  let s = ROOT;
+  let mask = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    s = table[s * CLASSES + (c < OTHER ? c : OTHER)] as number;
-    if (s === ACCEPT) return true;
+    const b = c < 256 ? c : OTHER;
+    let next = table[(s << 8) | b] as number;
+    if (next < ROOT) {
+      if (next === UNKNOWN) next = a.transition(s, b);
+      if (next < ROOT) mask |= out[next] as number;
+    }
+    s = next;
   }
-  return false;
+  return mask;
 }

@@ -3,7 +3,11 @@ import { join, relative } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createByteLogReader } from '../../../shared/diagnosis/buildlog/byteReader.js';
-import { createBuildLogReader } from '../../../shared/diagnosis/buildlog/classify.js';
+import { decideBuildLog } from '../../../shared/diagnosis/buildlog/decide.js';
+import { createLineSplitter } from '../../../shared/diagnosis/buildlog/lines.js';
+import type { BuildLogObservations } from '../../../shared/diagnosis/buildlog/observations.js';
+import { createLineObserver } from '../../../shared/diagnosis/buildlog/observer.js';
+import * as P from '../../../shared/diagnosis/buildlog/patterns.js';
 import type { BuildLogClassification } from '../../../shared/diagnosis/buildlog/types.js';
 
 const TEST_ROOT = join(import.meta.dirname, '..', '..');
@@ -24,23 +28,47 @@ function chunksOf(bytes: Uint8Array, size: number): Uint8Array[] {
   return out;
 }
 
-/** The line splitter and the observer fed every line: the reference. */
-function viaLines(chunks: Uint8Array[]): BuildLogClassification {
-  const reader = createBuildLogReader('build.log');
-  for (const c of chunks) if (!reader.write(c)) break;
-  return reader.end().classification;
+interface Read {
+  classification: BuildLogClassification;
+  observations: Readonly<BuildLogObservations>;
 }
 
-function viaBytes(chunks: Uint8Array[]): BuildLogClassification {
+/** The reference: the line splitter, and an observer that tries every pattern on every line (no gates). */
+function viaLines(chunks: Uint8Array[]): Read {
+  const observer = createLineObserver({ prefilter: false });
+  const splitter = createLineSplitter({ line: (l) => observer.push(l) });
+  for (const c of chunks) if (!splitter.write(c)) break;
+  splitter.end();
+  const { bytesRead, binaryReason, longLines } = splitter;
+  const classification = decideBuildLog(observer.observations, 'build.log', {
+    bytesRead,
+    binaryReason,
+    longLines,
+  });
+  return { classification, observations: observer.observations };
+}
+
+function viaBytes(chunks: Uint8Array[]): Read {
   const reader = createByteLogReader('build.log');
   for (const c of chunks) if (!reader.write(c)) break;
-  return reader.end();
+  return { classification: reader.end(), observations: reader.observations() };
 }
+
+/** As JSON: failure candidates (a Map) as entries, object keys sorted (when a field was first set may differ). */
+const json = (r: Read): string =>
+  JSON.stringify(r, (_k, v: unknown) => {
+    if (v instanceof Map) return [...(v as Map<unknown, unknown>)];
+    if (v && typeof v === 'object' && !Array.isArray(v))
+      return Object.fromEntries(
+        Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)),
+      );
+    return v;
+  });
 
 function expectSame(bytes: Uint8Array, sizes: number[]): void {
   for (const size of sizes) {
     const chunks = chunksOf(bytes, size);
-    expect(JSON.stringify(viaBytes(chunks)), `chunks of ${size}`).toBe(JSON.stringify(viaLines(chunks)));
+    expect(json(viaBytes(chunks)), `chunks of ${size}`).toBe(json(viaLines(chunks)));
   }
 }
 
@@ -94,7 +122,7 @@ describe('byte reader', () => {
       "The command '/bin/sh -c pip install x' returned a non-zero code: 1",
     ].join('\n');
     expectSame(enc(text), [4093, 65_536, 1 << 20]);
-    expect(viaBytes([enc(text)]).longLines).toBe(4);
+    expect(viaBytes([enc(text)]).classification.longLines).toBe(4);
   });
 
   it('reads NULs, a BOM, invalid UTF-8 and a log without a final line break like the line splitter', () => {
@@ -131,7 +159,7 @@ describe('byte reader', () => {
       '',
     ].join('\n');
     expectSame(enc(text), [1, 5, 4096]);
-    expect(viaBytes([enc(text)]).timing?.lastAt).toBe('2024-05-14T08:05:00.000Z');
+    expect(viaBytes([enc(text)]).classification.timing?.lastAt).toBe('2024-05-14T08:05:00.000Z');
   });
 
   it('refuses binary input like the line splitter', () => {
@@ -165,10 +193,111 @@ describe('byte reader', () => {
         (lines, size) => {
           const bytes = enc(lines.map(([l, sep]) => l + sep).join(''));
           const chunks = chunksOf(bytes, size);
-          expect(JSON.stringify(viaBytes(chunks))).toBe(JSON.stringify(viaLines(chunks)));
+          expect(json(viaBytes(chunks))).toBe(json(viaLines(chunks)));
         },
       ),
       { numRuns: 300 },
     );
+  });
+
+  /** The top-level alternatives of a pattern source (split at `|` outside groups and classes). */
+  const alternatives = (source: string): string[] => {
+    const out: string[] = [];
+    let depth = 0;
+    let inClass = false;
+    let start = 0;
+    for (let i = 0; i < source.length; i++) {
+      const c = source[i];
+      if (c === '\\') i++;
+      else if (inClass) inClass = c !== ']';
+      else if (c === '[') inClass = true;
+      else if (c === '(') depth++;
+      else if (c === ')') depth--;
+      else if (c === '|' && depth === 0) {
+        out.push(source.slice(start, i));
+        start = i + 1;
+      }
+    }
+    out.push(source.slice(start));
+    return out;
+  };
+  const patterns = Object.entries(P).filter(
+    (e): e is [string, RegExp] =>
+      e[1] instanceof RegExp && !['INTERESTING', 'MAY_HAVE_COLOUR'].includes(e[0]),
+  );
+  const alternativeCases = patterns.flatMap(([name, re]) =>
+    alternatives(re.source).map((alt) => ({
+      name: `${name}: ${alt.slice(0, 50)}`,
+      alt,
+      anyCase: re.flags.includes('i'),
+    })),
+  );
+
+  it.each(alternativeCases)(
+    'finds every line $name can match, wherever the line stands, in any chunks',
+    ({ alt, anyCase }) => {
+      // The generator knows no lookahead and no `\b`: without them it makes a superset of the matches.
+      const body = alt
+        .replace(/^\^/, '')
+        .replace(/\(\?:\^/g, '(?:')
+        .replace(/\(\?[!=][^()]*\)/g, '')
+        .replaceAll('\\b', '');
+      const match = fc.stringMatching(new RegExp(`^(?:${body})$`)).map((m) => m.replace(/[\r\n]/g, ' '));
+      const cased = anyCase
+        ? fc
+            .tuple(match, fc.array(fc.boolean(), { minLength: 32, maxLength: 32 }))
+            .map(([m, flips]) =>
+              [...m].map((c, i) => (flips[i % 32] ? c.toUpperCase() : c.toLowerCase())).join(''),
+            )
+        : match;
+      const prefix = fc.constantFrom(
+        '',
+        '  ',
+        '2024-05-14T08:01:02: ',
+        '2020/05/24 04:28:30 ',
+        '#9 12.34 ',
+        '\u001b[91m',
+        '[91m',
+        '2024-05-14T08:01:02.5Z \u001b[91m  ',
+      );
+      const text = fc.string({ maxLength: 12 }).map((t) => t.replace(/[\r\n]/g, ' '));
+      const filler = fc.constantFrom(
+        'a1b514f3c2d9: Downloading [=======>       ]  12.3MB/77.1MB',
+        'Requirement already satisfied: numpy in /x (from scikit-learn==1.0.2)',
+        '2024-05-14T08:01:03: Installing collected packages: numpy',
+        'ü€ 日本語 ' + 'x'.repeat(70),
+        '',
+      );
+      fc.assert(
+        fc.property(
+          fc.array(filler, { maxLength: 4 }),
+          prefix,
+          text,
+          cased,
+          text,
+          fc.boolean(),
+          fc.array(filler, { maxLength: 4 }),
+          fc.integer({ min: 1, max: 200 }),
+          (before, pre, lead, m, trail, endColour, after, size) => {
+            const line = `${pre}${alt.startsWith('^') ? '' : lead}${m}${trail}${endColour ? '\u001b[0m' : ''}`;
+            const chunks = chunksOf(enc([...before, line, ...after, 'done'].join('\n')), size);
+            expect(json(viaBytes(chunks))).toBe(json(viaLines(chunks)));
+          },
+        ),
+        { numRuns: 25 },
+      );
+    },
+  );
+
+  it('finds a timeout whose context word stands 60 characters before it, in any script', () => {
+    for (const filler of ['x', 'é', '日', '🎉']) {
+      // 60 UTF-16 units between the words: the blanks and 58 of them.
+      const gap = filler.repeat(filler === '🎉' ? 29 : 58);
+      for (const line of [`the build ${gap} timed out`, `Timeout(sec) ${'日'.repeat(38)} exceeded`]) {
+        const bytes = enc(['Step 1/2 : RUN make', line, 'done'].join('\n'));
+        expect(viaLines([bytes]).classification.detail, line).toBe('BuildTimeout');
+        expectSame(bytes, [1, 7, 4093]);
+      }
+    }
   });
 });

@@ -1,0 +1,308 @@
+/**
+ * A first pass over a chunk of bytes that reads 4 bytes at a time: which aligned 4-byte words may belong to a gate
+ * literal of at least 7 bytes (`wordFilterTexts` in gates.ts). Any occurrence of such a literal, wherever it starts
+ * relative to the word grid, holds whole aligned words: for the literal starting `k` bytes before a word boundary
+ * (k = 0..3), its words at offsets k, k + 4, ... up to its length. The filter needs one of those per literal and
+ * alignment, so a line none of whose words is flagged holds none of these literals, and the literals a line holds
+ * are found by comparing, at each flagged word, the literals that chose it (`literalBitsAt`). Words are hashed with
+ * ASCII case folded (`| 0x20` on every byte) and then compared exactly, ignoring case only in the letters of
+ * case-insensitive literals (`Erro` of `ModuleNotFoundError:` is not flagged by every `error`).
+ *
+ * Which word stands for a literal and alignment is chosen by the log itself: the one that occurs least in a sample
+ * chunk. `PackagesNotFoundError` is looked for as `NotF`, not as `Pack`, in a log full of "package"; a progress log
+ * full of "Downloading" does not make `Building` (`ldin`) flag every line.
+ *
+ * Why: reading one byte at a time costs V8 about 1.3 ns per byte however little is done with it, more than half of
+ * `grep -E`'s whole time on a 100 MiB log. A word costs one load, a multiply and one table probe.
+ */
+
+export interface FilterLiteral {
+  text: string;
+  anyCase: boolean;
+  /** What finding it means to the caller (GATE bits). */
+  gates: number;
+  /**
+   * The literal always follows a word character (`\w+Error:`): with it, 7 bytes. Its words are taken from the 63
+   * spellings with a word character in front; it is compared once, with a test of the byte before it.
+   */
+  afterWordChar?: boolean;
+}
+
+export interface WordFilter {
+  /**
+   * Per bucket, 16 bits of the hash of the folded word stored there (`tagOf`), `COLLIDED_TAG` when two words hash
+   * to the bucket, 0 when none: a table small enough to stay in the first-level cache while the chunk streams past.
+   */
+  readonly tags: Uint16Array;
+  /** Open addressing without probing: the folded word hashed here (read only when the tag matches). */
+  readonly keys: Int32Array;
+  /** For a key: the bits a word must have (`word & caseMasks[h]) === exacts[h]`). */
+  readonly exacts: Int32Array;
+  readonly caseMasks: Int32Array;
+  readonly multiplier: number;
+  readonly shift: number;
+  /** Per bucket, the literals that chose a word hashed there and where in them: `entries[first[h] + i]`. */
+  readonly first: Int32Array;
+  readonly count: Int32Array;
+  /** literal index * 256 + 1 + offset of the word in the literal (-1: it starts at the word character before). */
+  readonly entries: Int32Array;
+  readonly literals: readonly CompiledLiteral[];
+}
+
+interface CompiledLiteral {
+  bytes: Uint8Array;
+  anyCase: boolean;
+  gates: number;
+  afterWordChar: boolean;
+}
+
+const WORD_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_';
+const isWordChar = (c: number): boolean =>
+  (c >= 0x30 && c <= 0x39) || c === 0x5f || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a);
+
+const FOLD = 0x20202020;
+/** A bucket two chosen words hash to: every word hashed here is flagged. */
+const COLLIDED_TAG = 0xffff;
+/** Bits of the word's hash other than the bucket's: never 0 (empty) nor `COLLIDED_TAG`. */
+const tagOf = (hash: number): number => ((hash >>> 8) & 0x7ffe) | 1;
+const TABLE_BITS = 13;
+const MULTIPLIER = 0x9e3779b1 | 0;
+const EMPTY_VIEW = new Int32Array(0);
+
+/** Four bytes as a word in native byte order, as a chunk's words are read. */
+function wordOf(bytesOf: (j: number) => number): number {
+  const bytes = new Uint8Array(4);
+  for (let j = 0; j < 4; j++) bytes[j] = bytesOf(j);
+  return new Int32Array(bytes.buffer)[0] as number;
+}
+
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
+/** The 4 bytes at `buf[q]` as a word, as the filter reads them. */
+function wordAt(buf: Uint8Array, q: number): number {
+  const a = buf[q] as number;
+  const b = buf[q + 1] as number;
+  const c = buf[q + 2] as number;
+  const d = buf[q + 3] as number;
+  return LITTLE_ENDIAN ? a | (b << 8) | (c << 16) | (d << 24) : (a << 24) | (b << 16) | (c << 8) | d;
+}
+
+const isLetter = (c: number): boolean => (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a;
+
+/** Every literal's candidate words, by alignment, and a table to count them in a sample. */
+export interface WordCandidates {
+  readonly literals: readonly CompiledLiteral[];
+  /** Per literal and alignment (k = 0..3): the candidate ids and their offsets in the literal (k, k + 4, ...). */
+  readonly choices: readonly { literal: number; ids: number[]; offsets: number[] }[];
+  /** Candidate id → folded word, and what an exact match needs (see `WordFilter`). */
+  readonly words: Int32Array;
+  readonly exacts: Int32Array;
+  readonly caseMasks: Int32Array;
+  /** Linear-probing table: word → id + 1 (0: empty). */
+  readonly table: Int32Array;
+  readonly tableShift: number;
+}
+
+export function wordCandidates(literals: readonly FilterLiteral[]): WordCandidates {
+  if (literals.length > 1 << 22) throw new Error('word filter: too many literals');
+  const ids = new Map<number, number>();
+  const exact: number[] = [];
+  const caseMask: number[] = [];
+  const choices: WordCandidates['choices'][number][] = [];
+  literals.forEach(({ text: base, anyCase, afterWordChar }, literal) => {
+    const spellings = afterWordChar ? [...WORD_CHARS].map((c) => c + base) : [base];
+    // Offsets are kept relative to the literal itself: -1 is the word character before it.
+    const shift = afterWordChar ? 1 : 0;
+    for (const text of spellings)
+      for (let k = 0; k < 4; k++) {
+        if (text.length < 7 || text.length > 255 || ![...text].every((c) => c > '\u0000' && c < '\u0080'))
+          throw new Error(`word filter literal ${JSON.stringify(text)}: 7 to 255 ASCII characters`);
+        const choice = { literal, ids: [] as number[], offsets: [] as number[] };
+        for (let at = k; at + 4 <= text.length; at += 4) {
+          const e = wordOf((j) => text.charCodeAt(at + j));
+          const m = wordOf((j) => (anyCase && isLetter(text.charCodeAt(at + j)) ? 0xdf : 0xff));
+          const w = e | FOLD;
+          let id = ids.get(w);
+          if (id === undefined) {
+            ids.set(w, (id = ids.size));
+            exact.push(e & m);
+            caseMask.push(m);
+          } else {
+            // Two literals share the folded word: keep only the bits both require alike.
+            const both = (caseMask[id] as number) & m & ~((exact[id] as number) ^ e);
+            caseMask[id] = both;
+            exact[id] = e & both;
+          }
+          choice.ids.push(id);
+          choice.offsets.push(at - shift);
+        }
+        choices.push(choice);
+      }
+  });
+  const words = Int32Array.from(ids.keys());
+  let bits = 4;
+  while (1 << bits < words.length * 4) bits++;
+  const table = new Int32Array(1 << bits);
+  const tableShift = 32 - bits;
+  words.forEach((w, id) => {
+    let h = Math.imul(w, MULTIPLIER) >>> tableShift;
+    while (table[h] !== 0) h = (h + 1) & (table.length - 1);
+    table[h] = id + 1;
+  });
+  return {
+    literals: literals.map((l) => ({
+      bytes: Uint8Array.from(l.text, (c) => c.charCodeAt(0)),
+      anyCase: l.anyCase,
+      gates: l.gates,
+      afterWordChar: l.afterWordChar === true,
+    })),
+    choices,
+    words,
+    exacts: Int32Array.from(exact),
+    caseMasks: Int32Array.from(caseMask),
+    table,
+    tableShift,
+  };
+}
+
+/** How often each candidate occurs as an aligned word of `sample` (compared as the filter compares). */
+export function countCandidates(c: WordCandidates, sample: Uint8Array): Uint32Array {
+  const counts = new Uint32Array(c.words.length);
+  const { table, tableShift, words: cw, exacts, caseMasks } = c;
+  const mask = table.length - 1;
+  const { count, view } = alignedWords(sample);
+  for (let i = 0; i < count; i++) {
+    const raw = view[i] as number;
+    const w = raw | FOLD;
+    let h = Math.imul(w, MULTIPLIER) >>> tableShift;
+    for (let id = table[h] as number; id !== 0; id = table[(h = (h + 1) & mask)] as number) {
+      if (cw[id - 1] === w) {
+        if ((raw & (caseMasks[id - 1] as number)) === exacts[id - 1])
+          counts[id - 1] = (counts[id - 1] as number) + 1;
+        break;
+      }
+    }
+  }
+  return counts;
+}
+
+/**
+ * The filter that flags, per literal and alignment, the candidate with the lowest count (the last one on a tie:
+ * deeper into a literal is usually more specific). Without counts, that is each literal's last words.
+ */
+export function compileWordFilter(c: WordCandidates, counts?: Uint32Array): WordFilter {
+  const shift = 32 - TABLE_BITS;
+  const size = 1 << TABLE_BITS;
+  const tags = new Uint16Array(size);
+  const keys = new Int32Array(size);
+  const exacts = new Int32Array(size);
+  const caseMasks = new Int32Array(size);
+  const byBucket = new Map<number, number[]>();
+  for (const choice of c.choices) {
+    let best = 0;
+    choice.ids.forEach((id, i) => {
+      if ((counts?.[id] ?? 0) <= (counts?.[choice.ids[best] as number] ?? 0)) best = i;
+    });
+    const id = choice.ids[best] as number;
+    const w = c.words[id] as number;
+    const hash = Math.imul(w, MULTIPLIER);
+    const h = hash >>> shift;
+    if (tags[h] === 0 || (tags[h] !== COLLIDED_TAG && keys[h] === w)) {
+      tags[h] = tagOf(hash);
+      keys[h] = w;
+      exacts[h] = c.exacts[id] as number;
+      caseMasks[h] = c.caseMasks[id] as number;
+    } else tags[h] = COLLIDED_TAG;
+    const entry = choice.literal * 256 + 1 + (choice.offsets[best] as number);
+    const list = byBucket.get(h) ?? [];
+    if (!list.includes(entry)) list.push(entry);
+    byBucket.set(h, list);
+  }
+  const first = new Int32Array(size);
+  const count = new Int32Array(size);
+  const entries: number[] = [];
+  for (const [h, list] of byBucket) {
+    first[h] = entries.length;
+    count[h] = list.length;
+    entries.push(...list);
+  }
+  return {
+    tags,
+    keys,
+    exacts,
+    caseMasks,
+    multiplier: MULTIPLIER,
+    shift,
+    first,
+    count,
+    entries: Int32Array.from(entries),
+    literals: c.literals,
+  };
+}
+
+/** The aligned words of `buf`: `lead` bytes before the first (0..3), then `count` words. */
+function alignedWords(buf: Uint8Array): { lead: number; count: number; view: Int32Array } {
+  const lead = (4 - (buf.byteOffset & 3)) & 3;
+  const count = Math.max(0, (buf.length - lead) >> 2);
+  return {
+    lead,
+    count,
+    view: count > 0 ? new Int32Array(buf.buffer, buf.byteOffset + lead, count) : EMPTY_VIEW,
+  };
+}
+
+/**
+ * Writes into `hits` the offsets (from the start of `buf`) of the flagged words of `buf`, in order, and returns
+ * how many. `hits` must have room for `buf.length / 4 + 1` entries. The word grid is aligned in memory, so the up to
+ * 3 bytes before the first word and after the last are never flagged: no literal fits there without a whole word.
+ */
+export function flagWords(filter: WordFilter, buf: Uint8Array, hits: Int32Array): number {
+  const { tags, keys, exacts, caseMasks, multiplier, shift } = filter;
+  const { lead, count, view } = alignedWords(buf);
+  let n = 0;
+  for (let i = 0; i < count; i++) {
+    const raw = view[i] as number;
+    const hash = Math.imul(raw | FOLD, multiplier);
+    const h = hash >>> shift;
+    const t = tags[h] as number;
+    if (t === tagOf(hash)) {
+      if (keys[h] === (raw | FOLD) && (raw & (caseMasks[h] as number)) === exacts[h])
+        hits[n++] = lead + (i << 2);
+    } else if (t === COLLIDED_TAG) hits[n++] = lead + (i << 2);
+  }
+  return n;
+}
+
+/**
+ * The bits (`gates`) of the literals that lie within [from, to) of `buf` and hold the flagged word at `q`, compared
+ * byte by byte. Every occurrence of a literal holds a flagged word that the literal chose, so the bits of all
+ * flagged words of a line are exactly the literals in it.
+ */
+export function literalBitsAt(
+  filter: WordFilter,
+  buf: Uint8Array,
+  q: number,
+  from: number,
+  to: number,
+): number {
+  if (q + 4 > buf.length) return 0;
+  const h = Math.imul(wordAt(buf, q) | FOLD, filter.multiplier) >>> filter.shift;
+  let bits = 0;
+  const end = (filter.first[h] as number) + (filter.count[h] as number);
+  for (let i = filter.first[h] as number; i < end; i++) {
+    const entry = filter.entries[i] as number;
+    const lit = filter.literals[entry >> 8] as CompiledLiteral;
+    const start = q - (entry & 255) + 1;
+    const { bytes } = lit;
+    if (start < from || start + bytes.length > to || (bits & lit.gates) === lit.gates) continue;
+    if (lit.afterWordChar && (start - 1 < from || !isWordChar(buf[start - 1] as number))) continue;
+    let j = 0;
+    for (; j < bytes.length; j++) {
+      const b = buf[start + j] as number;
+      const c = bytes[j] as number;
+      if (b !== c && !(lit.anyCase && isLetter(c) && (b | 0x20) === (c | 0x20))) break;
+    }
+    if (j === bytes.length) bits |= lit.gates;
+  }
+  return bits;
+}
