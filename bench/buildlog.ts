@@ -457,7 +457,7 @@ async function main(): Promise<void> {
     'How it reads (`shared/diagnosis/buildlog/byteReader.ts`): per chunk, a word filter (`wordFilter.ts`) reads 4 bytes at',
     'a time and flags the aligned words that may belong to a gate literal of 7 bytes or more, choosing for each literal',
     'the word the log itself shows least; at each flagged word the literals that chose it are compared byte by byte.',
-    'Where a line\'s timestamp/blank prefix ends tells which short literal could open a gate there (`lineStart.ts`). A line',
+    "Where a line's timestamp/blank prefix ends tells which short literal could open a gate there (`lineStart.ts`). A line",
     'whose literals open no gate (most: progress bars, "Requirement already satisfied", pip\'s `Read timed out` retries) is',
     'counted by its line break and never decoded; the others are decoded and given to the line observer with their gate',
     'bits, and the observer runs only the patterns whose gate is open. Every match of every gated pattern holds one of',
