@@ -20,6 +20,7 @@
  */
 import { decideBuildLog } from './decide.js';
 import {
+  ALL_GATES,
   GATE,
   GATE_LITERALS,
   opensAnyGate,
@@ -381,7 +382,13 @@ export function createByteLogReader(source: string): ByteLogReader {
       for (; hitAt < hitCount && (wordHits[hitAt] as number) < e; hitAt++) {
         const q = wordHits[hitAt] as number;
         if (q < lineStart) continue;
-        const bits = literalBitsAt(filter, buf, q, lineStart, e);
+        if (found === ALL_GATES) continue;
+        if (opensAnyGate(found & ~GATE.pipBuilding)) {
+          // The line is read in any case, and the observer finds its gates itself: the rest need no comparing.
+          found = ALL_GATES;
+          continue;
+        }
+        const bits = literalBitsAt(filter, buf, q, lineStart, e, found);
         if (bits === 0) idleHits++;
         if (bits & GATE.timeoutWord) {
           if (firstTimeout < 0) firstTimeout = q;
@@ -391,7 +398,7 @@ export function createByteLogReader(source: string): ByteLogReader {
       }
       // TIMEOUT also needs a context word shortly before its own (unless pip's retry noise vetoes it anyway): looked
       // for only there.
-      if (firstTimeout >= 0 && !(found & TIMEOUT_NOISE_BIT)) {
+      if (firstTimeout >= 0 && found !== ALL_GATES && !(found & TIMEOUT_NOISE_BIT)) {
         const from = unitsBefore(buf, firstTimeout, lineStart, TIMEOUT_CONTEXT_UNITS);
         found |= maskOf(buf, from, Math.min(e, lastTimeout + 16));
       }
@@ -431,9 +438,13 @@ export function createByteLogReader(source: string): ByteLogReader {
         gateBits = maskOf(stripped, 0, len);
         first = len > 0 ? (stripped[0] as number) : LF;
       } else {
-        // The literals anywhere, and those that can only open a gate at the start of the text.
+        // The literals anywhere, and those that can only open a gate at the start of the text (only where it can
+        // start with a prefix byte or with the byte a line-start literal's prefix ends in).
         first = from < to ? (buf[from] as number) : LF;
-        gateBits = found | lineStartBits(startIndex, buf, from, to);
+        gateBits =
+          found !== ALL_GATES && (startIndex.prefix[first] === 1 || startIndex.byAnchor[first] !== undefined)
+            ? found | lineStartBits(startIndex, buf, from, to)
+            : found;
       }
       const digitLed = first >= 48 && first <= 57;
       if (digitLed && !timeKnown) {
@@ -441,13 +452,16 @@ export function createByteLogReader(source: string): ByteLogReader {
         pushAt(e);
         continue;
       }
-      if (onlyPipBuilding(gateBits)) {
+      if (gateBits === 0) {
+        // Most lines: nothing to look at.
+      } else if (onlyPipBuilding(gateBits)) {
         // It only names the package pip builds, which matters to a later pip error: kept, read when one may come.
         if (pendingCount === pendingStarts.length) flushPending(buf);
         pendingStarts[pendingCount] = lineStart;
         pendingEnds[pendingCount++] = e;
       } else if (opensAnyGate(gateBits)) {
-        pushAt(e, gateBits);
+        // With every gate open, the observer reads the line's literals itself.
+        pushAt(e, gateBits === ALL_GATES ? undefined : gateBits);
         continue;
       }
       if (digitLed) lastDigitLine = lineStart;

@@ -44,13 +44,6 @@ export function createBuildLogReader(source: string, opts: { tailBytes?: number 
   };
 }
 
-async function drain(input: AsyncIterable<string | Uint8Array>, reader: BuildLogReader): Promise<void> {
-  for await (const chunk of input) {
-    // Leaving the loop early closes the stream (for await calls return()), so a binary file is not read to the end.
-    if (!reader.write(chunk)) break;
-  }
-}
-
 /**
  * Classifies a build log streamed in chunks (e.g. `createReadStream(file)`); memory stays bounded. Byte chunks take
  * the byte reader (byteReader.ts: only lines that may matter become strings); text chunks the line splitter.
@@ -119,10 +112,37 @@ export async function readBuildLogEvidence(
   source: string,
   tailBytes = BUILD_LOG_TAIL_MAX_BYTES,
 ): Promise<BuildLogEvidence> {
-  const reader = createBuildLogReader(source, { tailBytes });
-  await drain(input, reader);
-  const { classification, tail } = reader.end();
+  // Text takes the line path for both. Bytes are classified by the byte reader (most lines never decoded), while the
+  // line splitter feeds only the tail keeper: the tail must drop PEM key blocks wherever they start.
+  let reader: BuildLogReader | undefined;
+  for await (const chunk of input) {
+    reader ??=
+      typeof chunk === 'string'
+        ? createBuildLogReader(source, { tailBytes })
+        : bytesWithTail(source, tailBytes);
+    if (!reader.write(chunk)) break;
+  }
+  const { classification, tail } = (reader ?? createBuildLogReader(source, { tailBytes })).end();
   return { source, classification, ...(tail !== undefined ? { tail } : {}) };
+}
+
+/** The byte reader for the classification and the line splitter for the tail, fed the same byte chunks. */
+function bytesWithTail(source: string, tailBytes: number): BuildLogReader {
+  const bytes = createByteLogReader(source);
+  const tail = createTailKeeper(tailBytes);
+  const splitter = createLineSplitter({ line: (l) => tail.line(l) });
+  return {
+    write(chunk: string | Uint8Array): boolean {
+      const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      // Both sniff the same way, so both refuse binary input together.
+      return bytes.write(b) && splitter.write(b);
+    },
+    end() {
+      splitter.end();
+      const classification = bytes.end();
+      return { classification, ...(!classification.binary ? { tail: tail.text() } : {}) };
+    },
+  };
 }
 
 /** The redacted last ≤64 KiB of a text already in memory, as `BuildLogEvidence.tail`. */

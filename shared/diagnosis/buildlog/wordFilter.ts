@@ -275,8 +275,8 @@ export function flagWords(filter: WordFilter, buf: Uint8Array, hits: Int32Array)
 
 /**
  * The bits (`gates`) of the literals that lie within [from, to) of `buf` and hold the flagged word at `q`, compared
- * byte by byte. Every occurrence of a literal holds a flagged word that the literal chose, so the bits of all
- * flagged words of a line are exactly the literals in it.
+ * byte by byte; literals whose bits are all in `known` already are not compared. Every occurrence of a literal holds
+ * a flagged word that the literal chose, so the bits of all flagged words of a line are exactly the literals in it.
  */
 export function literalBitsAt(
   filter: WordFilter,
@@ -284,10 +284,11 @@ export function literalBitsAt(
   q: number,
   from: number,
   to: number,
+  known = 0,
 ): number {
   if (q + 4 > buf.length) return 0;
   const h = Math.imul(wordAt(buf, q) | FOLD, filter.multiplier) >>> filter.shift;
-  let bits = 0;
+  let bits = known;
   const end = (filter.first[h] as number) + (filter.count[h] as number);
   for (let i = filter.first[h] as number; i < end; i++) {
     const entry = filter.entries[i] as number;
@@ -304,5 +305,5 @@ export function literalBitsAt(
     }
     if (j === bytes.length) bits |= lit.gates;
   }
-  return bits;
+  return bits & ~known;
 }
