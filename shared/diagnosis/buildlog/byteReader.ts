@@ -146,6 +146,8 @@ export interface ByteLogReader {
   end(): BuildLogClassification;
   /** What the lines showed, complete after `end()` (tests compare it with the line splitter's). */
   observations(): Readonly<BuildLogObservations>;
+  /** How many lines were decoded (the others were only counted): what the gates saved. */
+  linesDecoded(): number;
 }
 
 export function createByteLogReader(source: string): ByteLogReader {
@@ -183,12 +185,14 @@ export function createByteLogReader(source: string): ByteLogReader {
    * A line's text as the line splitter gives it: without the file's BOM, clipped to `MAX_LINE_CHARS` units (`long`
    * when that cut something), without NULs.
    */
+  let decoded = 0;
   const lineText = (
     buf: Uint8Array,
     start: number,
     end: number,
     firstLine: boolean,
   ): { text: string; long: boolean } => {
+    decoded++;
     let text = decoder.decode(buf.subarray(start, Math.min(end, start + MAX_LINE_BYTES)));
     if (firstLine && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     const long = text.length > MAX_LINE_CHARS;
@@ -538,6 +542,7 @@ export function createByteLogReader(source: string): ByteLogReader {
       return true;
     },
     observations: () => observer.observations,
+    linesDecoded: () => decoded,
     end(): BuildLogClassification {
       if (!sniffer.reason) {
         const rest = sniffer.wantsText ? sniffDecoder.decode() : '';

@@ -259,6 +259,8 @@ describe('byte reader', () => {
         '\u001b[91m',
         '[91m',
         '2024-05-14T08:01:02.5Z \u001b[91m  ',
+        '\u001b[91m2024-05-14T08:01:02: ',
+        '[0m#9 12.34 ',
       );
       const text = fc.string({ maxLength: 12 }).map((t) => t.replace(/[\r\n]/g, ' '));
       const filler = fc.constantFrom(
