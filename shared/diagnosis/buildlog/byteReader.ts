@@ -33,7 +33,7 @@ import { lineStartBits, lineStartIndex, type LineStartIndex } from './lineStart.
 import { normaliseLine } from './normalise.js';
 import type { BuildLogObservations, LogHit } from './observations.js';
 import { LAST_LINES, createLineObserver } from './observer.js';
-import { ROOT, UNKNOWN, gateAutomaton } from './screen.js';
+import { gateAutomaton, gateMaskOfBytes } from './screen.js';
 import type { BuildLogClassification } from './types.js';
 import {
   compileWordFilter,
@@ -74,26 +74,28 @@ function tablesOf(): Tables {
   return { words: wordCandidates(wordFilterTexts()), lineStart: lineStartIndex(GATE_LITERALS) };
 }
 
-/**
- * The length of the colour code `stripAnsi` (text/redact.ts) removes at `buf[p]`: `ESC [ digits/semicolons letter`
- * or a bare `[91m`; 0 when none starts there.
- */
+/** The length of the `ESC [ digits/semicolons letter` sequence `stripAnsi` (text/redact.ts) removes at `buf[p]`, or 0. */
+function escapeLength(buf: Uint8Array, p: number, end: number): number {
+  if (buf[p] !== ESC || p + 1 >= end || buf[p + 1] !== OPEN_BRACKET) return 0;
+  let q = p + 2;
+  while (
+    q < end &&
+    ((buf[q] as number) === 0x3b || ((buf[q] as number) >= 0x30 && (buf[q] as number) <= 0x39))
+  )
+    q++;
+  const l = (buf[q] as number) | 0x20;
+  return q < end && l >= 0x61 && l <= 0x7a ? q + 1 - p : 0;
+}
+
+/** The length of the bare `[91m` form `stripAnsi` removes at `buf[p]`, or 0. */
+function bareColourLength(buf: Uint8Array, p: number, end: number): number {
+  if (buf[p] !== OPEN_BRACKET || !bareColourAt(buf, p, end)) return 0;
+  return buf[p + 2] === 0x6d ? 3 : 4;
+}
+
+/** The length of the colour code `stripAnsi` removes at `buf[p]` (either form), or 0. */
 function codeLength(buf: Uint8Array, p: number, end: number): number {
-  const c = buf[p];
-  if (p >= end) return 0;
-  if (c === ESC) {
-    if (p + 1 >= end || buf[p + 1] !== OPEN_BRACKET) return 0;
-    let q = p + 2;
-    while (
-      q < end &&
-      ((buf[q] as number) === 0x3b || ((buf[q] as number) >= 0x30 && (buf[q] as number) <= 0x39))
-    )
-      q++;
-    const l = (buf[q] as number) | 0x20;
-    return q < end && l >= 0x61 && l <= 0x7a ? q + 1 - p : 0;
-  }
-  if (c === OPEN_BRACKET && bareColourAt(buf, p, end)) return buf[p + 2] === 0x6d ? 3 : 4;
-  return 0;
+  return p < end ? escapeLength(buf, p, end) || bareColourLength(buf, p, end) : 0;
 }
 
 /** Where the first ESC or bare colour code in [from, end) starts (`end`: none). */
@@ -153,7 +155,6 @@ export interface ByteLogReader {
 export function createByteLogReader(source: string): ByteLogReader {
   const { words, lineStart: startIndex } = (tables ??= tablesOf());
   const automaton = gateAutomaton();
-  const { table, out } = automaton;
   /** Flagged word offsets of the chunk being read (grown to fit the largest chunk). */
   let wordHits = new Int32Array(0);
   /** Chosen by the first chunk's words, and again when a chunk flags too many (see `REFILTER_RATE`). */
@@ -262,22 +263,6 @@ export function createByteLogReader(source: string): ByteLogReader {
     pendingCount = 0;
   };
 
-  /** The GATE bits of the literals in `buf[from, to)`. */
-  const maskOf = (buf: Uint8Array, from: number, to: number): number => {
-    let s = ROOT;
-    let mask = 0;
-    for (let p = from; p < to; p++) {
-      const b = buf[p] as number;
-      let next = table[(s << 8) | b] as number;
-      if (next < ROOT) {
-        if (next === UNKNOWN) next = automaton.transition(s, b);
-        if (next < ROOT) mask |= out[next] as number;
-      }
-      s = next;
-    }
-    return mask;
-  };
-
   /** Scratch for a line without its colour codes (lines on this path are at most `MAX_LINE_CHARS` bytes). */
   const stripped = new Uint8Array(MAX_LINE_CHARS + 1);
 
@@ -289,28 +274,15 @@ export function createByteLogReader(source: string): ByteLogReader {
   const stripColour = (buf: Uint8Array, from: number, to: number): number => {
     let n = 0;
     for (let p = from; p < to;) {
-      if (buf[p] === ESC && buf[p + 1] === OPEN_BRACKET && p + 1 < to) {
-        let q = p + 2;
-        while (
-          q < to &&
-          ((buf[q] as number) === 0x3b || ((buf[q] as number) >= 0x30 && (buf[q] as number) <= 0x39))
-        )
-          q++;
-        const l = (buf[q] as number) | 0x20;
-        if (q < to && l >= 0x61 && l <= 0x7a) {
-          p = q + 1;
-          continue;
-        }
-      }
-      stripped[n++] = buf[p++] as number;
+      const k = escapeLength(buf, p, to);
+      if (k > 0) p += k;
+      else stripped[n++] = buf[p++] as number;
     }
     let w = 0;
     for (let r = 0; r < n;) {
-      if (stripped[r] === OPEN_BRACKET && bareColourAt(stripped, r, n)) {
-        r += stripped[r + 2] === 0x6d ? 3 : 4;
-        continue;
-      }
-      stripped[w++] = stripped[r++] as number;
+      const k = bareColourLength(stripped, r, n);
+      if (k > 0) r += k;
+      else stripped[w++] = stripped[r++] as number;
     }
     return w;
   };
@@ -404,7 +376,7 @@ export function createByteLogReader(source: string): ByteLogReader {
       // for only there.
       if (firstTimeout >= 0 && found !== ALL_GATES && !(found & TIMEOUT_NOISE_BIT)) {
         const from = unitsBefore(buf, firstTimeout, lineStart, TIMEOUT_CONTEXT_UNITS);
-        found |= maskOf(buf, from, Math.min(e, lastTimeout + 16));
+        found |= gateMaskOfBytes(automaton, buf, from, Math.min(e, lastTimeout + 16));
       }
       if (nextEsc < lineStart) nextEsc = nextFrom(ESC, lineStart);
       if (nextNul < lineStart) nextNul = nextFrom(NUL, lineStart);
@@ -439,7 +411,7 @@ export function createByteLogReader(source: string): ByteLogReader {
       if (inside) {
         // The literals of the text with every colour code removed as the normaliser removes them.
         const len = stripColour(buf, lineStart, e);
-        gateBits = maskOf(stripped, 0, len);
+        gateBits = gateMaskOfBytes(automaton, stripped, 0, len);
         first = len > 0 ? (stripped[0] as number) : LF;
       } else {
         // The literals anywhere, and those that can only open a gate at the start of the text (only where it can

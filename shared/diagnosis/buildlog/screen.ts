@@ -144,3 +144,20 @@ export function gateMask(a: LiteralAutomaton, text: string): number {
   }
   return mask;
 }
+
+/** The GATE bits of the literals in `buf[from, to)` (UTF-8 bytes: literals are ASCII). */
+export function gateMaskOfBytes(a: LiteralAutomaton, buf: Uint8Array, from: number, to: number): number {
+  const { table, out } = a;
+  let s = ROOT;
+  let mask = 0;
+  for (let p = from; p < to; p++) {
+    const b = buf[p] as number;
+    let next = table[(s << 8) | b] as number;
+    if (next < ROOT) {
+      if (next === UNKNOWN) next = a.transition(s, b);
+      if (next < ROOT) mask |= out[next] as number;
+    }
+    s = next;
+  }
+  return mask;
+}

@@ -9,6 +9,7 @@ import type { BuildLogObservations } from '../../../shared/diagnosis/buildlog/ob
 import { createLineObserver } from '../../../shared/diagnosis/buildlog/observer.js';
 import * as P from '../../../shared/diagnosis/buildlog/patterns.js';
 import type { BuildLogClassification } from '../../../shared/diagnosis/buildlog/types.js';
+import { alternatives, matchesOf } from './patternMatches.js';
 
 const TEST_ROOT = join(import.meta.dirname, '..', '..');
 
@@ -200,27 +201,6 @@ describe('byte reader', () => {
     );
   });
 
-  /** The top-level alternatives of a pattern source (split at `|` outside groups and classes). */
-  const alternatives = (source: string): string[] => {
-    const out: string[] = [];
-    let depth = 0;
-    let inClass = false;
-    let start = 0;
-    for (let i = 0; i < source.length; i++) {
-      const c = source[i];
-      if (c === '\\') i++;
-      else if (inClass) inClass = c !== ']';
-      else if (c === '[') inClass = true;
-      else if (c === '(') depth++;
-      else if (c === ')') depth--;
-      else if (c === '|' && depth === 0) {
-        out.push(source.slice(start, i));
-        start = i + 1;
-      }
-    }
-    out.push(source.slice(start));
-    return out;
-  };
   const patterns = Object.entries(P).filter(
     (e): e is [string, RegExp] =>
       e[1] instanceof RegExp && !['INTERESTING', 'MAY_HAVE_COLOUR'].includes(e[0]),
@@ -236,20 +216,7 @@ describe('byte reader', () => {
   it.each(alternativeCases)(
     'finds every line $name can match, wherever the line stands, in any chunks',
     ({ alt, anyCase }) => {
-      // The generator knows no lookahead and no `\b`: without them it makes a superset of the matches.
-      const body = alt
-        .replace(/^\^/, '')
-        .replace(/\(\?:\^/g, '(?:')
-        .replace(/\(\?[!=][^()]*\)/g, '')
-        .replaceAll('\\b', '');
-      const match = fc.stringMatching(new RegExp(`^(?:${body})$`)).map((m) => m.replace(/[\r\n]/g, ' '));
-      const cased = anyCase
-        ? fc
-            .tuple(match, fc.array(fc.boolean(), { minLength: 32, maxLength: 32 }))
-            .map(([m, flips]) =>
-              [...m].map((c, i) => (flips[i % 32] ? c.toUpperCase() : c.toLowerCase())).join(''),
-            )
-        : match;
+      const cased = matchesOf(alt, anyCase);
       const prefix = fc.constantFrom(
         '',
         '  ',

@@ -13,6 +13,7 @@ import {
 } from '../../../shared/diagnosis/buildlog/gates.js';
 import { lineStartBits, lineStartIndex } from '../../../shared/diagnosis/buildlog/lineStart.js';
 import * as P from '../../../shared/diagnosis/buildlog/patterns.js';
+import { alternatives, matchesOf } from './patternMatches.js';
 import {
   ROOT,
   compileLiteralAutomaton,
@@ -20,28 +21,6 @@ import {
   gateAutomaton,
   gateMask,
 } from '../../../shared/diagnosis/buildlog/screen.js';
-
-/** The top-level alternatives of a pattern source (split at `|` outside groups and classes). */
-function alternatives(source: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let inClass = false;
-  let start = 0;
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i];
-    if (c === '\\') i++;
-    else if (inClass) inClass = c !== ']';
-    else if (c === '[') inClass = true;
-    else if (c === '(') depth++;
-    else if (c === ')') depth--;
-    else if (c === '|' && depth === 0) {
-      out.push(source.slice(start, i));
-      start = i + 1;
-    }
-  }
-  out.push(source.slice(start));
-  return out;
-}
 
 const TIMEOUT = GATE.timeoutWord | GATE.timeoutContext;
 
@@ -100,24 +79,10 @@ const UNGATED = new Set([
   'PIP_CONFLICT_CAUSE',
 ]);
 
-/** Strings matching one alternative, in random ASCII case when the pattern ignores case, inside random text. */
-function matchesOf(alternative: string, anyCase: boolean): fc.Arbitrary<{ line: string; match: string }> {
-  // The generator knows no lookahead and no `\b`: without them it makes a superset, which the caller filters.
-  const body = alternative
-    .replace(/^\^/, '')
-    .replace(/\(\?:\^/g, '(?:')
-    .replace(/\(\?[!=][^()]*\)/g, '')
-    .replaceAll('\\b', '');
-  const match = fc.stringMatching(new RegExp(`^(?:${body})$`));
-  const cased = anyCase
-    ? fc
-        .tuple(match, fc.array(fc.boolean(), { minLength: 64, maxLength: 64 }))
-        .map(([s, flips]) =>
-          [...s].map((ch, i) => (flips[i % 64] ? ch.toUpperCase() : ch.toLowerCase())).join(''),
-        )
-    : match;
+/** A match of one alternative inside random text. */
+function lineWith(alternative: string, anyCase: boolean): fc.Arbitrary<string> {
   const text = fc.string({ maxLength: 20 });
-  return fc.tuple(text, cased, text).map(([a, m, b]) => ({ line: `${a}${m}${b}`, match: m }));
+  return fc.tuple(text, matchesOf(alternative, anyCase), text).map(([a, m, b]) => `${a}${m}${b}`);
 }
 
 const cases = GATED.flatMap(([name, re, gate]) =>
@@ -145,7 +110,7 @@ describe('observer gates', () => {
     const automaton = gateAutomaton();
     const pattern = new RegExp(alt.replace(/^\^/, ''), anyCase ? 'i' : '');
     fc.assert(
-      fc.property(matchesOf(alt, anyCase), ({ line }) => {
+      fc.property(lineWith(alt, anyCase), (line) => {
         // The observer ignores a TIMEOUT match on a line with TIMEOUT_NOISE: there the gate may stay closed.
         fc.pre(pattern.test(line) && !(gate === TIMEOUT && P.TIMEOUT_NOISE.test(line)));
         expect(gateOpen(gateMask(automaton, line), gate)).toBe(true);
