@@ -98,6 +98,20 @@ function codeLength(buf: Uint8Array, p: number, end: number): number {
   return p < end ? escapeLength(buf, p, end) || bareColourLength(buf, p, end) : 0;
 }
 
+/** Where the first `byte` at or after `from` stands (`n`: none). */
+function nextByteIn(buf: Buffer, byte: number, from: number, n: number): number {
+  const i = buf.indexOf(byte, from);
+  return i === -1 ? n : i;
+}
+
+/** Where the first bare colour code at or after `from` starts (`n`: none). */
+function nextBareColourIn(buf: Buffer, from: number, n: number): number {
+  for (let i = nextByteIn(buf, OPEN_BRACKET, from, n); i < n; i = nextByteIn(buf, OPEN_BRACKET, i + 1, n)) {
+    if (bareColourAt(buf, i, n)) return i;
+  }
+  return n;
+}
+
 /** Where the first ESC or bare colour code in [from, end) starts (`end`: none). */
 function nextCodeIn(buf: Buffer, from: number, end: number): number {
   const esc = buf.indexOf(ESC, from);
@@ -291,8 +305,51 @@ export function createByteLogReader(source: string): ByteLogReader {
    * Reads the complete lines of `buf`; returns where its incomplete last line starts (`buf.length` when none).
    * Lines that open no gate are only counted; the others are pushed.
    */
-  const readLines = (buf: Buffer, breaks: LineBreaks): number => {
-    const n = buf.length;
+  // The chunk `readLines` reads and where it stands in it. They live here, with the helpers below, rather than in
+  // `readLines`: closures made anew for each chunk would each be a new call target to V8, and its optimised code for
+  // the loop would be thrown away at every chunk.
+  let buf: Buffer = Buffer.alloc(0);
+  let breaks = new LineBreaks(buf);
+  let n = 0;
+  let lineStart = 0;
+  // The run of skipped lines since the last pushed one: where it starts, how many, its last digit-led line.
+  let runStart = 0;
+  let skipped = 0;
+  let lastDigitLine = -1;
+  // What the observer wants, read again after each line pushed (only that, and a time noted, changes it).
+  let everyLine = false;
+  let timeKnown = false;
+
+  const flushRun = (runEnd: number): void => {
+    if (skipped > 0) observer.skipLines(skipped);
+    if (lastDigitLine >= 0) noteTimesIn(buf, breaks, runStart, lastDigitLine, runEnd);
+    skipped = 0;
+    lastDigitLine = -1;
+  };
+
+  /** Pushes the line [lineStart, e) (with its gate bits when known) and moves past its break. */
+  const pushAt = (e: number, gateBits?: number): void => {
+    flushPending(buf);
+    flushRun(lineStart);
+    const { text, long } = lineText(buf, lineStart, e, observer.observations.linesRead === 0);
+    if (long) longLines++;
+    observer.push(text, gateBits);
+    lineStart = runStart = afterBreak(buf, e, n);
+    if (e === n - 1 && buf[e] === CR) pendingCR = true;
+    everyLine = observer.wantsEveryLine();
+    timeKnown = observer.observations.timing.firstAt !== undefined;
+  };
+
+  const readLines = (chunk: Buffer, chunkBreaks: LineBreaks): number => {
+    buf = chunk;
+    breaks = chunkBreaks;
+    n = buf.length;
+    lineStart = 0;
+    runStart = 0;
+    skipped = 0;
+    lastDigitLine = -1;
+    everyLine = observer.wantsEveryLine();
+    timeKnown = observer.observations.timing.firstAt !== undefined;
     if (wordHits.length < (n >> 2) + 1) wordHits = new Int32Array((n >> 2) + 1);
     filter ??= compileWordFilter(words, countCandidates(words, buf));
     const hitCount = flagWords(filter, buf, wordHits);
@@ -303,42 +360,6 @@ export function createByteLogReader(source: string): ByteLogReader {
     let nextEsc = -1;
     let nextNul = -1;
     let nextColour = -1;
-    const nextFrom = (byte: number, from: number): number => {
-      const i = buf.indexOf(byte, from);
-      return i === -1 ? n : i;
-    };
-    const nextColourFrom = (from: number): number => {
-      for (let i = nextFrom(OPEN_BRACKET, from); i < n; i = nextFrom(OPEN_BRACKET, i + 1)) {
-        if (bareColourAt(buf, i, n)) return i;
-      }
-      return n;
-    };
-    let lineStart = 0;
-    // The run of skipped lines since the last pushed one: where it starts, how many, its last digit-led line.
-    let runStart = 0;
-    let skipped = 0;
-    let lastDigitLine = -1;
-    const flushRun = (runEnd: number): void => {
-      if (skipped > 0) observer.skipLines(skipped);
-      if (lastDigitLine >= 0) noteTimesIn(buf, breaks, runStart, lastDigitLine, runEnd);
-      skipped = 0;
-      lastDigitLine = -1;
-    };
-    // What the observer wants, read again after each line pushed (only that, and a time noted, changes it).
-    let everyLine = observer.wantsEveryLine();
-    let timeKnown = observer.observations.timing.firstAt !== undefined;
-    /** Pushes the line [lineStart, e) (with its gate bits when known) and moves past its break. */
-    const pushAt = (e: number, gateBits?: number): void => {
-      flushPending(buf);
-      flushRun(lineStart);
-      const { text, long } = lineText(buf, lineStart, e, observer.observations.linesRead === 0);
-      if (long) longLines++;
-      observer.push(text, gateBits);
-      lineStart = runStart = afterBreak(buf, e, n);
-      if (e === n - 1 && buf[e] === CR) pendingCR = true;
-      everyLine = observer.wantsEveryLine();
-      timeKnown = observer.observations.timing.firstAt !== undefined;
-    };
     // Most logs have no CR at all: then a line ends at the next LF.
     const noCR = buf.indexOf(CR) === -1;
     while (lineStart < n) {
@@ -378,9 +399,9 @@ export function createByteLogReader(source: string): ByteLogReader {
         const from = unitsBefore(buf, firstTimeout, lineStart, TIMEOUT_CONTEXT_UNITS);
         found |= gateMaskOfBytes(automaton, buf, from, Math.min(e, lastTimeout + 16));
       }
-      if (nextEsc < lineStart) nextEsc = nextFrom(ESC, lineStart);
-      if (nextNul < lineStart) nextNul = nextFrom(NUL, lineStart);
-      if (nextColour < lineStart) nextColour = nextColourFrom(lineStart);
+      if (nextEsc < lineStart) nextEsc = nextByteIn(buf, ESC, lineStart, n);
+      if (nextNul < lineStart) nextNul = nextByteIn(buf, NUL, lineStart, n);
+      if (nextColour < lineStart) nextColour = nextBareColourIn(buf, lineStart, n);
       const coloured = nextEsc < e || nextColour < e;
       if (
         everyLine ||
