@@ -1,23 +1,34 @@
 /**
  * The fast path for a build log streamed as bytes. Most lines of a long log (download progress, pip's "Requirement
- * already satisfied") open no gate of the line observer (gates.ts) and are never decoded: they are counted by their
- * line breaks, and what the observer would have taken from them is reported directly: their number (`skipLines`),
- * the time of the last one with a timestamp (`noteTime`) and, once per chunk, the last non-empty lines
- * (`setLastLines`).
+ * already satisfied" and its `Read timed out` retries) open no gate of the line observer (gates.ts) and are never
+ * decoded: they are counted by their line breaks, and what the observer would have taken from them is reported
+ * directly: their number (`skipLines`), the time of the last one with a timestamp (`noteTime`) and, once per chunk,
+ * the last non-empty lines (`setLastLines`).
  *
- * Which lines may open a gate, per chunk:
- * - the word filter (wordFilter.ts) flags the aligned 4-byte words that may belong to an `anywhere` literal;
- * - where a line's prefix ends tells which `lineStart` literal could stand there (lineStart.ts);
- * - a line with an ESC, a bare colour code (`[91m`) or a NUL is decoded and read exactly, since removing those can
- *   join a literal.
- * A flagged line is read whole by the automaton, and decoded and pushed with its gate bits only when they open a
- * gate.
+ * A line's gate bits, without decoding it:
+ * - the word filter (wordFilter.ts) flags, 4 bytes at a time, the aligned words that may belong to a literal of 7
+ *   bytes or more, and the literals that chose a flagged word are compared there byte by byte;
+ * - where the line's timestamp/blank prefix ends tells which `lineStart` literal could stand there (lineStart.ts);
+ * - TIMEOUT's short context words are looked for only shortly before a `timed out` / `exceeded`;
+ * - colour codes (colourBytes.ts) around the text are stepped over; codes inside it are removed into a copy, which
+ *   the literal automaton (screen.ts) reads; a line with a NUL is decoded and read exactly.
+ * A line whose bits open a gate is decoded and pushed with them; a line that only names the package pip builds
+ * (`Collecting x`) is kept as a position and decoded only if it is the last one before a pushed line or a chunk's end.
  *
  * Lines are cut exactly as the line splitter (lines.ts) cuts them: LF, CRLF and a lone CR end a line, also across
  * chunk boundaries; a line keeps its first `MAX_LINE_CHARS` UTF-16 units; NUL bytes are dropped; a leading BOM is
- * dropped. The binary sniff is the splitter's. test/diagnosis/buildlog/byteReader.test.ts checks that both paths
- * classify every committed log identically, in many chunk sizes.
+ * dropped. The binary sniff is the splitter's. test/diagnosis/buildlog/byteReader.test.ts checks that both paths see
+ * the same thing on every committed log, in many chunk sizes, and on generated lines for every pattern alternative.
  */
+import {
+  codeLength,
+  ESC,
+  nextBareColourIn,
+  nextByteIn,
+  nextCodeIn,
+  OPEN_BRACKET,
+  stripColourInto,
+} from './colourBytes.js';
 import { decideBuildLog } from './decide.js';
 import {
   ALL_GATES,
@@ -47,9 +58,7 @@ import {
 
 const LF = 10;
 const CR = 13;
-const ESC = 27;
 const NUL = 0;
-const OPEN_BRACKET = 0x5b;
 /**
  * Bytes of a line worth decoding: UTF-8 needs at most 3 bytes per UTF-16 unit, so this many bytes always hold more
  * than `MAX_LINE_CHARS` units, and the rest of a longer line is never looked at.
@@ -74,54 +83,6 @@ function tablesOf(): Tables {
   return { words: wordCandidates(wordFilterTexts()), lineStart: lineStartIndex(GATE_LITERALS) };
 }
 
-/** The length of the `ESC [ digits/semicolons letter` sequence `stripAnsi` (text/redact.ts) removes at `buf[p]`, or 0. */
-function escapeLength(buf: Uint8Array, p: number, end: number): number {
-  if (buf[p] !== ESC || p + 1 >= end || buf[p + 1] !== OPEN_BRACKET) return 0;
-  let q = p + 2;
-  while (
-    q < end &&
-    ((buf[q] as number) === 0x3b || ((buf[q] as number) >= 0x30 && (buf[q] as number) <= 0x39))
-  )
-    q++;
-  const l = (buf[q] as number) | 0x20;
-  return q < end && l >= 0x61 && l <= 0x7a ? q + 1 - p : 0;
-}
-
-/** The length of the bare `[91m` form `stripAnsi` removes at `buf[p]`, or 0. */
-function bareColourLength(buf: Uint8Array, p: number, end: number): number {
-  if (buf[p] !== OPEN_BRACKET || !bareColourAt(buf, p, end)) return 0;
-  return buf[p + 2] === 0x6d ? 3 : 4;
-}
-
-/** The length of the colour code `stripAnsi` removes at `buf[p]` (either form), or 0. */
-function codeLength(buf: Uint8Array, p: number, end: number): number {
-  return p < end ? escapeLength(buf, p, end) || bareColourLength(buf, p, end) : 0;
-}
-
-/** Where the first `byte` at or after `from` stands (`n`: none). */
-function nextByteIn(buf: Buffer, byte: number, from: number, n: number): number {
-  const i = buf.indexOf(byte, from);
-  return i === -1 ? n : i;
-}
-
-/** Where the first bare colour code at or after `from` starts (`n`: none). */
-function nextBareColourIn(buf: Buffer, from: number, n: number): number {
-  for (let i = nextByteIn(buf, OPEN_BRACKET, from, n); i < n; i = nextByteIn(buf, OPEN_BRACKET, i + 1, n)) {
-    if (bareColourAt(buf, i, n)) return i;
-  }
-  return n;
-}
-
-/** Where the first ESC or bare colour code in [from, end) starts (`end`: none). */
-function nextCodeIn(buf: Buffer, from: number, end: number): number {
-  const esc = buf.indexOf(ESC, from);
-  let first = esc === -1 || esc > end ? end : esc;
-  for (let i = buf.indexOf(OPEN_BRACKET, from); i !== -1 && i < first; i = buf.indexOf(OPEN_BRACKET, i + 1)) {
-    if (bareColourAt(buf, i, end)) first = i;
-  }
-  return first;
-}
-
 /**
  * Where the bytes before `q` that decode to `units` UTF-16 units start (or `from`). Continuation bytes count
  * nothing, so invalid UTF-8 (one replacement character per byte) only makes the stretch longer.
@@ -139,21 +100,6 @@ function unitsBefore(buf: Uint8Array, q: number, from: number, units: number): n
 /** Whether a line with these gate bits only names the package pip builds (PIP_BUILDING). */
 function onlyPipBuilding(gateBits: number): boolean {
   return (gateBits & GATE.pipBuilding) !== 0 && !opensAnyGate(gateBits & ~GATE.pipBuilding);
-}
-
-/** Whether `buf[p]` starts a bare colour code that `stripAnsi` removes: `[0m`, `[1m`, `[4m`, `[30m`..`[37m`, `[90m`..`[97m`. */
-function bareColourAt(buf: Uint8Array, p: number, end: number): boolean {
-  const a = buf[p + 1];
-  if (p + 2 < end && buf[p + 2] === 0x6d && (a === 0x30 || a === 0x31 || a === 0x34)) return true;
-  const b = buf[p + 2];
-  return (
-    p + 3 < end &&
-    buf[p + 3] === 0x6d &&
-    (a === 0x33 || a === 0x39) &&
-    b !== undefined &&
-    b >= 0x30 &&
-    b <= 0x37
-  );
 }
 
 export interface ByteLogReader {
@@ -280,31 +226,6 @@ export function createByteLogReader(source: string): ByteLogReader {
   /** Scratch for a line without its colour codes (lines on this path are at most `MAX_LINE_CHARS` bytes). */
   const stripped = new Uint8Array(MAX_LINE_CHARS + 1);
 
-  /**
-   * Copies the line [from, to) into `stripped` without the colour codes `stripAnsi` (text/redact.ts) removes, in its
-   * two passes: `ESC [ digits/semicolons letter`, then in what is left the bare `[91m` forms. Every byte these
-   * patterns read is ASCII, so on UTF-8 bytes they remove what they remove from the decoded text. Returns the length.
-   */
-  const stripColour = (buf: Uint8Array, from: number, to: number): number => {
-    let n = 0;
-    for (let p = from; p < to;) {
-      const k = escapeLength(buf, p, to);
-      if (k > 0) p += k;
-      else stripped[n++] = buf[p++] as number;
-    }
-    let w = 0;
-    for (let r = 0; r < n;) {
-      const k = bareColourLength(stripped, r, n);
-      if (k > 0) r += k;
-      else stripped[w++] = stripped[r++] as number;
-    }
-    return w;
-  };
-
-  /**
-   * Reads the complete lines of `buf`; returns where its incomplete last line starts (`buf.length` when none).
-   * Lines that open no gate are only counted; the others are pushed.
-   */
   // The chunk `readLines` reads and where it stands in it. They live here, with the helpers below, rather than in
   // `readLines`: closures made anew for each chunk would each be a new call target to V8, and its optimised code for
   // the loop would be thrown away at every chunk.
@@ -340,6 +261,10 @@ export function createByteLogReader(source: string): ByteLogReader {
     timeKnown = observer.observations.timing.firstAt !== undefined;
   };
 
+  /**
+   * Reads the complete lines of `buf`; returns where its incomplete last line starts (`buf.length` when none).
+   * Lines that open no gate are only counted; the others are pushed.
+   */
   const readLines = (chunk: Buffer, chunkBreaks: LineBreaks): number => {
     buf = chunk;
     breaks = chunkBreaks;
@@ -431,7 +356,7 @@ export function createByteLogReader(source: string): ByteLogReader {
       }
       if (inside) {
         // The literals of the text with every colour code removed as the normaliser removes them.
-        const len = stripColour(buf, lineStart, e);
+        const len = stripColourInto(buf, lineStart, e, stripped);
         gateBits = gateMaskOfBytes(automaton, stripped, 0, len);
         first = len > 0 ? (stripped[0] as number) : LF;
       } else {
