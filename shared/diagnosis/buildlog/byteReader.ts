@@ -84,15 +84,15 @@ function tablesOf(): Tables {
 }
 
 /**
- * Where the bytes before `q` that decode to `units` UTF-16 units start (or `from`). Continuation bytes count
- * nothing, so invalid UTF-8 (one replacement character per byte) only makes the stretch longer.
+ * Where a stretch of bytes before `q` starts that decodes to at least `units` UTF-16 units (or `from`). Only a byte
+ * that starts a character counts, as one unit: a 4-byte character is two units and invalid UTF-8 one replacement
+ * character per byte, so the stretch is never too short (too long only costs a little reading).
  */
 function unitsBefore(buf: Uint8Array, q: number, from: number, units: number): number {
   let p = q;
   let left = units + 4;
   while (p > from && left > 0) {
-    const b = buf[--p] as number;
-    if ((b & 0xc0) !== 0x80) left -= b >= 0xf0 ? 2 : 1;
+    if (((buf[--p] as number) & 0xc0) !== 0x80) left--;
   }
   return p;
 }
@@ -296,34 +296,9 @@ export function createByteLogReader(source: string): ByteLogReader {
         e = breaks.next(lineStart, n);
         if (e === n) break;
       }
-      // The literals of 7 bytes or more in the line: those at its flagged words (words before it belong to lines
-      // already read).
-      let found = 0;
-      let firstTimeout = -1;
-      let lastTimeout = -1;
-      for (; hitAt < hitCount && (wordHits[hitAt] as number) < e; hitAt++) {
-        const q = wordHits[hitAt] as number;
-        if (q < lineStart) continue;
-        if (found === ALL_GATES) continue;
-        if (opensAnyGate(found & ~GATE.pipBuilding)) {
-          // The line is read in any case, and the observer finds its gates itself: the rest need no comparing.
-          found = ALL_GATES;
-          continue;
-        }
-        const bits = literalBitsAt(filter, buf, q, lineStart, e, found);
-        if (bits === 0) idleHits++;
-        if (bits & GATE.timeoutWord) {
-          if (firstTimeout < 0) firstTimeout = q;
-          lastTimeout = q;
-        }
-        found |= bits;
-      }
-      // TIMEOUT also needs a context word shortly before its own (unless pip's retry noise vetoes it anyway): looked
-      // for only there.
-      if (firstTimeout >= 0 && found !== ALL_GATES && !(found & TIMEOUT_NOISE_BIT)) {
-        const from = unitsBefore(buf, firstTimeout, lineStart, TIMEOUT_CONTEXT_UNITS);
-        found |= gateMaskOfBytes(automaton, buf, from, Math.min(e, lastTimeout + 16));
-      }
+      // This line's flagged words (the words before it belong to lines already read).
+      const hitsFrom = hitAt;
+      while (hitAt < hitCount && (wordHits[hitAt] as number) < e) hitAt++;
       if (nextEsc < lineStart) nextEsc = nextByteIn(buf, ESC, lineStart, n);
       if (nextNul < lineStart) nextNul = nextByteIn(buf, NUL, lineStart, n);
       if (nextColour < lineStart) nextColour = nextBareColourIn(buf, lineStart, n);
@@ -360,8 +335,32 @@ export function createByteLogReader(source: string): ByteLogReader {
         gateBits = gateMaskOfBytes(automaton, stripped, 0, len);
         first = len > 0 ? (stripped[0] as number) : LF;
       } else {
-        // The literals anywhere, and those that can only open a gate at the start of the text (only where it can
-        // start with a prefix byte or with the byte a line-start literal's prefix ends in).
+        // The literals of 7 bytes or more in the text: those at its flagged words. Only the text: a veto (pip's
+        // retry noise) read into a colour code would be a guess.
+        let found = 0;
+        let firstTimeout = -1;
+        for (let i = hitsFrom; i < hitAt && found !== ALL_GATES; i++) {
+          const q = wordHits[i] as number;
+          if (q < from || q >= to) continue;
+          if (opensAnyGate(found & ~GATE.pipBuilding)) {
+            // The line is read in any case, and the observer finds its gates itself: the rest need no comparing.
+            found = ALL_GATES;
+            break;
+          }
+          const bits = literalBitsAt(filter, buf, q, from, to, found);
+          if (bits === 0) idleHits++;
+          if (bits & GATE.timeoutWord && firstTimeout < 0) firstTimeout = q;
+          found |= bits;
+        }
+        // TIMEOUT also needs a context word at most 60 characters before one of its words (unless pip's retry noise
+        // vetoes it anyway): looked for from shortly before the first such word to the end of the text, since later
+        // occurrences of a known literal are not compared again.
+        if (firstTimeout >= 0 && found !== ALL_GATES && !(found & TIMEOUT_NOISE_BIT)) {
+          const start = unitsBefore(buf, firstTimeout, from, TIMEOUT_CONTEXT_UNITS);
+          found |= gateMaskOfBytes(automaton, buf, start, to);
+        }
+        // And the literals that can only open a gate at the start of the text (only where it can start with a prefix
+        // byte or with the byte a line-start literal's prefix ends in).
         first = from < to ? (buf[from] as number) : LF;
         gateBits =
           found !== ALL_GATES && (startIndex.prefix[first] === 1 || startIndex.byAnchor[first] !== undefined)

@@ -268,4 +268,25 @@ describe('byte reader', () => {
       }
     }
   });
+
+  it('reads TIMEOUT and its veto from the text only: colour codes, later timeout words, invalid UTF-8', () => {
+    const cases: Uint8Array[] = [
+      // `ESC[r` is a code: the text says `etrying`, no retry noise, so this is a timeout.
+      enc('\n\u001b[retrying run timed out\n'),
+      enc('\n\u001b[5;read timed out run timed out\n'),
+      // The context word stands before the second timeout word only.
+      enc('\ntimed out xxxxxx run timed out\n'),
+      enc('\nexceededxxxxxxxx run timed out\n'),
+      // 45 invalid bytes are 45 characters, within TIMEOUT's 60.
+      new Uint8Array([...enc('\nrun '), ...new Uint8Array(45).fill(0xff), ...enc(' timed out\n')]),
+      new Uint8Array([...enc('\nrun '), ...new Uint8Array(45).fill(0xf0), ...enc(' timed out\n')]),
+    ];
+    for (const bytes of cases) {
+      expect(
+        viaLines([bytes]).observations.explicitTimeout,
+        JSON.stringify(new TextDecoder().decode(bytes)),
+      ).toBeDefined();
+      expectSame(bytes, [bytes.length, 64, 4093]);
+    }
+  });
 });
