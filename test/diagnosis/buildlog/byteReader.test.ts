@@ -289,4 +289,58 @@ describe('byte reader', () => {
       expectSame(bytes, [bytes.length, 64, 4093]);
     }
   });
+
+  it('agrees on generated TIMEOUT lines: context and timeout words apart, retry noise, colour codes, any script', () => {
+    const ctx = [
+      'step',
+      'build',
+      'run',
+      'task',
+      'Step',
+      'BUILD',
+      'context deadline',
+      'Timeout(sec)',
+      'rebuild',
+    ];
+    const word = [
+      'timed out',
+      'exceeded',
+      'timeout exceeded',
+      'exceeded its timeout',
+      'exceeded the time limit',
+    ];
+    const noise = ['', 'Retrying', 'Read timed out', 'connect timeout', 'ReadTimeoutError', 'WARNING'];
+    const fill = fc
+      .array(fc.constantFrom('x', 'é', '😀', '€', ' ', '\u00a0', '\u001b[0m', '[0m', '\u001b[5;r'), {
+        maxLength: 70,
+      })
+      .map((a) => a.join(''));
+    const line = fc
+      .record({
+        pre: fc.constantFrom('', '\u001b[91m', '\u001b[r', '[91m', '2024-05-14T08:01:02Z ', '#9 1.2 ', '  '),
+        first: fc.constantFrom('', ...word.map((w) => `${w} `)),
+        c: fc.constantFrom(...ctx),
+        gap: fill,
+        w: fc.constantFrom(...word),
+        nz: fc.constantFrom(...noise),
+        at: fc.nat(),
+        post: fc.constantFrom('', '\u001b[0m', '[0m'),
+      })
+      .map(({ pre, first, c, gap, w, nz, at, post }) => {
+        const body = `${first}${c} ${gap} ${w}`;
+        const i = at % (body.length + 1);
+        return `${pre}${body.slice(0, i)}${nz}${body.slice(i)}${post}`;
+      });
+    fc.assert(
+      fc.property(
+        fc.array(line, { minLength: 1, maxLength: 4 }),
+        fc.constantFrom(7, 64, 4093, 1 << 20),
+        (lines, size) => {
+          const chunks = chunksOf(enc(['Step 1/2 : RUN make', ...lines, 'done'].join('\n')), size);
+          expect(json(viaBytes(chunks))).toBe(json(viaLines(chunks)));
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
 });
