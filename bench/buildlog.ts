@@ -26,8 +26,10 @@ import { median, writeBenchSection } from './support.js';
 const MB = 1024 * 1024;
 const TARGET_BYTES = 100 * MB;
 const RUNS = 5;
-/** The read size of `amlmon buildlog` (`classifyBuildLogFile`), used for the stream too. */
+/** The read size of `amlmon buildlog` (`classifyBuildLogFile`: one buffer, reused). */
 const READ_CHUNK = BUILD_LOG_READ_BYTES;
+/** A stream's chunk: each is a new buffer, and 1 MiB ones cost some 60 MiB more RSS than these. */
+const STREAM_CHUNK = 256 * 1024;
 
 interface Sample {
   ms: number;
@@ -159,7 +161,7 @@ async function child(file: string, mode: string): Promise<void> {
   }, 20);
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
-  const stream = (): AsyncIterable<Uint8Array> => createReadStream(file, { highWaterMark: READ_CHUNK });
+  const stream = (): AsyncIterable<Uint8Array> => createReadStream(file, { highWaterMark: STREAM_CHUNK });
   const c =
     mode === 'whole'
       ? classifyBuildLogText(await readFile(file, 'utf8'), 'build.log')
@@ -420,7 +422,7 @@ async function main(): Promise<void> {
     'run): a dense pip/conda log (10 lines repeated: `Collecting`, pip `(from ...)`, pip retry warnings, colour-wrapped',
     'stderr, timestamps), and a progress-heavy log (docker layer, conda and pip progress bars, apt output; a',
     '`Collecting`, a `(from ...)`, a colour-wrapped and a timestamped line every 50 lines), the kind that grows that large.',
-    `Each run is a fresh \`node --expose-gc\` process reading in ${READ_CHUNK / 1024} KiB chunks; medians. Machine: ${process.platform} ${process.arch}, ${cpus().length} cores, Node ${process.version}, shared with other work.`,
+    `Each run is a fresh \`node --expose-gc\` process reading in ${READ_CHUNK / 1024} KiB chunks (streams: ${STREAM_CHUNK / 1024} KiB); medians. Machine: ${process.platform} ${process.arch}, ${cpus().length} cores, Node ${process.version}, shared with other work.`,
     'Throughput is per CPU second (user + system), because wall time on a shared machine varies with its load.',
     'Peak RSS growth = `process.resourceUsage().maxRSS` after the run minus RSS before it; heap growth = peak',
     '`heapUsed` (sampled every 20 ms) minus `heapUsed` before.',

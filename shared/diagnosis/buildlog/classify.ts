@@ -72,8 +72,8 @@ export async function classifyBuildLog(
   return (reader ?? createByteLogReader(source)).end();
 }
 
-/** The read size of `classifyBuildLogFile`: larger reads cost no less CPU and grow RSS (docs/BENCHMARKS.md). */
-export const BUILD_LOG_READ_BYTES = 256 * 1024;
+/** The read size of `classifyBuildLogFile`: one buffer, reused, so a larger one only means fewer reads. */
+export const BUILD_LOG_READ_BYTES = 1024 * 1024;
 
 /**
  * Classifies a build log file by reading it in place: one buffer, reused for every read, and synchronous reads, for a

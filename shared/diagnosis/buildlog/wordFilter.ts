@@ -30,17 +30,13 @@ export interface FilterLiteral {
 
 export interface WordFilter {
   /**
-   * Per bucket, 16 bits of the hash of the folded word stored there (`tagOf`), `COLLIDED_TAG` when two words hash
-   * to the bucket, 0 when none: a table small enough to stay in the first-level cache while the chunk streams past.
+   * Open addressing without probing: the folded word hashed to this bucket, `COLLIDED` when two did, `EMPTY` when
+   * none. 2^13 buckets: 32 KiB stays in the first-level cache while a chunk streams past (2^15 was twice as slow).
    */
-  readonly tags: Uint16Array;
-  /** Open addressing without probing: the folded word hashed here (read only when the tag matches). */
   readonly keys: Int32Array;
   /** For a key: the bits a word must have (`word & caseMasks[h]) === exacts[h]`). */
   readonly exacts: Int32Array;
   readonly caseMasks: Int32Array;
-  readonly multiplier: number;
-  readonly shift: number;
   /** Per bucket, the literals that chose a word hashed there and where in them: `entries[first[h] + i]`. */
   readonly first: Int32Array;
   readonly count: Int32Array;
@@ -61,11 +57,13 @@ const isWordChar = (c: number): boolean =>
   (c >= 0x30 && c <= 0x39) || c === 0x5f || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a);
 
 const FOLD = 0x20202020;
+/** Never equal to a folded word (every folded byte has bit 5 set). */
+const EMPTY = 0x01010101;
 /** A bucket two chosen words hash to: every word hashed here is flagged. */
-const COLLIDED_TAG = 0xffff;
-/** Bits of the word's hash other than the bucket's: never 0 (empty) nor `COLLIDED_TAG`. */
-const tagOf = (hash: number): number => ((hash >>> 8) & 0x7ffe) | 1;
+const COLLIDED = 0;
 const TABLE_BITS = 13;
+/** A constant, so that V8 folds it into the scan loop (read from the filter, the shift made the loop a third slower). */
+const HASH_SHIFT = 32 - TABLE_BITS;
 const MULTIPLIER = 0x9e3779b1 | 0;
 const EMPTY_VIEW = new Int32Array(0);
 
@@ -191,10 +189,8 @@ export function countCandidates(c: WordCandidates, sample: Uint8Array): Uint32Ar
  * deeper into a literal is usually more specific). Without counts, that is each literal's last words.
  */
 export function compileWordFilter(c: WordCandidates, counts?: Uint32Array): WordFilter {
-  const shift = 32 - TABLE_BITS;
   const size = 1 << TABLE_BITS;
-  const tags = new Uint16Array(size);
-  const keys = new Int32Array(size);
+  const keys = new Int32Array(size).fill(EMPTY);
   const exacts = new Int32Array(size);
   const caseMasks = new Int32Array(size);
   const byBucket = new Map<number, number[]>();
@@ -205,14 +201,12 @@ export function compileWordFilter(c: WordCandidates, counts?: Uint32Array): Word
     });
     const id = choice.ids[best] as number;
     const w = c.words[id] as number;
-    const hash = Math.imul(w, MULTIPLIER);
-    const h = hash >>> shift;
-    if (tags[h] === 0 || (tags[h] !== COLLIDED_TAG && keys[h] === w)) {
-      tags[h] = tagOf(hash);
+    const h = Math.imul(w, MULTIPLIER) >>> HASH_SHIFT;
+    if (keys[h] === EMPTY || keys[h] === w) {
       keys[h] = w;
       exacts[h] = c.exacts[id] as number;
       caseMasks[h] = c.caseMasks[id] as number;
-    } else tags[h] = COLLIDED_TAG;
+    } else keys[h] = COLLIDED;
     const entry = choice.literal * 256 + 1 + (choice.offsets[best] as number);
     const list = byBucket.get(h) ?? [];
     if (!list.includes(entry)) list.push(entry);
@@ -227,12 +221,9 @@ export function compileWordFilter(c: WordCandidates, counts?: Uint32Array): Word
     entries.push(...list);
   }
   return {
-    tags,
     keys,
     exacts,
     caseMasks,
-    multiplier: MULTIPLIER,
-    shift,
     first,
     count,
     entries: Int32Array.from(entries),
@@ -257,18 +248,16 @@ function alignedWords(buf: Uint8Array): { lead: number; count: number; view: Int
  * 3 bytes before the first word and after the last are never flagged: no literal fits there without a whole word.
  */
 export function flagWords(filter: WordFilter, buf: Uint8Array, hits: Int32Array): number {
-  const { tags, keys, exacts, caseMasks, multiplier, shift } = filter;
+  const { keys, exacts, caseMasks } = filter;
   const { lead, count, view } = alignedWords(buf);
   let n = 0;
   for (let i = 0; i < count; i++) {
     const raw = view[i] as number;
-    const hash = Math.imul(raw | FOLD, multiplier);
-    const h = hash >>> shift;
-    const t = tags[h] as number;
-    if (t === tagOf(hash)) {
-      if (keys[h] === (raw | FOLD) && (raw & (caseMasks[h] as number)) === exacts[h])
-        hits[n++] = lead + (i << 2);
-    } else if (t === COLLIDED_TAG) hits[n++] = lead + (i << 2);
+    const w = raw | FOLD;
+    const h = Math.imul(w, MULTIPLIER) >>> HASH_SHIFT;
+    const k = keys[h] as number;
+    if (k === w ? (raw & (caseMasks[h] as number)) === exacts[h] : k === COLLIDED)
+      hits[n++] = lead + (i << 2);
   }
   return n;
 }
@@ -287,7 +276,7 @@ export function literalBitsAt(
   known = 0,
 ): number {
   if (q + 4 > buf.length) return 0;
-  const h = Math.imul(wordAt(buf, q) | FOLD, filter.multiplier) >>> filter.shift;
+  const h = Math.imul(wordAt(buf, q) | FOLD, MULTIPLIER) >>> HASH_SHIFT;
   let bits = known;
   const end = (filter.first[h] as number) + (filter.count[h] as number);
   for (let i = filter.first[h] as number; i < end; i++) {
