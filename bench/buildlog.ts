@@ -25,7 +25,7 @@ import { median, writeBenchSection } from './support.js';
 
 const MB = 1024 * 1024;
 const TARGET_BYTES = 100 * MB;
-const RUNS = 5;
+const RUNS = 7;
 /** The read size of `amlmon buildlog` (`classifyBuildLogFile`: one buffer, reused). */
 const READ_CHUNK = BUILD_LOG_READ_BYTES;
 /** A stream's chunk: each is a new buffer, and 1 MiB ones cost some 60 MiB more RSS than these. */
