@@ -14,7 +14,7 @@ export function nextByteIn(buf: Buffer, byte: number, from: number, n: number): 
   return i === -1 ? n : i;
 }
 
-/** Whether `buf[p]` starts a bare colour code that `stripAnsi` removes: `[0m`, `[1m`, `[4m`, `[30m`..`[37m`, `[90m`..`[97m`. */
+/** Whether `buf[p]` starts a bare colour code `stripAnsi` removes: `[0m`, `[1m`, `[4m`, `[30m`..`[37m`, `[90m`..`[97m`. */
 export function bareColourAt(buf: Uint8Array, p: number, end: number): boolean {
   const a = buf[p + 1];
   if (p + 2 < end && buf[p + 2] === 0x6d && (a === 0x30 || a === 0x31 || a === 0x34)) return true;
@@ -29,7 +29,7 @@ export function bareColourAt(buf: Uint8Array, p: number, end: number): boolean {
   );
 }
 
-/** The length of the `ESC [ digits/semicolons letter` sequence `stripAnsi` (text/redact.ts) removes at `buf[p]`, or 0. */
+/** The length of the `ESC [ digits/semicolons letter` sequence `stripAnsi` removes at `buf[p]`, or 0. */
 export function escapeLength(buf: Uint8Array, p: number, end: number): number {
   if (buf[p] !== ESC || p + 1 >= end || buf[p + 1] !== OPEN_BRACKET) return 0;
   let q = p + 2;

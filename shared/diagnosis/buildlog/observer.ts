@@ -72,8 +72,8 @@ export interface BuildLogLineObserver {
   wantsEveryLine(): boolean;
   /**
    * Counts `n` lines the caller read past without pushing. Only for lines that open no gate (`opensAnyGate` in
-   * gates.ts) while `wantsEveryLine()` is false: such a line changes nothing but the line count, the clock (`noteTime`) and
-   * the last lines (`setLastLines`), which the caller reports itself.
+   * gates.ts) while `wantsEveryLine()` is false: such a line changes nothing but the line count, the clock
+   * (`noteTime`) and the last lines (`setLastLines`), which the caller reports itself.
    */
   skipLines(n: number): void;
   /** The time prefix of a skipped line (epoch ms), as `push` would have recorded it. */
