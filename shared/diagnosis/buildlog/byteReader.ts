@@ -21,12 +21,12 @@
  * the same thing on every committed log, in many chunk sizes, and on generated lines for every pattern alternative.
  */
 import {
-  codeLength,
   ESC,
   nextBareColourIn,
   nextByteIn,
   nextCodeIn,
   OPEN_BRACKET,
+  pastCodes,
   stripColourInto,
 } from './colourBytes.js';
 import { decideBuildLog } from './decide.js';
@@ -142,11 +142,12 @@ export function createByteLogReader(source: string): ByteLogReader {
     if (sniffer.wantsText) sniffer.decoded(sniffDecoder.decode(chunk, { stream: true }));
   };
 
+  /** Lines decoded so far (`linesDecoded`). */
+  let decoded = 0;
   /**
    * A line's text as the line splitter gives it: without the file's BOM, clipped to `MAX_LINE_CHARS` units (`long`
    * when that cut something), without NULs.
    */
-  let decoded = 0;
   const lineText = (
     buf: Uint8Array,
     start: number,
@@ -323,11 +324,9 @@ export function createByteLogReader(source: string): ByteLogReader {
       let inside = false;
       if (coloured) {
         // Mostly stderr wrapped in `ESC[91m` … `ESC[0m`: codes only before and after the text.
-        for (let k = codeLength(buf, from, e); k > 0; k = codeLength(buf, from, e)) from += k;
+        from = pastCodes(buf, lineStart, e);
         to = nextCodeIn(buf, from, e);
-        let p = to;
-        for (let k = codeLength(buf, p, e); k > 0; k = codeLength(buf, p, e)) p += k;
-        inside = p < e;
+        inside = pastCodes(buf, to, e) < e;
       }
       if (inside) {
         // The literals of the text with every colour code removed as the normaliser removes them.

@@ -61,14 +61,19 @@ export function nextBareColourIn(buf: Buffer, from: number, n: number): number {
   return n;
 }
 
-/** Where the first ESC or bare colour code in [from, end) starts (`end`: none). */
+/**
+ * Where the first ESC or bare colour code in [from, end) starts (`end`: none). A bare code before the ESC ends before
+ * it too (no code holds an ESC), so the search for one stops there.
+ */
 export function nextCodeIn(buf: Buffer, from: number, end: number): number {
-  const esc = buf.indexOf(ESC, from);
-  let first = esc === -1 || esc > end ? end : esc;
-  for (let i = buf.indexOf(OPEN_BRACKET, from); i !== -1 && i < first; i = buf.indexOf(OPEN_BRACKET, i + 1)) {
-    if (bareColourAt(buf, i, end)) first = i;
-  }
-  return first;
+  const esc = Math.min(nextByteIn(buf, ESC, from, end), end);
+  return nextBareColourIn(buf, from, esc);
+}
+
+/** Where the run of colour codes starting at `p` ends (`p` itself when none starts there). */
+export function pastCodes(buf: Uint8Array, p: number, end: number): number {
+  for (let k = codeLength(buf, p, end); k > 0; k = codeLength(buf, p, end)) p += k;
+  return p;
 }
 
 /**

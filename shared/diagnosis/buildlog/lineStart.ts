@@ -6,6 +6,7 @@
  * bytes are prefix bytes themselves (`---> `, `5 [`). One comparison per literal that can end the prefix with that
  * byte, instead of reading the line.
  */
+import { bytesAt, isAsciiLetter } from './asciiBytes.js';
 import { PREFIX_BYTES, type GateLiteral } from './gates.js';
 
 interface Anchored {
@@ -34,8 +35,7 @@ export function lineStartIndex(literals: readonly GateLiteral[]): LineStartIndex
     if (anchor < 0)
       throw new Error(`lineStart literal ${JSON.stringify(l.text)} is made of prefix bytes only`);
     const a = bytes[anchor] as number;
-    const isLetter = (a | 0x20) >= 0x61 && (a | 0x20) <= 0x7a;
-    for (const c of l.anyCase && isLetter ? [a | 0x20, (a | 0x20) - 32] : [a]) {
+    for (const c of l.anyCase && isAsciiLetter(a) ? [a | 0x20, (a | 0x20) - 32] : [a]) {
       (byAnchor[c] ??= []).push({ bytes, anyCase: l.anyCase, gates: l.gates, anchor });
     }
   }
@@ -53,15 +53,8 @@ export function lineStartBits(index: LineStartIndex, buf: Uint8Array, from: numb
   let bits = 0;
   for (const l of candidates) {
     const start = r - l.anchor;
-    if (start < from || start + l.bytes.length > to) continue;
-    let j = 0;
-    for (; j < l.bytes.length; j++) {
-      const b = buf[start + j] as number;
-      const c = l.bytes[j] as number;
-      if (b !== c && !(l.anyCase && (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a && (b | 0x20) === (c | 0x20)))
-        break;
-    }
-    if (j === l.bytes.length) bits |= l.gates;
+    if (start >= from && start + l.bytes.length <= to && bytesAt(buf, start, l.bytes, l.anyCase))
+      bits |= l.gates;
   }
   return bits;
 }

@@ -10,6 +10,7 @@
  * The table has 256 columns, so it reads UTF-8 bytes (byteReader.ts) as well as UTF-16 strings: every literal is
  * ASCII, and bytes from 0x80 (and characters past 0xFF) are one class that no literal contains.
  */
+import { isPlainAscii } from './asciiBytes.js';
 import { GATE_LITERALS, type GateLiteral } from './gates.js';
 
 /** A transition not computed yet (the table starts as zeros, so untouched rows cost no memory). */
@@ -43,7 +44,7 @@ const OTHER = 128;
 export function compileLiteralAutomaton(literals: readonly Literal[]): LiteralAutomaton {
   if (literals.length > 255) throw new Error('literal automaton: at most 255 literals');
   for (const l of literals) {
-    if (l.text.length === 0 || l.text.length > 255 || ![...l.text].every((c) => c > '\u0000' && c < '\u0080'))
+    if (l.text.length === 0 || l.text.length > 255 || !isPlainAscii(l.text))
       throw new Error(`gate literal ${JSON.stringify(l.text)}: 1 to 255 ASCII characters, no NUL`);
   }
   const lower = (x: number): number => (x >= 65 && x <= 90 ? x + 32 : x);
