@@ -24,21 +24,33 @@ export interface TailKeeper {
  */
 const RAW_PER_TAIL_BYTE = 8;
 
+/**
+ * Line by line, whether a line lies inside a PEM private key block: the lines after its BEGIN line up to its END
+ * line. A key spans lines, so it is dropped as a block; the BEGIN line itself is kept, and redaction turns it into
+ * the marker that stands for the key.
+ */
+export function privateKeyBlock(): (raw: string) => boolean {
+  let inside = false;
+  return (raw) => {
+    if (inside) {
+      if (PEM_END.test(raw)) inside = false;
+      return true;
+    }
+    if (PEM_BEGIN.test(raw) && !PEM_END.test(raw)) inside = true;
+    return false;
+  };
+}
+
 export function createTailKeeper(maxBytes = BUILD_LOG_TAIL_MAX_BYTES): TailKeeper {
   // Raw lines, oldest first from `head`, with their UTF-8 size; at most about RAW_PER_TAIL_BYTE × maxBytes of them.
   const lines: { raw: string; bytes: number }[] = [];
   let head = 0;
   let bytes = 0;
-  let inPrivateKey = false;
+  const inPrivateKey = privateKeyBlock();
   return {
     line(raw: string): void {
-      // A PEM key spans lines, so it is dropped as a block: from its BEGIN line to its END line nothing is kept
-      // (the redacted marker stands for it), and no line of it sits in memory.
-      if (inPrivateKey) {
-        if (PEM_END.test(raw)) inPrivateKey = false;
-        return;
-      }
-      if (PEM_BEGIN.test(raw) && !PEM_END.test(raw)) inPrivateKey = true;
+      // No line of a private key sits in memory.
+      if (inPrivateKey(raw)) return;
       const size = Buffer.byteLength(raw) + 1;
       lines.push({ raw, bytes: size });
       bytes += size;

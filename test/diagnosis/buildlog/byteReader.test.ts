@@ -1,5 +1,5 @@
-import { readFile, readdir } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { relative } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createByteLogReader } from '../../../shared/diagnosis/buildlog/byteReader.js';
@@ -10,18 +10,7 @@ import { createLineObserver } from '../../../shared/diagnosis/buildlog/observer.
 import * as P from '../../../shared/diagnosis/buildlog/patterns.js';
 import type { BuildLogClassification } from '../../../shared/diagnosis/buildlog/types.js';
 import { alternatives, matchesOf } from './patternMatches.js';
-
-const TEST_ROOT = join(import.meta.dirname, '..', '..');
-
-async function logFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await logFiles(p)));
-    else if (e.isFile() && e.name.endsWith('.log')) out.push(p);
-  }
-  return out.sort();
-}
+import { TEST_ROOT, logFiles } from './logFiles.js';
 
 function chunksOf(bytes: Uint8Array, size: number): Uint8Array[] {
   const out: Uint8Array[] = [];
@@ -73,7 +62,7 @@ function expectSame(bytes: Uint8Array, sizes: number[]): void {
   }
 }
 
-const files = await logFiles(TEST_ROOT);
+const files = await logFiles();
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 
 describe('byte reader', () => {

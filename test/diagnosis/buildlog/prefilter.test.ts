@@ -1,5 +1,5 @@
-import { readFile, readdir } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createBuildLogClassifier } from '../../../shared/diagnosis/buildlog/classifier.js';
 import { createLineSplitter } from '../../../shared/diagnosis/buildlog/lines.js';
@@ -7,19 +7,7 @@ import { opensAnyGate } from '../../../shared/diagnosis/buildlog/gates.js';
 import { normaliseLine } from '../../../shared/diagnosis/buildlog/normalise.js';
 import { gateAutomaton, gateMask } from '../../../shared/diagnosis/buildlog/screen.js';
 import type { BuildLogClassification } from '../../../shared/diagnosis/buildlog/types.js';
-
-const TEST_ROOT = join(import.meta.dirname, '..', '..');
-
-/** Every `.log` file under test/ (bundle build.logs, raw build-log samples, and container logs as odd input). */
-async function logFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await logFiles(p)));
-    else if (e.isFile() && e.name.endsWith('.log')) out.push(p);
-  }
-  return out.sort();
-}
+import { TEST_ROOT, logFiles } from './logFiles.js';
 
 function classify(bytes: Uint8Array, prefilter: boolean): BuildLogClassification {
   const classifier = createBuildLogClassifier('build.log', { prefilter });
@@ -34,7 +22,7 @@ function classify(bytes: Uint8Array, prefilter: boolean): BuildLogClassification
   });
 }
 
-const files = await logFiles(TEST_ROOT);
+const files = await logFiles();
 /** Whether the observer looks closely at a raw line (its normalised text opens a gate). */
 const opensGate = (raw: string): boolean => opensAnyGate(gateMask(gateAutomaton(), normaliseLine(raw).text));
 

@@ -1,13 +1,14 @@
-import { readFile, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createLineSplitter } from '../../../shared/diagnosis/buildlog/lines.js';
-import { createTailKeeper, type TailKeeper } from '../../../shared/diagnosis/buildlog/tail.js';
+import {
+  createTailKeeper,
+  privateKeyBlock,
+  type TailKeeper,
+} from '../../../shared/diagnosis/buildlog/tail.js';
 import { redact } from '../../../shared/text/redact.js';
-
-const PEM_BEGIN = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----/;
-const PEM_END = /-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----/;
+import { logFiles } from './logFiles.js';
 
 /**
  * The reference: every line redacted as it arrives, the oldest dropped while the redacted lines exceed the budget
@@ -17,16 +18,11 @@ function streamingRedactedKeeper(maxBytes: number): TailKeeper {
   const lines: { text: string; bytes: number }[] = [];
   let head = 0;
   let bytes = 0;
-  let inPrivateKey = false;
+  const inPrivateKey = privateKeyBlock();
   return {
     line(raw: string): void {
-      // Redact per line as it arrives: a secret never sits in the ring unredacted. A PEM key spans lines, so it is
-      // kept as a block: from its BEGIN line to its END line nothing but the redacted marker is kept.
-      if (inPrivateKey) {
-        if (PEM_END.test(raw)) inPrivateKey = false;
-        return;
-      }
-      if (PEM_BEGIN.test(raw) && !PEM_END.test(raw)) inPrivateKey = true;
+      // Redact per line as it arrives: a secret never sits in the ring unredacted. A PEM key is dropped as a block.
+      if (inPrivateKey(raw)) return;
       let text = redact(raw);
       let size = Buffer.byteLength(text) + 1;
       if (size > maxBytes) {
@@ -58,18 +54,6 @@ function streamingRedactedKeeper(maxBytes: number): TailKeeper {
   };
 }
 
-const TEST_ROOT = join(import.meta.dirname, '..', '..');
-
-async function logFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await logFiles(p)));
-    else if (e.isFile() && e.name.endsWith('.log')) out.push(p);
-  }
-  return out.sort();
-}
-
 function tailOf(text: string | Uint8Array, keeper: TailKeeper): string {
   const splitter = createLineSplitter({ line: (l) => keeper.line(l) });
   splitter.write(text);
@@ -77,7 +61,7 @@ function tailOf(text: string | Uint8Array, keeper: TailKeeper): string {
   return keeper.text();
 }
 
-const files = await logFiles(TEST_ROOT);
+const files = await logFiles();
 
 describe('build-log tail', () => {
   it('keeps the same tail as redacting each line as it streams past, for every committed log and budget', async () => {
