@@ -5,11 +5,14 @@
  * sweep (nothing changed), the sweep after one ARM write event (a deployment re-written and refused), a sweep while
  * a deployment is updating, and the sweep after the refresh period; times the steady sweep. Budget (issue): at most 2 per workspace plus 1 per failing deployment.
  */
-import type { AccessToken } from '@azure/identity';
 import type { DeploymentHints, DeploymentWrite } from '../shared/azureml/deploymentCache.js';
 import { AzureMlReader } from '../shared/azureml/reader.js';
 import { azureMlSourceFromReader } from '../shared/monitor/azureMlSource.js';
-import { startAzureMlStandIn, type StandInWorkspace } from '../sim/standins/azureml/index.js';
+import {
+  standInReaderOptions,
+  startAzureMlStandIn,
+  type StandInWorkspace,
+} from '../sim/standins/azureml/index.js';
 import { median, writeBenchSection } from './support.js';
 
 interface Shape {
@@ -104,16 +107,7 @@ try {
     const calls: string[] = [];
     // One reader and source per shape: a fresh process, as the Functions app, `simulate` and `watch` build it.
     const source = azureMlSourceFromReader(
-      new AzureMlReader({
-        credential: {
-          getToken: (): Promise<AccessToken> =>
-            Promise.resolve({ token: standIn.token, expiresOnTimestamp: Date.now() + 3600_000 }),
-        },
-        armEndpoint: standIn.url,
-        caCert: standIn.caCert,
-        extraDataPlaneHost: standIn.host,
-        onCall: (w) => calls.push(w),
-      }),
+      new AzureMlReader({ ...standInReaderOptions(standIn), onCall: (w) => calls.push(w) }),
       workspaces.map((w) => ({
         subscriptionId: w.subscriptionId,
         resourceGroup: w.resourceGroup,

@@ -36,10 +36,10 @@ import type { ChannelKind, Sender } from '../shared/notify/types.js';
 import { SimulatedClock } from '../shared/time/clock.js';
 import { drainQueue, type QueueTriggerMetadata } from './queueHost.js';
 import { azuremlAt, bundlesAt, loadScenario, ScenarioError, type Scenario } from './scenario.js';
-import type { AccessToken, TokenCredential } from '@azure/identity';
 import { AzureMlReader } from '../shared/azureml/reader.js';
 import { azureMlSourceFromReader } from '../shared/monitor/azureMlSource.js';
 import {
+  standInReaderOptions,
   readAzureMlScenarioDir,
   startAzureMlStandIn,
   type AzureMlStandIn,
@@ -216,14 +216,6 @@ function recordingSender(inner: Sender, clock: SimulatedClock, out: SimDelivery[
 const SIM_SUBSCRIPTION = '00000000-0000-4000-8000-00000000a11e';
 const SIM_RESOURCE_GROUP = 'amlmon-simulate';
 
-/** The stand-in's bearer token, as `@azure/identity` would hand it out. */
-class StandInToken implements TokenCredential {
-  constructor(private readonly token: string) {}
-  getToken(): Promise<AccessToken> {
-    return Promise.resolve({ token: this.token, expiresOnTimestamp: Date.now() + 3600_000 });
-  }
-}
-
 /** Every workspace the scenario names (`workspaces` and the folders under `azureml/<k>/`). */
 async function scenarioWorkspaceNames(scenario: Scenario): Promise<string[]> {
   const names = new Set(scenario.workspaces.map((w) => w.name));
@@ -378,12 +370,7 @@ export async function runSimulation(dir: string, opts: SimulationOptions = {}): 
       log,
       azureMl: azureMl
         ? azureMlSourceFromReader(
-            new AzureMlReader({
-              credential: new StandInToken(azureMl.token),
-              armEndpoint: azureMl.url,
-              caCert: azureMl.caCert,
-              extraDataPlaneHost: azureMl.host,
-            }),
+            new AzureMlReader(standInReaderOptions(azureMl)),
             amlNames.map((workspace) => ({
               subscriptionId: SIM_SUBSCRIPTION,
               resourceGroup: SIM_RESOURCE_GROUP,

@@ -3,7 +3,6 @@
  * (real Azurite) are written into the bundle as service.json and blobs.json, and `amlmon diagnose <bundle>` gives the
  * same answer as `amlmon diagnose --workspace` live.
  */
-import type { AccessToken, TokenCredential } from '@azure/identity';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,7 +15,11 @@ import { SimulatedClock } from '../../shared/time/clock.js';
 import type { Diagnosis } from '../../shared/diagnosis/types.js';
 import type { BlobCheck } from '../../shared/snapshot/types.js';
 import { startAzurite, type AzuriteInstance } from '../../sim/azurite.js';
-import { startAzureMlStandIn, type AzureMlStandIn } from '../../sim/standins/azureml/index.js';
+import {
+  standInReaderOptions,
+  startAzureMlStandIn,
+  type AzureMlStandIn,
+} from '../../sim/standins/azureml/index.js';
 import { startScenarioCluster, type ScenarioCluster } from '../../sim/standins/kubernetes/index.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
@@ -93,20 +96,9 @@ afterAll(async () => {
   if (out) await rm(out, { recursive: true, force: true });
 });
 
-const credential = (): TokenCredential => ({
-  getToken: (): Promise<AccessToken> =>
-    Promise.resolve({ token: standIn.token, expiresOnTimestamp: Date.now() + 3600_000 }),
-});
-
 function deps() {
   return {
-    azureMl: () =>
-      new AzureMlReader({
-        credential: credential(),
-        armEndpoint: standIn.url,
-        caCert: standIn.caCert,
-        extraDataPlaneHost: standIn.host,
-      }),
+    azureMl: () => new AzureMlReader(standInReaderOptions(standIn)),
     // The bundle's moment: the Activity Log is read for the week before it, as it would have been then.
     clock: new SimulatedClock('2024-05-14T10:30:00Z'),
     blobAccess: () => ({ kind: 'connectionString' as const, connectionString: azurite.connectionString }),

@@ -24,6 +24,7 @@ import { emptySnapshot, type Snapshot } from '../../shared/snapshot/types.js';
 import { memoryState } from '../../shared/state/store.js';
 import { SimulatedClock } from '../../shared/time/clock.js';
 import {
+  standInReaderOptions,
   startAzureMlStandIn,
   type AzureMlStandIn,
   type StandInWorkspace,
@@ -119,10 +120,7 @@ beforeEach(() => {
 
 function source(options: { refreshAfterMs?: number } = {}) {
   const reader = new AzureMlReader({
-    credential,
-    armEndpoint: standIn.url,
-    caCert: standIn.caCert,
-    extraDataPlaneHost: standIn.host,
+    ...standInReaderOptions(standIn, credential),
     onCall: (w) => calls.push(w),
   });
   return azureMlSourceFromReader(reader, [REF], { refreshAfterMs: options.refreshAfterMs ?? REFRESH });
@@ -175,10 +173,7 @@ describe('Azure ML calls per sweep through the deployment cache', () => {
     const second: StandInWorkspace = { ...ws, name: 'contoso-ml-2', deployments: [], services: [] };
     standIn.setWorkspaces([ws, second]);
     const reader = new AzureMlReader({
-      credential,
-      armEndpoint: standIn.url,
-      caCert: standIn.caCert,
-      extraDataPlaneHost: standIn.host,
+      ...standInReaderOptions(standIn, credential),
       onCall: (w) => calls.push(w),
     });
     const both = azureMlSourceFromReader(reader, [REF, { ...REF, workspace: 'contoso-ml-2' }], {
@@ -381,10 +376,7 @@ describe('Azure ML calls per sweep through the deployment cache', () => {
 
   it('is bounded: with room for one endpoint the other is listed again, and the answer stays whole', async () => {
     const reader = new AzureMlReader({
-      credential,
-      armEndpoint: standIn.url,
-      caCert: standIn.caCert,
-      extraDataPlaneHost: standIn.host,
+      ...standInReaderOptions(standIn, credential),
       onCall: (w) => calls.push(w),
     });
     const { AzureMlDeploymentCache } = await import('../../shared/azureml/deploymentCache.js');

@@ -2,7 +2,6 @@
  * `amlmon diagnose --workspace <resource id> --service <name>`: Azure ML's record read live (real SDK clients against
  * the HTTPS stand-in) and diagnosed like the offline bundle holding the same record.
  */
-import type { AccessToken, TokenCredential } from '@azure/identity';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +9,11 @@ import { runDiagnose } from '../../cli/commands/diagnose.js';
 import { AzureMlReader } from '../../shared/azureml/reader.js';
 import { SimulatedClock } from '../../shared/time/clock.js';
 import type { Diagnosis } from '../../shared/diagnosis/types.js';
-import { startAzureMlStandIn, type AzureMlStandIn } from '../../sim/standins/azureml/index.js';
+import {
+  standInReaderOptions,
+  startAzureMlStandIn,
+  type AzureMlStandIn,
+} from '../../sim/standins/azureml/index.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 const SUB = '6b1c2d3e-4f50-4a1b-9c2d-3e4f5a6b7c8d';
@@ -42,20 +45,9 @@ afterAll(async () => {
   await standIn?.close();
 });
 
-const credential: () => TokenCredential = () => ({
-  getToken: (): Promise<AccessToken> =>
-    Promise.resolve({ token: standIn.token, expiresOnTimestamp: Date.now() + 3600_000 }),
-});
-
 function deps() {
   return {
-    azureMl: () =>
-      new AzureMlReader({
-        credential: credential(),
-        armEndpoint: standIn.url,
-        caCert: standIn.caCert,
-        extraDataPlaneHost: standIn.host,
-      }),
+    azureMl: () => new AzureMlReader(standInReaderOptions(standIn)),
     // The bundle's moment: the Activity Log is read for the week before it, as it would have been then.
     clock: new SimulatedClock('2024-05-14T10:30:00Z'),
   };

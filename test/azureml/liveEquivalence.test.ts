@@ -13,7 +13,6 @@
  * One stand-in of each kind serves all bundles in turn (each is swapped in before its case), so the suite costs one
  * Azurite start and ~100 × three CLI runs.
  */
-import type { AccessToken, TokenCredential } from '@azure/identity';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -29,6 +28,7 @@ import { asRecord, asString } from '../../shared/snapshot/objects.js';
 import type { Snapshot } from '../../shared/snapshot/types.js';
 import { startAzurite, type AzuriteInstance } from '../../sim/azurite.js';
 import {
+  standInReaderOptions,
   startAzureMlStandIn,
   type AzureMlStandIn,
   type StandInWorkspace,
@@ -116,20 +116,9 @@ afterAll(async () => {
   if (out) await rm(out, { recursive: true, force: true });
 });
 
-const credential = (): TokenCredential => ({
-  getToken: (): Promise<AccessToken> =>
-    Promise.resolve({ token: standIn.token, expiresOnTimestamp: Date.now() + 3600_000 }),
-});
-
 function deps() {
   return {
-    azureMl: () =>
-      new AzureMlReader({
-        credential: credential(),
-        armEndpoint: standIn.url,
-        caCert: standIn.caCert,
-        extraDataPlaneHost: standIn.host,
-      }),
+    azureMl: () => new AzureMlReader(standInReaderOptions(standIn)),
     blobAccess: () => ({ kind: 'connectionString' as const, connectionString: azurite.connectionString }),
   };
 }

@@ -13,6 +13,7 @@ import { parseWorkspaceId, WorkspaceIdError, type WorkspaceRef } from '../../sha
 import { diagnoseSnapshot } from '../../shared/diagnosis/engine.js';
 import { loadBundle } from '../../shared/snapshot/bundle.js';
 import {
+  standInReaderOptions,
   startAzureMlStandIn,
   type AzureMlStandIn,
   type StandInWorkspace,
@@ -71,10 +72,7 @@ afterAll(async () => {
 
 function reader(token = standIn.token, calls?: string[]) {
   return new AzureMlReader({
-    credential: new FixedToken(token),
-    armEndpoint: standIn.url,
-    caCert: standIn.caCert,
-    extraDataPlaneHost: standIn.host,
+    ...standInReaderOptions(standIn, new FixedToken(token)),
     onCall: (w) => calls?.push(w),
   });
 }
@@ -218,10 +216,7 @@ describe('AzureMlReader against the stand-in', () => {
 
   it('a wrong token is refused, and becomes named gaps, not a crash', async () => {
     const fresh = new AzureMlReader({
-      credential: new FixedToken('not-the-token'),
-      armEndpoint: standIn.url,
-      caCert: standIn.caCert,
-      extraDataPlaneHost: standIn.host,
+      ...standInReaderOptions(standIn, new FixedToken('not-the-token')),
     });
     const { value, gaps } = await fresh.deployments(REF, new Date());
     expect(value.records).toEqual([]);

@@ -7,7 +7,6 @@
  * - build incidents from before (under `image-builds`) are replaced, not left open beside the new ones;
  * - a rebuild that succeeds resolves the build incident only.
  */
-import type { AccessToken, TokenCredential } from '@azure/identity';
 import type { EventGridEvent, Timer } from '@azure/functions';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,7 +22,11 @@ import { clusterSourceFromTarget } from '../../shared/monitor/clusterSource.js';
 import { BUILD_LOG_GRACE_MS } from '../../shared/monitor/sweep.js';
 import type { OutboxMessage } from '../../shared/monitor/types.js';
 import { startAzurite, type AzuriteInstance } from '../../sim/azurite.js';
-import { startAzureMlStandIn, type AzureMlStandIn } from '../../sim/standins/azureml/index.js';
+import {
+  standInReaderOptions,
+  startAzureMlStandIn,
+  type AzureMlStandIn,
+} from '../../sim/standins/azureml/index.js';
 import { startScenarioCluster, type ScenarioCluster } from '../../sim/standins/kubernetes/index.js';
 import { makeHarness, peekAll, type Harness } from './harness.js';
 
@@ -44,11 +47,6 @@ const BUILT =
 let azurite: AzuriteInstance;
 let standIn: AzureMlStandIn;
 let cluster: ScenarioCluster;
-
-const credential = (): TokenCredential => ({
-  getToken: (): Promise<AccessToken> =>
-    Promise.resolve({ token: standIn.token, expiresOnTimestamp: Date.now() + 3600_000 }),
-});
 
 /** Workspace `ws` (storage account `<ws>storage`) runs v1 `credit-limit` on compute aks-demo; its build failed at `failedAt`. */
 function workspace(ws: string, image: string, failedAt: string) {
@@ -125,15 +123,9 @@ function harness(ws: { name: string }): Harness {
       ],
     ]),
   });
-  h.rt.azureMl = azureMlSourceFromReader(
-    new AzureMlReader({
-      credential: credential(),
-      armEndpoint: standIn.url,
-      caCert: standIn.caCert,
-      extraDataPlaneHost: standIn.host,
-    }),
-    [{ subscriptionId: SUB, resourceGroup: RG, workspace: ws.name }],
-  );
+  h.rt.azureMl = azureMlSourceFromReader(new AzureMlReader(standInReaderOptions(standIn)), [
+    { subscriptionId: SUB, resourceGroup: RG, workspace: ws.name },
+  ]);
   cluster.setClock(() => h.clock.now());
   setRuntime(h.rt);
   return h;

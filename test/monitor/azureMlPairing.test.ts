@@ -6,7 +6,6 @@
  * - a deployment whose diagnosis suspects a download/mount/model-file failure gets its blobs checked in its
  *   workspace's storage account, the diagnosis names the missing blob and the archived bundle carries blobs.json.
  */
-import type { AccessToken, TokenCredential } from '@azure/identity';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -25,7 +24,11 @@ import type { BlobCheck } from '../../shared/snapshot/types.js';
 import { memoryState } from '../../shared/state/store.js';
 import { SimulatedClock } from '../../shared/time/clock.js';
 import { startAzurite, type AzuriteInstance } from '../../sim/azurite.js';
-import { startAzureMlStandIn, type AzureMlStandIn } from '../../sim/standins/azureml/index.js';
+import {
+  standInReaderOptions,
+  startAzureMlStandIn,
+  type AzureMlStandIn,
+} from '../../sim/standins/azureml/index.js';
 import { startScenarioCluster, type ScenarioCluster } from '../../sim/standins/kubernetes/index.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
@@ -42,11 +45,6 @@ let azurite: AzuriteInstance;
 let east: ScenarioCluster;
 let west: ScenarioCluster;
 let out: string;
-
-const credential = (): TokenCredential => ({
-  getToken: (): Promise<AccessToken> =>
-    Promise.resolve({ token: standIn.token, expiresOnTimestamp: Date.now() + 3600_000 }),
-});
 
 const v1 = (name: string, extra: Record<string, unknown>): Record<string, unknown> => ({
   name,
@@ -159,12 +157,7 @@ afterAll(async () => {
 function runtime(): MonitorRuntime & { outbox: MemoryOutbox } {
   const source = (name: string, cluster: ScenarioCluster, aks: string) =>
     clusterSourceFromTarget(name, loadKubeconfigTarget({ kubeconfig: cluster.kubeconfigPath }), aksId(aks));
-  const reader = new AzureMlReader({
-    credential: credential(),
-    armEndpoint: standIn.url,
-    caCert: standIn.caCert,
-    extraDataPlaneHost: standIn.host,
-  });
+  const reader = new AzureMlReader(standInReaderOptions(standIn));
   return {
     clock: new SimulatedClock('2026-11-20T15:40:00Z'),
     state: memoryState(),

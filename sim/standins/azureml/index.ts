@@ -11,6 +11,8 @@
  * Every call but discovery needs `Authorization: Bearer <token>` with the token it was started with; others get 401.
  * Used by tests and by `amlmon simulate` (scenario files `azureml/<k>/<workspace>/...`): no vitest imports.
  */
+import type { AccessToken, TokenCredential } from '@azure/identity';
+import type { AzureMlReaderOptions } from '../../../shared/azureml/reader.js';
 import { asRecord, asString } from '../../../shared/snapshot/objects.js';
 import { createHash, randomUUID } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
@@ -66,6 +68,25 @@ export interface AzureMlStandIn {
   requests: AzureMlRequest[];
   setWorkspaces(workspaces: StandInWorkspace[]): void;
   close(): Promise<void>;
+}
+
+/** The stand-in's bearer token, as `@azure/identity` would hand it out. */
+export function standInCredential(token: string): TokenCredential {
+  return {
+    getToken: (): Promise<AccessToken> =>
+      Promise.resolve({ token, expiresOnTimestamp: Date.now() + 3600_000 }),
+  };
+}
+
+/**
+ * What an Azure ML reader needs to talk to the stand-in: its ARM endpoint, its CA, its data-plane host, and a
+ * credential (one holding the stand-in's token unless another is given).
+ */
+export function standInReaderOptions(
+  standIn: Pick<AzureMlStandIn, 'url' | 'host' | 'caCert' | 'token'>,
+  credential: TokenCredential = standInCredential(standIn.token),
+): AzureMlReaderOptions {
+  return { credential, armEndpoint: standIn.url, caCert: standIn.caCert, extraDataPlaneHost: standIn.host };
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {
