@@ -86,9 +86,8 @@ async function clusterOf(rt: MonitorRuntime, p: PlacedRecord): Promise<BuildOwne
   const v2 =
     p.aml.flavor === 'v2' && r.endpointName && r.name ? { endpoint: r.endpointName, deployment: r.name } : {};
   for (const c of p.candidates) {
-    const row = deploymentRow(c.namespace, p.aml.service);
-    const rows = await rt.state.deployments.list(c.cluster);
-    if (rows.some((x) => x.row === row && !x.value.deleted)) return { ...c, ...v2 };
+    const row = await rt.state.deployments.get(c.cluster, deploymentRow(c.namespace, p.aml.service));
+    if (row && !row.value.deleted) return { ...c, ...v2 };
   }
   const last = p.candidates[p.candidates.length - 1];
   return last ? { ...last, ...v2 } : undefined;
