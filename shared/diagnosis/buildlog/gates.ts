@@ -7,7 +7,7 @@
  * what is computed, never what is found.
  *
  * Where a literal may stand decides how a byte scanner finds it:
- * - `anywhere` literals are at least `MIN_ANYWHERE_BYTES` long, so every occurrence holds a whole aligned 4-byte
+ * - `anywhere` literals are at least `MIN_LITERAL_BYTES` (wordFilter.ts) long, so every occurrence holds a whole aligned 4-byte
  *   word (the word filter in wordFilter.ts); an `afterWordChar` literal is one byte shorter but always follows a
  *   word character, and the filter takes it with each of them (`wordFilterTexts`);
  * - `lineStart` literals stand at the start of the normalised line (after the timestamp prefix and leading blanks,
@@ -75,8 +75,6 @@ export interface GateLiteral {
   gates: number;
   place: LiteralPlace;
 }
-
-export const MIN_ANYWHERE_BYTES = 7;
 
 /**
  * Bytes the line normaliser (normalise.ts) may remove before the text the patterns see: timestamp prefixes

@@ -14,7 +14,7 @@ import { isPlainAscii } from './asciiBytes.js';
 import { GATE_LITERALS, type GateLiteral } from './gates.js';
 
 /** A transition not computed yet (the table starts as zeros, so untouched rows cost no memory). */
-export const UNKNOWN = 0;
+const UNKNOWN = 0;
 /** States entered as a literal ends have ids 1..OUTPUT_STATES - 1; the others from `ROOT` on. */
 const OUTPUT_STATES = 1024;
 const PLAIN_STATES = 8192;

@@ -60,6 +60,8 @@ const FOLD = 0x20202020;
 const EMPTY = 0x01010101;
 /** A bucket two chosen words hash to: every word hashed here is flagged. */
 const COLLIDED = 0;
+/** The shortest literal the filter takes: up to 3 bytes before the word grid, then a whole word. */
+export const MIN_LITERAL_BYTES = 7;
 const TABLE_BITS = 13;
 /** A constant, so that V8 folds it into the scan loop (read from the filter, the shift made the loop a third slower). */
 const HASH_SHIFT = 32 - TABLE_BITS;
@@ -103,8 +105,10 @@ export function wordCandidates(literals: readonly FilterLiteral[]): WordCandidat
     const shift = afterWordChar ? 1 : 0;
     for (const text of spellings)
       for (let k = 0; k < 4; k++) {
-        if (text.length < 7 || text.length > 255 || !isPlainAscii(text))
-          throw new Error(`word filter literal ${JSON.stringify(text)}: 7 to 255 ASCII characters`);
+        if (text.length < MIN_LITERAL_BYTES || text.length > 255 || !isPlainAscii(text))
+          throw new Error(
+            `word filter literal ${JSON.stringify(text)}: ${MIN_LITERAL_BYTES} to 255 ASCII characters`,
+          );
         const choice = { literal, ids: [] as number[], offsets: [] as number[] };
         for (let at = k; at + 4 <= text.length; at += 4) {
           const bytes = Uint8Array.from(text.slice(at, at + 4), (c) => c.charCodeAt(0));

@@ -13,6 +13,7 @@ import {
 } from '../../../shared/diagnosis/buildlog/gates.js';
 import { lineStartBits, lineStartIndex } from '../../../shared/diagnosis/buildlog/lineStart.js';
 import * as P from '../../../shared/diagnosis/buildlog/patterns.js';
+import { MIN_LITERAL_BYTES } from '../../../shared/diagnosis/buildlog/wordFilter.js';
 import { alternatives, matchesOf } from './patternMatches.js';
 import {
   ROOT,
@@ -134,8 +135,9 @@ describe('observer gates', () => {
 
   it('give the scanners literals they can find: long ones anywhere, short ones only at the start of the text', () => {
     for (const l of GATE_LITERALS) {
-      if (l.place === 'anywhere') expect(l.text.length, l.text).toBeGreaterThanOrEqual(7);
-      if (l.place === 'afterWordChar') expect(l.text.length, l.text).toBeGreaterThanOrEqual(6);
+      if (l.place === 'anywhere') expect(l.text.length, l.text).toBeGreaterThanOrEqual(MIN_LITERAL_BYTES);
+      if (l.place === 'afterWordChar')
+        expect(l.text.length + 1, l.text).toBeGreaterThanOrEqual(MIN_LITERAL_BYTES);
       if (l.place === 'lineStart')
         expect(
           [...l.text].some((c) => !PREFIX_BYTES.has(c.charCodeAt(0))),
