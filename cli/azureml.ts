@@ -12,6 +12,7 @@ import { parseWorkspaceId, type WorkspaceFacts } from '../shared/azureml/workspa
 import type { Snapshot } from '../shared/snapshot/types.js';
 import { systemClock, type Clock } from '../shared/time/clock.js';
 import { usageError } from './errors.js';
+import { v1Namespace } from '../shared/snapshot/objects.js';
 
 export interface AzureMlOptions {
   /** ARM resource id of the workspace. */
@@ -76,7 +77,7 @@ export async function withAzureMl(
   if (!meta.namespace) {
     const compute =
       value.facts.computes.find((c) => c.name === found?.record.computeName) ?? value.facts.computes[0];
-    meta.namespace = compute?.namespace ?? (found?.flavor === 'v1' ? `azureml-${ref.workspace}` : undefined);
+    meta.namespace = compute?.namespace ?? (found?.flavor === 'v1' ? v1Namespace(ref.workspace) : undefined);
   }
   const allGaps = [...(meta.gaps ?? []), ...gaps];
   if (found) snapshot.service = found.record;

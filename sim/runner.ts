@@ -46,6 +46,7 @@ import {
   type StandInWorkspace,
 } from './standins/azureml/index.js';
 import { defaultSimChannels, type SimChannels } from './channels.js';
+import { v1Namespace } from '../shared/snapshot/objects.js';
 
 export interface SimDelivery {
   channel: ChannelKind;
@@ -234,7 +235,7 @@ function standInBase(
       resourceGroup: SIM_RESOURCE_GROUP,
       ...(w?.storageAccount ? { storageAccount: w.storageAccount } : {}),
       ...(w?.cluster ? { cluster: w.cluster } : {}),
-      ...(w?.cluster ? {} : { namespace: `azureml-${name}` }),
+      ...(w?.cluster ? {} : { namespace: v1Namespace(name) }),
     };
   };
 }

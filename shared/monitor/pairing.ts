@@ -7,6 +7,7 @@
  */
 import type { AmlDeploymentRecord } from '../azureml/reader.js';
 import type { AzureMlWorkspaceView, ClusterSource } from './types.js';
+import { v1Namespace } from '../snapshot/objects.js';
 
 /** One configured cluster a record may run on, and the namespace its compute deploys into there. */
 export interface Candidate {
@@ -49,7 +50,7 @@ export function clusterOfCompute(
  * computes, which name no namespace); a v2 deployment in its Kubernetes compute's namespace.
  */
 function namespaceOf(workspace: string, aml: AmlDeploymentRecord, compute: Compute | undefined): string {
-  return aml.flavor === 'v1' ? `azureml-${workspace}` : (compute?.namespace ?? 'azureml-workloads');
+  return aml.flavor === 'v1' ? v1Namespace(workspace) : (compute?.namespace ?? 'azureml-workloads');
 }
 
 /**

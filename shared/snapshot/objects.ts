@@ -56,7 +56,12 @@ export class ObjectShapeError extends Error {
   }
 }
 
-/** The workspace a v1 namespace names: Azure ML v1 deploys into `azureml-<workspace>`. */
+/** The namespace Azure ML v1 deploys a workspace's services into: `azureml-<workspace>`. */
+export function v1Namespace(workspace: string): string {
+  return `azureml-${workspace}`;
+}
+
+/** The workspace a v1 namespace names (`v1Namespace` read back). */
 export function workspaceOfNamespace(ns: string): string | undefined {
   return ns.startsWith('azureml-') && ns.length > 'azureml-'.length ? ns.slice('azureml-'.length) : undefined;
 }
